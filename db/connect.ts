@@ -1,0 +1,96 @@
+// connect(): open a PostgreSQL server ({ url }), an embedded folder ({ dir }) or an in-memory
+// database ({ memory: true }); bring the schema up to date; return the Instance.
+import { mkdirSync } from "node:fs";
+import type { Knex } from "knex";
+import { InvalidArgument } from "./errors";
+import { Instance } from "./instance";
+import { migrate, type Progress } from "./migrations";
+import { mapDbError } from "./connection/db-errors";
+import { FolderLock } from "./connection/folder-lock";
+import { openPglite } from "./connection/pglite";
+import { openPostgres, redactUrl } from "./connection/postgres";
+
+export type ConnectOptions = ({ url: string } | { dir: string } | { memory: true }) & {
+  /** The user records are created by; get-or-created by handle. Default: the seeded "anonymous". */
+  user?: { handle: string; name?: string };
+  /** Called with a message for each slow step (opening, migrating). */
+  onProgress?: Progress;
+  /** Make this the instance registries use by default (true unless said otherwise). */
+  setDefault?: boolean;
+};
+
+async function resolveUser(knex: Knex, user: ConnectOptions["user"]): Promise<number> {
+  const handle = user?.handle ?? "anonymous";
+  const found = await knex("lamindb_user").select("id").where({ handle }).first();
+  if (found) return Number(found.id);
+  if (!user) {
+    const first = await knex("lamindb_user").select("id").orderBy("id").first();
+    if (first) return Number(first.id);
+  }
+  const { base62 } = await import("./uid");
+  const [row] = await knex("lamindb_user")
+    .insert({ uid: base62(8), handle, name: user?.name ?? null })
+    .onConflict("handle")
+    .merge({ handle })
+    .returning("id");
+  return Number(row.id);
+}
+
+export async function connect(options: ConnectOptions): Promise<Instance> {
+  const progress = options.onProgress ?? (() => {});
+  let knex: Knex;
+  let kind: "postgres" | "pglite";
+  let location: string;
+  let release: () => Promise<void>;
+
+  if ("url" in options) {
+    if (typeof options.url !== "string" || !/^postgres(ql)?:\/\//.test(options.url)) {
+      throw new InvalidArgument("connect({ url }) needs a postgresql:// URL");
+    }
+    kind = "postgres";
+    location = redactUrl(options.url);
+    progress(`Connecting to ${location}`);
+    knex = openPostgres(options.url);
+    release = () => knex.destroy();
+  } else if ("dir" in options || "memory" in options) {
+    kind = "pglite";
+    const dir = "dir" in options ? options.dir : undefined;
+    location = dir ?? ":memory:";
+    let lock: FolderLock | undefined;
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      lock = FolderLock.acquire(dir); // before PGlite touches the folder
+    }
+    progress(dir ? `Opening the embedded database in ${dir}` : "Starting an in-memory database");
+    try {
+      const opened = await openPglite(dir);
+      knex = opened.knex;
+      const pglite = opened.pglite;
+      release = async () => {
+        try {
+          await knex.destroy(); // knex-pglite closes PGlite with the pool
+          if (!pglite.closed) await pglite.close();
+        } finally {
+          lock?.releaseSync();
+        }
+      };
+    } catch (e) {
+      lock?.releaseSync();
+      throw e;
+    }
+  } else {
+    throw new InvalidArgument("connect() needs one of { url }, { dir } or { memory: true }");
+  }
+
+  try {
+    const schema = await migrate(knex, progress);
+    const userId = await resolveUser(knex, options.user);
+    const instance = new Instance(knex, { kind, location, schema }, userId, release);
+    if (options.setDefault !== false) Instance.setDefault(instance);
+    progress("Connected");
+    return instance;
+  } catch (e) {
+    await release().catch(() => {});
+    throw mapDbError(e, location);
+  }
+}

@@ -1,0 +1,32 @@
+// A PostgreSQL server through `pg`, with the same type parsing as the embedded database.
+import knexFactory, { type Knex } from "knex";
+import pg from "pg";
+import { DATE_OID, INT8_OID, parseDate, parseInt8 } from "./normalise";
+
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === INT8_OID) return parseInt8;
+    if (oid === DATE_OID) return parseDate;
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export function openPostgres(url: string, pool: { min: number; max: number } = { min: 0, max: 10 }): Knex {
+  return knexFactory({
+    client: "pg",
+    connection: { connectionString: url, types } as Knex.PgConnectionConfig,
+    pool,
+    acquireConnectionTimeout: 10_000,
+  });
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "<invalid database URL>";
+  }
+}

@@ -1,0 +1,24 @@
+// The public API of db/: connect() and every registry, usable from plain Node (dist/db.js).
+export { connect, type ConnectOptions } from "./connect";
+export { Instance, type InstanceInfo } from "./instance";
+export * from "./errors";
+export { Q, QObject, type Expressions } from "./query/q";
+export { QuerySet } from "./query/queryset";
+export { SQLRecord } from "./records/sqlrecord";
+export { RUN_STATUS_CODES, RUN_STATUSES } from "./status";
+export { hashString } from "./hash";
+export * from "./shapes";
+export { Run, type RunOptions } from "./registries/run";
+export { Transform, TRANSFORM_KINDS, type TransformKind } from "./registries/transform";
+export { Artifact } from "./registries/artifact";
+export { Collection } from "./registries/collection";
+export { ULabel } from "./registries/ulabel";
+export { Record } from "./registries/record";
+export { Project } from "./registries/project";
+export { Feature } from "./registries/feature";
+export { JsonValue } from "./registries/jsonvalue";
+export { User } from "./registries/user";
+export { Branch } from "./registries/branch";
+export { Space } from "./registries/space";
+export { Storage } from "./registries/storage";
+export { RunBlock } from "./registries/runblock";

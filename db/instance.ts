@@ -1,0 +1,69 @@
+// An open LaminDB instance: one Knex handle on PostgreSQL or PGlite, the current user, and the
+// schema state. Registries use the default instance unless given another (Registry.connect()).
+import type { Knex } from "knex";
+import { NotConnected } from "./errors";
+import type { SchemaState } from "./migrations";
+import { mapDbError } from "./connection/db-errors";
+
+export type Executor = Knex | Knex.Transaction;
+
+export interface InstanceInfo {
+  kind: "postgres" | "pglite";
+  /** Where the data lives, without credentials: a URL, a folder, or ":memory:". */
+  location: string;
+  schema: SchemaState;
+}
+
+export class Instance {
+  private closed = false;
+  private static defaultInstance: Instance | undefined;
+
+  constructor(
+    readonly knex: Knex,
+    readonly info: InstanceInfo,
+    /** The user that created_by points to for records made through this instance. */
+    readonly userId: number,
+    private readonly release: () => Promise<void>,
+  ) {}
+
+  static get current(): Instance {
+    if (!Instance.defaultInstance) {
+      throw new NotConnected("Not connected to a LaminDB instance: call connect() first.");
+    }
+    return Instance.defaultInstance;
+  }
+
+  static setDefault(instance: Instance | undefined): void {
+    Instance.defaultInstance = instance;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Runs fn in a transaction (or in the caller's, when one is passed), mapping driver errors. */
+  async transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>, outer?: Executor): Promise<T> {
+    try {
+      if (outer && "isTransaction" in outer && outer.isTransaction) return await fn(outer as Knex.Transaction);
+      return await this.knex.transaction(fn);
+    } catch (e) {
+      throw mapDbError(e, this.info.location);
+    }
+  }
+
+  /** Runs a read or single statement, mapping driver errors. */
+  async run<T>(fn: (db: Executor) => Promise<T>, db: Executor = this.knex): Promise<T> {
+    try {
+      return await fn(db);
+    } catch (e) {
+      throw mapDbError(e, this.info.location);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (Instance.defaultInstance === this) Instance.defaultInstance = undefined;
+    await this.release();
+  }
+}

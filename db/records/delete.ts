@@ -1,0 +1,156 @@
+// Deleting: soft (to the trash branch, promoting a successor for versioned heads), restoring, and
+// permanent deletes with the cascades LaminDB's ORM applies (the database declares none): CASCADE
+// follows, PROTECT refuses, SET_NULL clears, all in one transaction.
+import type { Knex } from "knex";
+import { InvalidArgument, ProtectedError } from "../errors";
+import type { Instance } from "../instance";
+import { allSpecs, fieldOf } from "../schema/catalog";
+import type { ForeignKeySpec, ModelSpec } from "../schema/fields";
+import { ident } from "../query/compile";
+import type { QuerySet } from "../query/queryset";
+import { explainMissedWrite, MAIN_BRANCH_ID, TRASH_BRANCH_ID, type RegistryClass, type SQLRecord } from "./sqlrecord";
+import { recomputeLatest } from "./versioning";
+
+const hasBranch = (model: ModelSpec) => model.foreignKeys.some((fk) => fk.name === "branch");
+
+export async function deleteRecord(record: SQLRecord, instance: Instance, permanent?: boolean): Promise<void> {
+  const model = (record.constructor as RegistryClass).spec;
+  if (record.id === undefined || record.id === null) throw new InvalidArgument(`${model.name} is not saved`);
+  const branchId = (record as unknown as { branch_id?: number }).branch_id;
+  if (permanent === undefined && branchId === TRASH_BRANCH_ID) {
+    throw new InvalidArgument(
+      `${model.name} ${record.id} is already in the trash: delete({ permanent: true }) deletes it for good`,
+    );
+  }
+  if (!permanent) {
+    if (!hasBranch(model)) {
+      throw new InvalidArgument(`${model.name} records have no trash: delete({ permanent: true }) deletes for good`);
+    }
+    await moveToBranch(record, instance, TRASH_BRANCH_ID);
+    return;
+  }
+  await instance.transaction(async (trx) => {
+    if (fieldOf(model, "is_locked")) {
+      const r = await trx.raw(`SELECT is_locked FROM ${ident(model.table)} WHERE id = ? FOR UPDATE`, [record.id!]);
+      if (r.rows.length === 0 || r.rows[0].is_locked === true) await explainMissedWrite(model, record.id!, instance);
+    }
+    const head = model.versioned
+      ? (await trx.raw(`SELECT uid, branch_id FROM ${ident(model.table)} WHERE id = ?`, [record.id!])).rows[0]
+      : undefined;
+    await deleteCascading(trx, model, [record.id!]);
+    // a deleted head hands is_latest to the newest remaining version of its family
+    if (head) await recomputeLatest(trx, model, String(head.uid), Number(head.branch_id));
+  });
+  record.id = undefined;
+}
+
+/** Moves a record to another branch (trash, archive, main), keeping is_latest right on both. */
+export async function moveToBranch(record: SQLRecord, instance: Instance, branchId: number): Promise<void> {
+  const model = (record.constructor as RegistryClass).spec;
+  if (!hasBranch(model)) throw new InvalidArgument(`${model.name} records have no branch`);
+  if (record.id === undefined || record.id === null) throw new InvalidArgument(`${model.name} is not saved`);
+  const t = ident(model.table);
+  const lock = fieldOf(model, "is_locked") ? " AND NOT is_locked" : "";
+  const rows = await instance.transaction(async (trx) => {
+    const before = await trx.raw(`SELECT branch_id${model.versioned ? ", uid" : ""} FROM ${t} WHERE id = ?`, [record.id!]);
+    const updated = await trx.raw(
+      `UPDATE ${t} SET branch_id = ?${fieldOf(model, "updated_at") ? ", updated_at = STATEMENT_TIMESTAMP()" : ""} WHERE id = ?${lock} RETURNING *`,
+      [branchId, record.id!],
+    );
+    if (updated.rows.length > 0 && model.versioned) {
+      const uid = String(before.rows[0].uid);
+      await recomputeLatest(trx, model, uid, Number(before.rows[0].branch_id));
+      await recomputeLatest(trx, model, uid, branchId);
+    }
+    return updated.rows;
+  });
+  if (rows.length === 0) await explainMissedWrite(model, record.id, instance);
+  await record.refreshFromDb();
+}
+
+/** QuerySet.delete(): one UPDATE moving every match to the trash, then successors promoted. */
+export async function trashMatching(instance: Instance, model: ModelSpec, qs: QuerySet<unknown>): Promise<number> {
+  const { alias, where } = qs.where();
+  const t = ident(model.table);
+  const lock = fieldOf(model, "is_locked") ? " AND NOT is_locked" : "";
+  return instance.transaction(async (trx) => {
+    const moved = await trx.raw(
+      `UPDATE ${t} SET branch_id = ? WHERE id IN (SELECT ${ident(alias)}.id FROM ${t} ${ident(alias)} WHERE ${where.sql})${lock}
+       RETURNING id${model.versioned ? ", uid" : ""}`,
+      [TRASH_BRANCH_ID, ...where.bindings] as Knex.RawBinding[],
+    );
+    if (model.versioned) {
+      const stems = new Set<string>(moved.rows.map((r: { uid: string }) => r.uid));
+      for (const uid of stems) {
+        await recomputeLatest(trx, model, uid, MAIN_BRANCH_ID);
+        await recomputeLatest(trx, model, uid, TRASH_BRANCH_ID);
+      }
+    }
+    return moved.rows.length;
+  });
+}
+
+interface IncomingKey {
+  model: ModelSpec;
+  fk: ForeignKeySpec;
+}
+
+function incomingKeys(target: ModelSpec): IncomingKey[] {
+  return allSpecs.flatMap((m) => m.foreignKeys.filter((fk) => fk.target === target.name).map((fk) => ({ model: m, fk })));
+}
+
+/**
+ * Collects everything a permanent delete reaches, like Django's Collector: CASCADE rows are deleted
+ * too, SET_NULL columns cleared, and a PROTECT reference from a row that is not itself being
+ * deleted refuses the whole delete.
+ */
+export async function deleteCascading(trx: Knex.Transaction, model: ModelSpec, ids: Array<number | string>): Promise<Map<string, number>> {
+  const doomed = new Map<string, Set<string>>(); // table -> ids (as strings, bigint-safe)
+  const protect: Array<{ model: ModelSpec; fk: ForeignKeySpec; ids: string[] }> = [];
+  const setNull: Array<{ model: ModelSpec; fk: ForeignKeySpec; ids: string[] }> = [];
+  const queue: Array<{ model: ModelSpec; ids: string[] }> = [{ model, ids: ids.map(String) }];
+
+  while (queue.length > 0) {
+    const { model: m, ids: batch } = queue.shift()!;
+    const seen = doomed.get(m.table) ?? new Set<string>();
+    const fresh = batch.filter((id) => !seen.has(id));
+    if (fresh.length === 0) continue;
+    fresh.forEach((id) => seen.add(id));
+    doomed.set(m.table, seen);
+    for (const { model: src, fk } of incomingKeys(m)) {
+      for (let i = 0; i < fresh.length; i += 10_000) {
+        const chunk = fresh.slice(i, i + 10_000);
+        const r = await trx.raw(
+          `SELECT id FROM ${ident(src.table)} WHERE ${ident(fk.column)} IN (${chunk.map(() => "?").join(", ")})`,
+          chunk,
+        );
+        const found = r.rows.map((x: { id: unknown }) => String(x.id));
+        if (found.length === 0) continue;
+        if (fk.onDelete === "CASCADE") queue.push({ model: src, ids: found });
+        else if (fk.onDelete === "PROTECT") protect.push({ model: src, fk, ids: found });
+        else setNull.push({ model: src, fk, ids: found });
+      }
+    }
+  }
+
+  const blocking = protect
+    .map((p) => ({ ...p, ids: p.ids.filter((id) => !doomed.get(p.model.table)?.has(id)) }))
+    .filter((p) => p.ids.length > 0);
+  if (blocking.length > 0) {
+    const list = blocking.map((p) => `${p.ids.length} ${p.model.name} record(s) through ${p.fk.name}`).join(", ");
+    throw new ProtectedError(`Cannot delete ${model.name} ${ids.join(", ")} permanently: it is referenced by ${list}.`, blocking.map((p) => ({ registry: p.model.name, ids: p.ids.map(Number) })));
+  }
+  for (const s of setNull) {
+    const ids2 = s.ids.filter((id) => !doomed.get(s.model.table)?.has(id));
+    if (ids2.length) await trx(s.model.table).whereIn("id", ids2).update({ [s.fk.column]: null });
+  }
+  const counts = new Map<string, number>();
+  for (const [table, set] of doomed) {
+    const all = [...set];
+    for (let i = 0; i < all.length; i += 10_000) {
+      await trx(table).whereIn("id", all.slice(i, i + 10_000)).delete();
+    }
+    counts.set(table, all.length);
+  }
+  return counts;
+}

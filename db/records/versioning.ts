@@ -1,0 +1,56 @@
+// Versioned registries (Transform, Artifact, Collection, RunBlock): uids share a stem within a
+// family, the suffix is the family's highest plus one, and is_latest is kept per family and branch,
+// all inside the saving transaction, serialised per family by an advisory lock.
+import type { Knex } from "knex";
+import type { ModelSpec } from "../schema/fields";
+import { ident } from "../query/compile";
+import { nextVersionUid, newVersionedUid, VERSION_SUFFIX_LENGTH } from "../uid";
+
+export type FamilyDecision =
+  | { kind: "new" }
+  | { kind: "revise"; stem: string; revisesId?: number; revisesTag?: string | null }
+  | { kind: "adopt"; row: Record<string, unknown> };
+
+export function stemOf(model: ModelSpec, uid: string): string {
+  return uid.slice(0, model.uid!.stemLength ?? model.uid!.length - VERSION_SUFFIX_LENGTH);
+}
+
+export async function lockFamily(trx: Knex.Transaction, model: ModelSpec, stem: string): Promise<void> {
+  await trx.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [`${model.table}:${stem}`]);
+}
+
+export async function familyUids(trx: Knex.Transaction, model: ModelSpec, stem: string): Promise<string[]> {
+  // left(uid, n) = stem, not LIKE: the comparison must not depend on the collation
+  const r = await trx.raw(`SELECT uid FROM ${ident(model.table)} WHERE left(uid, ?) = ?`, [stem.length, stem]);
+  return r.rows.map((x: { uid: string }) => x.uid);
+}
+
+/** The uid for a new record: a new family, or the next version of `stem`. */
+export async function versionedUid(trx: Knex.Transaction, model: ModelSpec, decision: FamilyDecision): Promise<string> {
+  if (decision.kind !== "revise") return newVersionedUid(model.uid!.length);
+  await lockFamily(trx, model, decision.stem);
+  return nextVersionUid(decision.stem, await familyUids(trx, model, decision.stem));
+}
+
+/** After inserting a revision: the other members of the family on its branch stop being latest. */
+export async function demoteOthers(trx: Knex.Transaction, model: ModelSpec, uid: string, branchId: number, id: number) {
+  const stem = stemOf(model, uid);
+  await trx.raw(
+    `UPDATE ${ident(model.table)} SET is_latest = FALSE WHERE left(uid, ?) = ? AND branch_id = ? AND id <> ? AND is_latest`,
+    [stem.length, stem, branchId, id],
+  );
+}
+
+/**
+ * Makes the newest member of a family on a branch the latest one (by created_at, then id), as
+ * LaminDB promotes a successor when a head is deleted or moved.
+ */
+export async function recomputeLatest(trx: Knex.Transaction, model: ModelSpec, uid: string, branchId: number) {
+  const stem = stemOf(model, uid);
+  const t = ident(model.table);
+  await trx.raw(
+    `UPDATE ${t} SET is_latest = (id = (SELECT id FROM ${t} WHERE left(uid, ?) = ? AND branch_id = ? ORDER BY created_at DESC, id DESC LIMIT 1))
+     WHERE left(uid, ?) = ? AND branch_id = ?`,
+    [stem.length, stem, branchId, stem.length, stem, branchId],
+  );
+}

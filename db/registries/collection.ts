@@ -1,0 +1,55 @@
+import type { Knex } from "knex";
+import type { QuerySet } from "../query/queryset";
+import { defineRegistry, SQLRecord, TRASH_BRANCH_ID } from "../records/sqlrecord";
+import { stemOf, type FamilyDecision } from "../records/versioning";
+import { CollectionSpec } from "../schema/models/collection";
+import { InvalidArgument } from "../errors";
+import type { Run } from "./run";
+
+/** A collection of artifacts, versioned by key like Artifact. */
+export class Collection extends SQLRecord {
+  static override readonly spec = CollectionSpec;
+  protected static override readonly extraOptions = ["revises"];
+
+  declare uid: string;
+  declare key: string;
+  declare description: string | null;
+  declare hash: string | null;
+  declare reference: string | null;
+  declare reference_type: string | null;
+  declare version_tag: string | null;
+  declare is_latest: boolean;
+  declare is_locked: boolean;
+  declare run_id: number | null;
+  declare branch_id: number;
+
+  declare readonly run: Promise<Run | null>;
+  declare readonly input_of_runs: QuerySet<Run>;
+  declare readonly recreating_runs: QuerySet<Run>;
+
+  private revisesRecord?: Collection;
+
+  constructor(fields: { key: string; description?: string | null; hash?: string | null; run?: Run | null; revises?: Collection; reference?: string | null; reference_type?: string | null; version_tag?: string | null }) {
+    if (!fields || typeof fields.key !== "string") throw new InvalidArgument("new Collection({ key }): key is required");
+    const { revises, ...rest } = fields;
+    super(rest);
+    if (revises) {
+      if (!(revises instanceof Collection) || revises.id == null) throw new InvalidArgument("revises must be a saved Collection");
+      this.revisesRecord = revises;
+    }
+  }
+
+  static override async decideFamily(record: Collection, trx: Knex.Transaction): Promise<FamilyDecision> {
+    if (record.revisesRecord) {
+      const r = record.revisesRecord;
+      return { kind: "revise", stem: stemOf(CollectionSpec, r.uid), revisesId: r.id! };
+    }
+    const latest = await trx("lamindb_collection")
+      .where({ key: record.key, is_latest: true })
+      .andWhereNot("branch_id", TRASH_BRANCH_ID)
+      .orderBy([{ column: "created_at", order: "desc" }, { column: "id", order: "desc" }])
+      .first();
+    return latest ? { kind: "revise", stem: stemOf(CollectionSpec, latest.uid) } : { kind: "new" };
+  }
+}
+defineRegistry(Collection);

@@ -1,0 +1,81 @@
+import {
+  AutoField,
+  BigIntegerField,
+  BooleanField,
+  CharField,
+  ForeignKey,
+  IntegerField,
+  JSONField,
+  ManyToManyField,
+  TextField,
+  createdAt,
+  model,
+  sqlRecordFields,
+  sqlRecordForeignKeys,
+  updatedAt,
+  versionFields,
+} from "../fields";
+
+// uid: 16-character stem + 4-character version suffix. schema_id is kept as a plain column:
+// lamindb_schema is not part of this library's tables (docs/data-model.md).
+export const ArtifactSpec = model("Artifact", {
+  table: "lamindb_artifact",
+  uid: { length: 20, stemLength: 16 },
+  versioned: true,
+  nameField: "key",
+  fields: {
+    ...versionFields(),
+    ...sqlRecordFields(),
+    ...createdAt(),
+    ...updatedAt(),
+    id: AutoField(),
+    uid: CharField(20, { unique: true, index: true }),
+    key: CharField(1024, { null: true, index: true }),
+    _real_key: CharField(1024, { null: true, index: true }),
+    description: TextField({ null: true, index: true }),
+    suffix: CharField(30, { index: true }),
+    kind: CharField(20, { null: true, index: true }),
+    otype: CharField(64, { null: true, index: true }),
+    size: BigIntegerField({ null: true, index: true }),
+    hash: CharField(22, { null: true, index: true }),
+    n_files: BigIntegerField({ null: true, index: true }),
+    n_observations: BigIntegerField({ null: true, index: true }),
+    _hash_type: CharField(30, { null: true, index: true }),
+    extra_data: JSONField({ null: true }),
+    _key_is_virtual: BooleanField(),
+    _overwrite_versions: BooleanField(),
+    schema_id: IntegerField({ null: true, index: true }),
+  },
+  foreignKeys: {
+    ...sqlRecordForeignKeys(),
+    run: ForeignKey("Run", { onDelete: "PROTECT", null: true, relatedName: "output_artifacts" }),
+    storage: ForeignKey("Storage", { onDelete: "PROTECT", relatedName: "artifacts" }),
+    created_by: ForeignKey("User", { onDelete: "PROTECT", relatedName: "created_artifacts" }),
+  },
+  manyToMany: {
+    input_of_runs: ManyToManyField("Run", {
+      through: "ArtifactInputOfRuns",
+      sourceField: "artifact",
+      targetField: "run",
+      relatedName: "input_artifacts",
+    }),
+    recreating_runs: ManyToManyField("Run", {
+      through: "ArtifactRecreatingRuns",
+      sourceField: "artifact",
+      targetField: "run",
+      relatedName: "recreated_artifacts",
+    }),
+  },
+  partialUniques: [
+    {
+      name: "unique_artifact_storage_key_hash_not_null",
+      columns: ["storage_id", "key", "hash"],
+      where: "key IS NOT NULL",
+    },
+    { name: "unique_artifact_storage_hash_null_key", columns: ["storage_id", "hash"], where: "key IS NULL" },
+  ],
+  expressionIndexes: [
+    { name: "lamindb_artifact_key_trgm", expression: "key gin_trgm_ops", using: "gin" },
+    { name: "lamindb_artifact_key_lower_prefix", expression: "lower(key) text_pattern_ops" },
+  ],
+});

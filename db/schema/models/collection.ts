@@ -1,0 +1,62 @@
+import {
+  AutoField,
+  CharField,
+  ForeignKey,
+  IntegerField,
+  ManyToManyField,
+  TextField,
+  createdAt,
+  model,
+  sqlRecordFields,
+  sqlRecordForeignKeys,
+  updatedAt,
+  versionFields,
+} from "../fields";
+
+export const CollectionSpec = model("Collection", {
+  table: "lamindb_collection",
+  uid: { length: 20, stemLength: 16 },
+  versioned: true,
+  nameField: "key",
+  fields: {
+    ...versionFields(),
+    ...sqlRecordFields(),
+    ...createdAt(),
+    ...updatedAt(),
+    id: AutoField(),
+    uid: CharField(20, { unique: true, index: true }),
+    key: CharField(255, { index: true }),
+    description: TextField({ null: true }),
+    hash: CharField(22, { null: true, index: true }),
+    reference: CharField(255, { null: true, index: true }),
+    reference_type: CharField(25, { null: true, index: true }),
+    schema_id: IntegerField({ null: true, index: true }),
+  },
+  foreignKeys: {
+    ...sqlRecordForeignKeys(),
+    meta_artifact: ForeignKey("Artifact", {
+      onDelete: "PROTECT",
+      null: true,
+      unique: true,
+      relatedName: "_meta_of_collection",
+    }),
+    run: ForeignKey("Run", { onDelete: "PROTECT", null: true, relatedName: "output_collections" }),
+    created_by: ForeignKey("User", { onDelete: "PROTECT" }),
+  },
+  manyToMany: {
+    input_of_runs: ManyToManyField("Run", {
+      through: "CollectionInputOfRuns",
+      sourceField: "collection",
+      targetField: "run",
+      relatedName: "input_collections",
+    }),
+    recreating_runs: ManyToManyField("Run", {
+      through: "CollectionRecreatingRuns",
+      sourceField: "collection",
+      targetField: "run",
+      relatedName: "recreated_collections",
+    }),
+  },
+  uniqueTogether: [["key", "hash"]],
+  expressionIndexes: [{ name: "lamindb_collection_key_trgm", expression: "key gin_trgm_ops", using: "gin" }],
+});

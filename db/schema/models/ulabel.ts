@@ -1,0 +1,39 @@
+import {
+  AutoField,
+  BooleanField,
+  CharField,
+  ForeignKey,
+  TextField,
+  createdAt,
+  dbValue,
+  model,
+  sqlRecordFields,
+  sqlRecordForeignKeys,
+  tracksRunForeignKeys,
+  updatedAt,
+} from "../fields";
+import { nameSearchIndexes } from "./name-indexes";
+
+export const ULabelSpec = model("ULabel", {
+  table: "lamindb_ulabel",
+  uid: { length: 8 },
+  nameField: "name",
+  fields: {
+    is_type: BooleanField({ index: true, dbDefault: dbValue(false) }),
+    ...sqlRecordFields(),
+    ...createdAt(),
+    ...updatedAt(),
+    id: AutoField(),
+    uid: CharField(8, { unique: true, index: true }),
+    name: CharField(150, { index: true }),
+    description: TextField({ null: true }),
+    reference: CharField(255, { null: true, index: true }),
+    reference_type: CharField(25, { null: true, index: true }),
+  },
+  foreignKeys: {
+    ...sqlRecordForeignKeys(),
+    type: ForeignKey("ULabel", { onDelete: "PROTECT", null: true, relatedName: "ulabels" }),
+    ...tracksRunForeignKeys(),
+  },
+  expressionIndexes: nameSearchIndexes("lamindb_ulabel"),
+});

@@ -17,7 +17,11 @@ export class FieldError extends LaminError {
   }
   static unknown(field: string, available: string[], registry?: string): FieldError {
     const where = registry ? ` on ${registry}` : "";
-    return new FieldError(`Unknown field '${field}'${where}. Available fields: ${available.join(", ")}`, field, available);
+    return new FieldError(
+      `Unknown field '${field}'${where}. Available fields: ${available.join(", ")}`,
+      field,
+      available,
+    );
   }
 }
 

@@ -22,3 +22,6 @@ export { Branch } from "./registries/branch";
 export { Space } from "./registries/space";
 export { Storage } from "./registries/storage";
 export { RunBlock } from "./registries/runblock";
+// For the language server, which holds an embedded folder and serves it to other windows.
+export { FolderLock, readLockHolder, type LockHolder } from "./connection/folder-lock";
+export { redactUrl } from "./connection/postgres";

@@ -44,7 +44,8 @@ export class Instance {
   /** Runs fn in a transaction (or in the caller's, when one is passed), mapping driver errors. */
   async transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>, outer?: Executor): Promise<T> {
     try {
-      if (outer && "isTransaction" in outer && outer.isTransaction) return await fn(outer as Knex.Transaction);
+      if (outer && "isTransaction" in outer && outer.isTransaction)
+        return await fn(outer as Knex.Transaction);
       return await this.knex.transaction(fn);
     } catch (e) {
       throw mapDbError(e, this.info.location);

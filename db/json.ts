@@ -19,14 +19,17 @@ export function assertJson(value: unknown, field: string, path = field, seen = n
     if (!Number.isFinite(value)) fail(String(value));
     return value;
   }
-  if (typeof value !== "object") return fail(typeof value === "undefined" ? "undefined" : `a ${typeof value}`);
+  if (typeof value !== "object")
+    return fail(typeof value === "undefined" ? "undefined" : `a ${typeof value}`);
   if (seen.has(value)) return fail("a circular reference");
   seen.add(value);
   try {
     if (Array.isArray(value)) return value.map((v, i) => assertJson(v, field, `${path}[${i}]`, seen));
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
-      return fail(value instanceof Date ? "a Date (use .toISOString())" : `a ${proto?.constructor?.name ?? "object"}`);
+      return fail(
+        value instanceof Date ? "a Date (use .toISOString())" : `a ${proto?.constructor?.name ?? "object"}`,
+      );
     }
     const out: { [k: string]: JsonValue } = {};
     for (const [k, v] of Object.entries(value)) {

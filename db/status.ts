@@ -19,7 +19,8 @@ export function statusName(code: number): RunStatus {
 }
 
 export function statusCode(name: unknown): number {
-  if (typeof name === "string" && Object.hasOwn(RUN_STATUS_CODES, name)) return RUN_STATUS_CODES[name as RunStatus];
+  if (typeof name === "string" && Object.hasOwn(RUN_STATUS_CODES, name))
+    return RUN_STATUS_CODES[name as RunStatus];
   throw new InvalidArgument(
     `Invalid run status ${JSON.stringify(name)}. Valid statuses: ${RUN_STATUSES.join(", ")}`,
   );

@@ -33,7 +33,8 @@ export function encodeBase62(n: number, width: number): string {
     out = BASE62[n % 62] + out;
     n = Math.floor(n / 62);
   } while (n > 0);
-  if (out.length > width) throw new InvalidArgument(`version suffix overflow: ${out} exceeds ${width} characters`);
+  if (out.length > width)
+    throw new InvalidArgument(`version suffix overflow: ${out} exceeds ${width} characters`);
   return out.padStart(width, "0");
 }
 

@@ -16,7 +16,17 @@ export const knexDialectExternals = [
   "mariadb/callback",
 ];
 // PGlite finds its .wasm and .data next to its own module: it must stay in node_modules.
-const nodeExternals = [...knexDialectExternals, "@electric-sql/pglite", "@electric-sql/pglite/*", "vscode"];
+// web-tree-sitter loads its own .wasm (and the grammar from @vscode/tree-sitter-wasm) from node_modules.
+const nodeExternals = [
+  ...knexDialectExternals,
+  "@electric-sql/pglite",
+  "@electric-sql/pglite/*",
+  "@electric-sql/pglite-socket",
+  "web-tree-sitter",
+  "@vscode/tree-sitter-wasm",
+  "typescript", // query cells' TypeScript is stripped with transpileModule, loaded on first use
+  "vscode",
+];
 
 const common = {
   bundle: true,
@@ -28,8 +38,14 @@ const common = {
   external: nodeExternals,
 };
 
+// A part is built only once its entry exists, so the build works while parts are being added.
+const entry = (name, path) =>
+  existsSync(path) ? esbuild.build({ ...common, entryPoints: { [name]: path }, outdir: "dist" }) : undefined;
+
 const parts = {
-  db: () => esbuild.build({ ...common, entryPoints: { db: "db/index.ts" }, outdir: "dist" }),
+  db: () => entry("db", "db/index.ts"),
+  server: () => entry("server", "server/main.ts"),
+  extension: () => entry("extension", "extension/main.ts"),
   renderer: async () => {
     if (!existsSync("scripts/build-renderer.mjs")) return;
     const { buildRenderers } = await import("./build-renderer.mjs");

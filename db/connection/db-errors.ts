@@ -17,7 +17,10 @@ export function mapDbError(e: unknown, where?: string): Error {
     case code === "23505":
       return new IntegrityError(`Duplicate value: ${err.detail ?? text}`, err.constraint);
     case code === "23503":
-      return new IntegrityError(`A related record is missing or still referenced: ${err.detail ?? text}`, err.constraint);
+      return new IntegrityError(
+        `A related record is missing or still referenced: ${err.detail ?? text}`,
+        err.constraint,
+      );
     case code === "23502" || code === "23514":
       return new IntegrityError(text, err.constraint);
     case code === "22001":
@@ -32,7 +35,10 @@ export function mapDbError(e: unknown, where?: string): Error {
         code,
       );
     case code === "28P01" || code === "28000":
-      return new DatabaseError(`The database refused the credentials (${text}). Check the user and password.`, code);
+      return new DatabaseError(
+        `The database refused the credentials (${text}). Check the user and password.`,
+        code,
+      );
     case code === "3D000":
       return new DatabaseError(`The database does not exist (${text}). Create it or fix the URL.`, code);
     case /Timeout acquiring a connection/i.test(text):

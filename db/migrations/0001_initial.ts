@@ -20,10 +20,14 @@ export async function up(knex: Knex): Promise<void> {
   ]);
   // Explicit ids leave the identity sequences behind; move them past the seeded rows.
   for (const table of ["lamindb_user", "lamindb_space", "lamindb_branch"]) {
-    await knex.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), (SELECT max(id) FROM ??))`, [table, table]);
+    await knex.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), (SELECT max(id) FROM ??))`, [
+      table,
+      table,
+    ]);
   }
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const model of [...allSpecs].reverse()) await knex.raw("DROP TABLE IF EXISTS ?? CASCADE", [model.table]);
+  for (const model of [...allSpecs].reverse())
+    await knex.raw("DROP TABLE IF EXISTS ?? CASCADE", [model.table]);
 }

@@ -91,11 +91,19 @@ export async function createTable(knex: Knex, model: ModelSpec): Promise<void> {
   for (const f of model.fields) {
     if (f.primary || !(f.index || f.unique) || (f.type !== "char" && f.type !== "text")) continue;
     const ops = f.type === "char" ? "varchar_pattern_ops" : "text_pattern_ops";
-    await knex.raw(`CREATE INDEX ?? ON ?? (?? ${ops})`, [indexName(model.table, f.column, "like"), model.table, f.column]);
+    await knex.raw(`CREATE INDEX ?? ON ?? (?? ${ops})`, [
+      indexName(model.table, f.column, "like"),
+      model.table,
+      f.column,
+    ]);
   }
   for (const u of model.partialUniques) {
     const cols = u.columns.map(() => "??").join(", ");
-    await knex.raw(`CREATE UNIQUE INDEX ?? ON ?? (${cols}) WHERE ${u.where}`, [u.name, model.table, ...u.columns]);
+    await knex.raw(`CREATE UNIQUE INDEX ?? ON ?? (${cols}) WHERE ${u.where}`, [
+      u.name,
+      model.table,
+      ...u.columns,
+    ]);
   }
 }
 
@@ -112,14 +120,18 @@ export async function addForeignKeys(knex: Knex, model: ModelSpec): Promise<void
 }
 
 /** Expression indexes: lower(name) uniques, trigram and prefix indexes for search and completion. */
-export async function createExpressionIndexes(knex: Knex, model: ModelSpec, filter: (usesTrgm: boolean) => boolean) {
+export async function createExpressionIndexes(
+  knex: Knex,
+  model: ModelSpec,
+  filter: (usesTrgm: boolean) => boolean,
+) {
   for (const ix of model.expressionIndexes) {
     const usesTrgm = ix.expression.includes("gin_trgm_ops");
     if (!filter(usesTrgm)) continue;
     const using = ix.using === "gin" ? " USING gin" : "";
-    await knex.raw(`CREATE ${ix.unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ?? ON ??${using} (${ix.expression})`, [
-      ix.name,
-      model.table,
-    ]);
+    await knex.raw(
+      `CREATE ${ix.unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ?? ON ??${using} (${ix.expression})`,
+      [ix.name, model.table],
+    );
   }
 }

@@ -4,6 +4,7 @@ import type { Knex } from "knex";
 import { DatabaseError } from "../errors";
 import * as initial from "./0001_initial";
 import * as searchIndexes from "./0002_search_indexes";
+import * as notifyTriggers from "./0003_notify_triggers";
 
 export const MIGRATIONS_TABLE = "lamin_vscode_migrations";
 
@@ -16,6 +17,7 @@ interface Migration {
 export const migrations: Migration[] = [
   { name: "0001_initial", ...initial },
   { name: "0002_search_indexes", ...searchIndexes },
+  { name: "0003_notify_triggers", ...notifyTriggers },
 ];
 
 const source: Knex.MigrationSource<Migration> = {
@@ -37,8 +39,11 @@ async function tableExists(knex: Knex, name: string): Promise<boolean> {
 
 /** The newest LaminDB migration recorded in django_migrations, if LaminDB created this database. */
 export async function lamindbMigration(knex: Knex): Promise<string | undefined> {
-  if (!(await tableExists(knex, "lamindb_run")) || !(await tableExists(knex, "django_migrations"))) return undefined;
-  const r = await knex.raw("SELECT name FROM django_migrations WHERE app = 'lamindb' ORDER BY applied DESC, id DESC LIMIT 1");
+  if (!(await tableExists(knex, "lamindb_run")) || !(await tableExists(knex, "django_migrations")))
+    return undefined;
+  const r = await knex.raw(
+    "SELECT name FROM django_migrations WHERE app = 'lamindb' ORDER BY applied DESC, id DESC LIMIT 1",
+  );
   return r.rows[0]?.name;
 }
 

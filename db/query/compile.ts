@@ -34,7 +34,8 @@ export const LOOKUPS = [
   "iregex",
 ] as const;
 export type Lookup = (typeof LOOKUPS)[number];
-const isLookup = (s: string | undefined): s is Lookup => s !== undefined && (LOOKUPS as readonly string[]).includes(s);
+const isLookup = (s: string | undefined): s is Lookup =>
+  s !== undefined && (LOOKUPS as readonly string[]).includes(s);
 
 /** Double-quotes a catalog identifier; anything else is a bug, not user input. */
 export function ident(name: string): string {
@@ -79,7 +80,10 @@ function textLookup(target: Target, lookup: Lookup, value: unknown): Fragment {
       return { sql: `${expr} LIKE ? ESCAPE '\\'`, bindings: [...b, `${likeEscape(s)}%`] };
     case "istartswith":
       // lower(col) LIKE 'x%' can use the lower(col) text_pattern_ops index of name-like columns
-      return { sql: `lower(${expr}) LIKE ? ESCAPE '\\'`, bindings: [...b, `${likeEscape(s.toLowerCase())}%`] };
+      return {
+        sql: `lower(${expr}) LIKE ? ESCAPE '\\'`,
+        bindings: [...b, `${likeEscape(s.toLowerCase())}%`],
+      };
     case "endswith":
       return { sql: `${expr} LIKE ? ESCAPE '\\'`, bindings: [...b, `%${likeEscape(s)}`] };
     case "iendswith":
@@ -100,7 +104,10 @@ function jsonLookup(target: Target, lookup: Lookup, value: unknown): Fragment {
   const b = target.bindings;
   switch (lookup) {
     case "exact":
-      return { sql: `${x} = ?::jsonb`, bindings: [...b, JSON.stringify(coerceFilterValue(target, value, lookup))] };
+      return {
+        sql: `${x} = ?::jsonb`,
+        bindings: [...b, JSON.stringify(coerceFilterValue(target, value, lookup))],
+      };
     case "in": {
       const values = coerceFilterValue(target, value, lookup) as unknown[];
       if (values.length === 0) return { sql: "FALSE", bindings: [] };
@@ -124,7 +131,9 @@ function jsonLookup(target: Target, lookup: Lookup, value: unknown): Fragment {
       const typed = numeric ? `(${x})::numeric` : `(${x} #>> '{}')`;
       const cast = numeric ? "?::numeric" : "?";
       const cond =
-        lookup === "range" ? `${typed} BETWEEN ${cast} AND ${cast}` : `${typed} ${op[lookup as keyof typeof op]} ${cast}`;
+        lookup === "range"
+          ? `${typed} BETWEEN ${cast} AND ${cast}`
+          : `${typed} ${op[lookup as keyof typeof op]} ${cast}`;
       return {
         sql: `CASE WHEN jsonb_typeof(${x}) = '${numeric ? "number" : "string"}' THEN ${cond} ELSE FALSE END`,
         bindings: [...b, ...b, ...values],
@@ -141,7 +150,9 @@ function fieldLookup(target: Target, lookup: Lookup, value: unknown): Fragment {
   switch (lookup) {
     case "exact": {
       const v = coerceFilterValue(target, value, lookup);
-      return v === null ? { sql: `${target.sql} IS NULL`, bindings: b } : { sql: `${target.sql} = ?`, bindings: [...b, v] };
+      return v === null
+        ? { sql: `${target.sql} IS NULL`, bindings: b }
+        : { sql: `${target.sql} = ?`, bindings: [...b, v] };
     }
     case "in": {
       const values = coerceFilterValue(target, value, lookup) as unknown[];
@@ -149,7 +160,10 @@ function fieldLookup(target: Target, lookup: Lookup, value: unknown): Fragment {
       return { sql: `${target.sql} IN (${values.map(() => "?").join(", ")})`, bindings: [...b, ...values] };
     }
     case "isnull":
-      return { sql: `${target.sql} IS ${coerceFilterValue(target, value, lookup) ? "" : "NOT "}NULL`, bindings: b };
+      return {
+        sql: `${target.sql} IS ${coerceFilterValue(target, value, lookup) ? "" : "NOT "}NULL`,
+        bindings: b,
+      };
     case "gt":
     case "gte":
     case "lt":
@@ -192,13 +206,19 @@ export interface CompileContext {
 function relatedId(value: unknown): unknown {
   if (value !== null && typeof value === "object" && "id" in value && !Array.isArray(value)) {
     const id = (value as { id: unknown }).id;
-    if (id === undefined || id === null) throw new InvalidArgument("A related record in a filter must be saved first");
+    if (id === undefined || id === null)
+      throw new InvalidArgument("A related record in a filter must be saved first");
     return id;
   }
   return value;
 }
 
-function existsThrough(rel: Relation, alias: string, ctx: CompileContext, inner: (targetAlias: string) => Fragment): Fragment {
+function existsThrough(
+  rel: Relation,
+  alias: string,
+  ctx: CompileContext,
+  inner: (targetAlias: string) => Fragment,
+): Fragment {
   const t = ctx.aliases.next();
   if (rel.kind === "fk") {
     const f = inner(t);
@@ -225,9 +245,17 @@ function existsThrough(rel: Relation, alias: string, ctx: CompileContext, inner:
 }
 
 /** A condition on a relation itself: `transform: t`, `ulabels__in: [a, b]`, `report__isnull: true`. */
-function relationCondition(rel: Relation, alias: string, lookup: Lookup, value: unknown, ctx: CompileContext): Fragment {
+function relationCondition(
+  rel: Relation,
+  alias: string,
+  lookup: Lookup,
+  value: unknown,
+  ctx: CompileContext,
+): Fragment {
   if (lookup !== "exact" && lookup !== "in" && lookup !== "isnull") {
-    throw new InvalidArgument(`Unsupported lookup '${lookup}' on relation '${rel.name}': use ${rel.name}__<field>__${lookup}`);
+    throw new InvalidArgument(
+      `Unsupported lookup '${lookup}' on relation '${rel.name}': use ${rel.name}__<field>__${lookup}`,
+    );
   }
   if (rel.kind === "fk") {
     const target: Target = {
@@ -251,7 +279,13 @@ function relationCondition(rel: Relation, alias: string, lookup: Lookup, value: 
 }
 
 /** Compiles one `a__b__lookup: value` expression on `model` (table alias `alias`). */
-export function compileLeaf(model: ModelSpec, alias: string, key: string, value: unknown, ctx: CompileContext): Fragment {
+export function compileLeaf(
+  model: ModelSpec,
+  alias: string,
+  key: string,
+  value: unknown,
+  ctx: CompileContext,
+): Fragment {
   const parts = key.split("__");
   if (parts.some((p) => p === "")) throw FieldError.unknown(key, queryableNames(model), model.name);
   const [head, ...rest] = parts;
@@ -263,17 +297,31 @@ export function compileLeaf(model: ModelSpec, alias: string, key: string, value:
       throw new InvalidArgument(`status supports exact and in lookups; got '${key}'`);
     }
     const codes = lookup === "in" ? toArray(value, key).map(statusCode) : statusCode(value);
-    return fieldLookup({ sql: col(alias, "_status_code"), bindings: [], type: "int", name: "status" }, lookup, codes);
+    return fieldLookup(
+      { sql: col(alias, "_status_code"), bindings: [], type: "int", name: "status" },
+      lookup,
+      codes,
+    );
   }
 
   const field = fieldOf(model, head);
   const fkByColumn = model.foreignKeys.find((fk) => fk.column === head);
   if (field || fkByColumn) {
-    const type: ValueType = field ? valueTypeOf(field) : foreignKeyType(fkByColumn!) === "bigint" ? "bigint" : "int";
-    const target: Target = { sql: col(alias, field ? field.column : fkByColumn!.column), bindings: [], type, name: head };
+    const type: ValueType = field
+      ? valueTypeOf(field)
+      : foreignKeyType(fkByColumn!) === "bigint"
+        ? "bigint"
+        : "int";
+    const target: Target = {
+      sql: col(alias, field ? field.column : fkByColumn!.column),
+      bindings: [],
+      type,
+      name: head,
+    };
     if (type === "json" && rest.length > 0) {
       const last = rest[rest.length - 1];
-      const lookup: Lookup = rest.length > 1 && isLookup(last) ? last : rest.length === 1 && isLookup(last) ? last : "exact";
+      const lookup: Lookup =
+        rest.length > 1 && isLookup(last) ? last : rest.length === 1 && isLookup(last) ? last : "exact";
       const path = isLookup(last) ? rest.slice(0, -1) : rest;
       if (path.length === 0) return jsonLookup(target, lookup, value);
       // jsonb_extract_path takes each key as its own bound text parameter
@@ -303,7 +351,9 @@ export function compileLeaf(model: ModelSpec, alias: string, key: string, value:
     const lookup = (rest[0] ?? "exact") as Lookup;
     // A name passed where a record belongs: LaminDB suggests the field to use.
     if (rel.kind === "fk" && typeof value === "string" && /[^0-9]/.test(value) && lookup === "exact") {
-      throw new InvalidArgument(`'${head}' is a relation to ${rel.target.name}; did you mean ${head}__name or ${head}__uid?`);
+      throw new InvalidArgument(
+        `'${head}' is a relation to ${rel.target.name}; did you mean ${head}__name or ${head}__uid?`,
+      );
     }
     return relationCondition(rel, alias, lookup, value, ctx);
   }

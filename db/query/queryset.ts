@@ -67,7 +67,8 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   }
 
   limit(n: number | null): QuerySet<T> {
-    if (n !== null && (!Number.isSafeInteger(n) || n < 0)) throw new InvalidArgument("limit() needs a non-negative integer");
+    if (n !== null && (!Number.isSafeInteger(n) || n < 0))
+      throw new InvalidArgument("limit() needs a non-negative integer");
     return this.with({ limit: n ?? undefined });
   }
 
@@ -131,7 +132,8 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     const via = this.state.via;
     if (via) {
       const r = via.relation;
-      if (r.kind === "reverse") parts.push({ sql: `${col(alias, r.targetColumn)} = ?`, bindings: [via.ownerId] });
+      if (r.kind === "reverse")
+        parts.push({ sql: `${col(alias, r.targetColumn)} = ?`, bindings: [via.ownerId] });
       else if (r.kind === "m2m") {
         const l = aliases.next();
         parts.push({
@@ -143,7 +145,13 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
       }
     }
     if (parts.length === 0) return { alias, where: { sql: "TRUE", bindings: [] } };
-    return { alias, where: { sql: parts.map((p) => `(${p.sql})`).join(" AND "), bindings: parts.flatMap((p) => p.bindings) } };
+    return {
+      alias,
+      where: {
+        sql: parts.map((p) => `(${p.sql})`).join(" AND "),
+        bindings: parts.flatMap((p) => p.bindings),
+      },
+    };
   }
 
   /** SELECT of whole rows (t0.*) with order, limit and offset. */
@@ -201,8 +209,13 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   }
 
   async count(): Promise<number> {
-    const inner = this.with({ order: [] }).selectSql(this.state.distinct ? `DISTINCT ${ident("t0")}.${ident("id")}` : "1");
-    const rows = await this.rows({ sql: `SELECT count(*) AS n FROM (${inner.sql}) AS q`, bindings: inner.bindings });
+    const inner = this.with({ order: [] }).selectSql(
+      this.state.distinct ? `DISTINCT ${ident("t0")}.${ident("id")}` : "1",
+    );
+    const rows = await this.rows({
+      sql: `SELECT count(*) AS n FROM (${inner.sql}) AS q`,
+      bindings: inner.bindings,
+    });
     return toCount(rows[0].n);
   }
 
@@ -223,13 +236,15 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   async one(): Promise<T> {
     const rows = await this.with({ limit: 2 }).toArray();
     if (rows.length === 0) throw new DoesNotExist(`No ${this.registry.spec.name} matches the query`);
-    if (rows.length > 1) throw new MultipleResultsFound(`More than one ${this.registry.spec.name} matches the query`);
+    if (rows.length > 1)
+      throw new MultipleResultsFound(`More than one ${this.registry.spec.name} matches the query`);
     return rows[0];
   }
 
   async oneOrNone(): Promise<T | null> {
     const rows = await this.with({ limit: 2 }).toArray();
-    if (rows.length > 1) throw new MultipleResultsFound(`More than one ${this.registry.spec.name} matches the query`);
+    if (rows.length > 1)
+      throw new MultipleResultsFound(`More than one ${this.registry.spec.name} matches the query`);
     return rows[0] ?? null;
   }
 

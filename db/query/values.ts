@@ -20,7 +20,8 @@ function scalar(t: Target, v: unknown, lookup: string): unknown {
     case "int":
     case "bigint": {
       const n = typeof v === "string" && /^-?\d{1,16}$/.test(v.trim()) ? Number(v) : v;
-      if (typeof n !== "number" || !Number.isSafeInteger(n)) return bad(`expected an integer, got ${describe(v)}`);
+      if (typeof n !== "number" || !Number.isSafeInteger(n))
+        return bad(`expected an integer, got ${describe(v)}`);
       if (Math.abs(n) >= INT_RANGE[t.type]) return bad(`${n} is out of range`);
       return n;
     }
@@ -33,7 +34,8 @@ function scalar(t: Target, v: unknown, lookup: string): unknown {
       if (typeof v !== "boolean") return bad(`expected true or false, got ${describe(v)}`);
       return v;
     case "datetime": {
-      const d = v instanceof Date ? v : typeof v === "string" || typeof v === "number" ? new Date(v) : undefined;
+      const d =
+        v instanceof Date ? v : typeof v === "string" || typeof v === "number" ? new Date(v) : undefined;
       if (!d || Number.isNaN(d.getTime())) return bad(`expected a date-time, got ${describe(v)}`);
       return d;
     }
@@ -64,7 +66,8 @@ export function coerceFilterValue(t: Target, value: unknown, lookup: string): un
       if (value.length > 30_000) throw new InvalidArgument(`${t.name}__in takes at most 30,000 values`);
       return value.map((v) => scalar(t, v, lookup));
     case "range": {
-      if (!Array.isArray(value) || value.length !== 2) throw new InvalidArgument(`${t.name}__range needs [low, high]`);
+      if (!Array.isArray(value) || value.length !== 2)
+        throw new InvalidArgument(`${t.name}__range needs [low, high]`);
       return value.map((v) => scalar(t, v, lookup));
     }
     case "exact":
@@ -82,7 +85,9 @@ export function coerceFilterValue(t: Target, value: unknown, lookup: string): un
           if (typeof value === "string" && value.includes("\u0000")) break;
           return value;
         }
-        throw new InvalidArgument(`${t.name}__${lookup} compares JSON numbers or strings, got ${describe(value)}`);
+        throw new InvalidArgument(
+          `${t.name}__${lookup} compares JSON numbers or strings, got ${describe(value)}`,
+        );
       }
       return scalar(t, value, lookup);
     default:

@@ -8,12 +8,22 @@ import { allSpecs, fieldOf } from "../schema/catalog";
 import type { ForeignKeySpec, ModelSpec } from "../schema/fields";
 import { ident } from "../query/compile";
 import type { QuerySet } from "../query/queryset";
-import { explainMissedWrite, MAIN_BRANCH_ID, TRASH_BRANCH_ID, type RegistryClass, type SQLRecord } from "./sqlrecord";
+import {
+  explainMissedWrite,
+  MAIN_BRANCH_ID,
+  TRASH_BRANCH_ID,
+  type RegistryClass,
+  type SQLRecord,
+} from "./sqlrecord";
 import { recomputeLatest } from "./versioning";
 
 const hasBranch = (model: ModelSpec) => model.foreignKeys.some((fk) => fk.name === "branch");
 
-export async function deleteRecord(record: SQLRecord, instance: Instance, permanent?: boolean): Promise<void> {
+export async function deleteRecord(
+  record: SQLRecord,
+  instance: Instance,
+  permanent?: boolean,
+): Promise<void> {
   const model = (record.constructor as RegistryClass).spec;
   if (record.id === undefined || record.id === null) throw new InvalidArgument(`${model.name} is not saved`);
   const branchId = (record as unknown as { branch_id?: number }).branch_id;
@@ -24,15 +34,20 @@ export async function deleteRecord(record: SQLRecord, instance: Instance, perman
   }
   if (!permanent) {
     if (!hasBranch(model)) {
-      throw new InvalidArgument(`${model.name} records have no trash: delete({ permanent: true }) deletes for good`);
+      throw new InvalidArgument(
+        `${model.name} records have no trash: delete({ permanent: true }) deletes for good`,
+      );
     }
     await moveToBranch(record, instance, TRASH_BRANCH_ID);
     return;
   }
   await instance.transaction(async (trx) => {
     if (fieldOf(model, "is_locked")) {
-      const r = await trx.raw(`SELECT is_locked FROM ${ident(model.table)} WHERE id = ? FOR UPDATE`, [record.id!]);
-      if (r.rows.length === 0 || r.rows[0].is_locked === true) await explainMissedWrite(model, record.id!, instance);
+      const r = await trx.raw(`SELECT is_locked FROM ${ident(model.table)} WHERE id = ? FOR UPDATE`, [
+        record.id!,
+      ]);
+      if (r.rows.length === 0 || r.rows[0].is_locked === true)
+        await explainMissedWrite(model, record.id!, instance, trx);
     }
     const head = model.versioned
       ? (await trx.raw(`SELECT uid, branch_id FROM ${ident(model.table)} WHERE id = ?`, [record.id!])).rows[0]
@@ -52,7 +67,9 @@ export async function moveToBranch(record: SQLRecord, instance: Instance, branch
   const t = ident(model.table);
   const lock = fieldOf(model, "is_locked") ? " AND NOT is_locked" : "";
   const rows = await instance.transaction(async (trx) => {
-    const before = await trx.raw(`SELECT branch_id${model.versioned ? ", uid" : ""} FROM ${t} WHERE id = ?`, [record.id!]);
+    const before = await trx.raw(`SELECT branch_id${model.versioned ? ", uid" : ""} FROM ${t} WHERE id = ?`, [
+      record.id!,
+    ]);
     const updated = await trx.raw(
       `UPDATE ${t} SET branch_id = ?${fieldOf(model, "updated_at") ? ", updated_at = STATEMENT_TIMESTAMP()" : ""} WHERE id = ?${lock} RETURNING *`,
       [branchId, record.id!],
@@ -69,7 +86,11 @@ export async function moveToBranch(record: SQLRecord, instance: Instance, branch
 }
 
 /** QuerySet.delete(): one UPDATE moving every match to the trash, then successors promoted. */
-export async function trashMatching(instance: Instance, model: ModelSpec, qs: QuerySet<unknown>): Promise<number> {
+export async function trashMatching(
+  instance: Instance,
+  model: ModelSpec,
+  qs: QuerySet<unknown>,
+): Promise<number> {
   const { alias, where } = qs.where();
   const t = ident(model.table);
   const lock = fieldOf(model, "is_locked") ? " AND NOT is_locked" : "";
@@ -96,7 +117,9 @@ interface IncomingKey {
 }
 
 function incomingKeys(target: ModelSpec): IncomingKey[] {
-  return allSpecs.flatMap((m) => m.foreignKeys.filter((fk) => fk.target === target.name).map((fk) => ({ model: m, fk })));
+  return allSpecs.flatMap((m) =>
+    m.foreignKeys.filter((fk) => fk.target === target.name).map((fk) => ({ model: m, fk })),
+  );
 }
 
 /**
@@ -104,7 +127,11 @@ function incomingKeys(target: ModelSpec): IncomingKey[] {
  * too, SET_NULL columns cleared, and a PROTECT reference from a row that is not itself being
  * deleted refuses the whole delete.
  */
-export async function deleteCascading(trx: Knex.Transaction, model: ModelSpec, ids: Array<number | string>): Promise<Map<string, number>> {
+export async function deleteCascading(
+  trx: Knex.Transaction,
+  model: ModelSpec,
+  ids: Array<number | string>,
+): Promise<Map<string, number>> {
   const doomed = new Map<string, Set<string>>(); // table -> ids (as strings, bigint-safe)
   const protect: Array<{ model: ModelSpec; fk: ForeignKeySpec; ids: string[] }> = [];
   const setNull: Array<{ model: ModelSpec; fk: ForeignKeySpec; ids: string[] }> = [];
@@ -137,18 +164,28 @@ export async function deleteCascading(trx: Knex.Transaction, model: ModelSpec, i
     .map((p) => ({ ...p, ids: p.ids.filter((id) => !doomed.get(p.model.table)?.has(id)) }))
     .filter((p) => p.ids.length > 0);
   if (blocking.length > 0) {
-    const list = blocking.map((p) => `${p.ids.length} ${p.model.name} record(s) through ${p.fk.name}`).join(", ");
-    throw new ProtectedError(`Cannot delete ${model.name} ${ids.join(", ")} permanently: it is referenced by ${list}.`, blocking.map((p) => ({ registry: p.model.name, ids: p.ids.map(Number) })));
+    const list = blocking
+      .map((p) => `${p.ids.length} ${p.model.name} record(s) through ${p.fk.name}`)
+      .join(", ");
+    throw new ProtectedError(
+      `Cannot delete ${model.name} ${ids.join(", ")} permanently: it is referenced by ${list}.`,
+      blocking.map((p) => ({ registry: p.model.name, ids: p.ids.map(Number) })),
+    );
   }
   for (const s of setNull) {
     const ids2 = s.ids.filter((id) => !doomed.get(s.model.table)?.has(id));
-    if (ids2.length) await trx(s.model.table).whereIn("id", ids2).update({ [s.fk.column]: null });
+    if (ids2.length)
+      await trx(s.model.table)
+        .whereIn("id", ids2)
+        .update({ [s.fk.column]: null });
   }
   const counts = new Map<string, number>();
   for (const [table, set] of doomed) {
     const all = [...set];
     for (let i = 0; i < all.length; i += 10_000) {
-      await trx(table).whereIn("id", all.slice(i, i + 10_000)).delete();
+      await trx(table)
+        .whereIn("id", all.slice(i, i + 10_000))
+        .delete();
     }
     counts.set(table, all.length);
   }

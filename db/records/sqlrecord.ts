@@ -4,7 +4,7 @@
 // relation is a QuerySet (await run.input_artifacts).
 import type { Knex } from "knex";
 import { DoesNotExist, FieldError, InvalidArgument, MultipleResultsFound, NoWriteAccess } from "../errors";
-import { Instance } from "../instance";
+import { Instance, type Executor } from "../instance";
 import { fieldOf, isToMany, primaryKey, queryableNames, relationsOf, type Relation } from "../schema/catalog";
 import type { ModelSpec } from "../schema/fields";
 import { fromDbValue } from "../connection/normalise";
@@ -76,7 +76,12 @@ export abstract class SQLRecord {
   setRelated(name: string, value: unknown): void {
     const model = (this.constructor as RegistryClass).spec;
     const fk = model.foreignKeys.find((x) => x.name === name);
-    if (!fk) throw FieldError.unknown(name, model.foreignKeys.map((x) => x.name), model.name);
+    if (!fk)
+      throw FieldError.unknown(
+        name,
+        model.foreignKeys.map((x) => x.name),
+        model.name,
+      );
     if (value instanceof SQLRecord) {
       if (value.id === undefined || value.id === null) {
         throw new InvalidArgument(`${model.name}.${name}: save the ${fk.target} first`);
@@ -103,11 +108,17 @@ export abstract class SQLRecord {
     return stateOf(this).instance ?? Instance.current;
   }
 
-  static filter<T extends SQLRecord>(this: RegistryClass<T>, ...args: Array<QObject | Expressions>): QuerySet<T> {
+  static filter<T extends SQLRecord>(
+    this: RegistryClass<T>,
+    ...args: Array<QObject | Expressions>
+  ): QuerySet<T> {
     return new QuerySet<T>(this).filter(...args);
   }
 
-  static exclude<T extends SQLRecord>(this: RegistryClass<T>, ...args: Array<QObject | Expressions>): QuerySet<T> {
+  static exclude<T extends SQLRecord>(
+    this: RegistryClass<T>,
+    ...args: Array<QObject | Expressions>
+  ): QuerySet<T> {
     return new QuerySet<T>(this).exclude(...args);
   }
 
@@ -126,7 +137,8 @@ export abstract class SQLRecord {
   ): Promise<T> {
     const model = this.spec;
     if (typeof idlike === "number") {
-      if (!Number.isSafeInteger(idlike)) throw new InvalidArgument(`${model.name}.get(): ${idlike} is not an integer id`);
+      if (!Number.isSafeInteger(idlike))
+        throw new InvalidArgument(`${model.name}.get(): ${idlike} is not an integer id`);
       const found = await new QuerySet<T>(this).filter({ id: idlike }).first();
       if (!found) throw new DoesNotExist(`No ${model.name} with id ${idlike}`);
       return found;
@@ -137,14 +149,16 @@ export abstract class SQLRecord {
       // LaminDB prefers the latest version, and falls back to the newest of all versions
       const latest = await qs.filter({ is_latest: true }).limit(2).toArray();
       if (latest.length === 1) return latest[0];
-      if (latest.length > 1) throw new MultipleResultsFound(`More than one ${model.name} matches ${describeExpr(idlike)}`);
+      if (latest.length > 1)
+        throw new MultipleResultsFound(`More than one ${model.name} matches ${describeExpr(idlike)}`);
       const newest = await qs.orderBy("-created_at", "-id").first();
       if (!newest) throw new DoesNotExist(`No ${model.name} matches ${describeExpr(idlike)}`);
       return newest;
     }
     const rows = await qs.limit(2).toArray();
     if (rows.length === 0) throw new DoesNotExist(`No ${model.name} matches ${describeExpr(idlike)}`);
-    if (rows.length > 1) throw new MultipleResultsFound(`More than one ${model.name} matches ${describeExpr(idlike)}`);
+    if (rows.length > 1)
+      throw new MultipleResultsFound(`More than one ${model.name} matches ${describeExpr(idlike)}`);
     return rows[0];
   }
 
@@ -182,7 +196,8 @@ export abstract class SQLRecord {
   /** Reloads field values from the database; `fields` limits it to some of them. */
   async refreshFromDb(options: { fields?: string[] } = {}): Promise<this> {
     const model = (this.constructor as RegistryClass).spec;
-    if (this.id === undefined || this.id === null) throw new InvalidArgument(`${model.name} is not saved yet`);
+    if (this.id === undefined || this.id === null)
+      throw new InvalidArgument(`${model.name} is not saved yet`);
     const columns = (options.fields ?? []).map((f) => {
       const field = fieldOf(model, f);
       const fk = model.foreignKeys.find((x) => x.name === f || x.column === f);
@@ -192,11 +207,13 @@ export abstract class SQLRecord {
     const instance = this._instance;
     const select = columns.length ? ["id", ...columns].map(ident).join(", ") : "*";
     const rows = await instance.run(
-      async (db) => (await db.raw(`SELECT ${select} FROM ${ident(model.table)} WHERE id = ?`, [this.id!])).rows,
+      async (db) =>
+        (await db.raw(`SELECT ${select} FROM ${ident(model.table)} WHERE id = ?`, [this.id!])).rows,
     );
     if (rows.length === 0) throw new DoesNotExist(`${model.name} ${this.id} no longer exists`);
     assignRow(this, model, rows[0], columns.length > 0);
-    for (const fk of model.foreignKeys) if (!columns.length || columns.includes(fk.column)) stateOf(this).related.delete(fk.name);
+    for (const fk of model.foreignKeys)
+      if (!columns.length || columns.includes(fk.column)) stateOf(this).related.delete(fk.name);
     return this;
   }
 
@@ -244,13 +261,18 @@ async function getByUid<T extends SQLRecord>(cls: RegistryClass<T>, uid: string)
   if (model.versioned && stemLength && uid.length <= stemLength) {
     // a stem: prefer the latest version; several matches return the first, as LaminDB does
     const matches = qs.filter({ uid__startswith: uid });
-    const found = (await matches.filter({ is_latest: true }).orderBy("-created_at", "-id").first()) ?? (await matches.orderBy("-created_at", "-id").first());
+    const found =
+      (await matches.filter({ is_latest: true }).orderBy("-created_at", "-id").first()) ??
+      (await matches.orderBy("-created_at", "-id").first());
     if (found) return found;
     throw new DoesNotExist(noUidMessage(model.name, uid));
   }
   const rows = await qs.filter({ uid__startswith: uid }).limit(2).toArray();
   if (rows.length === 0) throw new DoesNotExist(noUidMessage(model.name, uid));
-  if (rows.length > 1) throw new MultipleResultsFound(`More than one ${model.name} uid starts with '${uid}': give more characters`);
+  if (rows.length > 1)
+    throw new MultipleResultsFound(
+      `More than one ${model.name} uid starts with '${uid}': give more characters`,
+    );
   return rows[0];
 }
 
@@ -300,7 +322,8 @@ async function insertRecord(record: SQLRecord, instance: Instance): Promise<void
   const cls = record.constructor as RegistryClass;
   const model = cls.spec;
   const r = record as unknown as Row;
-  if (model.foreignKeys.some((fk) => fk.name === "created_by") && r.created_by_id == null) r.created_by_id = instance.userId;
+  if (model.foreignKeys.some((fk) => fk.name === "created_by") && r.created_by_id == null)
+    r.created_by_id = instance.userId;
   if (model.versioned && r.is_latest === undefined) r.is_latest = true;
   const table = ident(model.table);
 
@@ -320,13 +343,19 @@ async function insertRecord(record: SQLRecord, instance: Instance): Promise<void
     }
     if (r.uid === undefined) r.uid = await versionedUid(trx, model, decision);
     if (decision.kind === "revise" && decision.revisesId !== undefined) {
-      const head = await trx.raw(`SELECT is_latest, version_tag FROM ${table} WHERE id = ?`, [decision.revisesId]);
+      const head = await trx.raw(`SELECT is_latest, version_tag FROM ${table} WHERE id = ?`, [
+        decision.revisesId,
+      ]);
       if (head.rows.length === 0 || head.rows[0].is_latest !== true) {
         const { IntegrityError } = await import("../errors");
-        throw new IntegrityError(`The ${model.name} this revises is no longer the latest version; revise the latest one`);
+        throw new IntegrityError(
+          `The ${model.name} this revises is no longer the latest version; revise the latest one`,
+        );
       }
       if (r.version_tag != null && r.version_tag === head.rows[0].version_tag) {
-        throw new InvalidArgument(`version_tag '${String(r.version_tag)}' is already used by the version this revises`);
+        throw new InvalidArgument(
+          `version_tag '${String(r.version_tag)}' is already used by the version this revises`,
+        );
       }
     }
     const values = columnValues(record, model);
@@ -356,7 +385,8 @@ async function updateRecord(record: SQLRecord, instance: Instance): Promise<void
   const values = columnValues(record, model, changed);
   const lockable = fieldOf(model, "is_locked") !== undefined;
   const onlyUnlocking = changed.size === 1 && changed.has("is_locked");
-  if (fieldOf(model, "updated_at") && !changed.has("updated_at")) values.updated_at = instance.knex.raw("STATEMENT_TIMESTAMP()");
+  if (fieldOf(model, "updated_at") && !changed.has("updated_at"))
+    values.updated_at = instance.knex.raw("STATEMENT_TIMESTAMP()");
   const rows = await instance.run(async (db) => {
     const q = db(model.table).update(values).where({ id: record.id }).returning("*");
     // One statement: a locked row is simply not matched, then we find out why below.
@@ -368,8 +398,20 @@ async function updateRecord(record: SQLRecord, instance: Instance): Promise<void
 }
 
 /** A write matched no row: the record is locked or gone. */
-export async function explainMissedWrite(model: ModelSpec, id: number, instance: Instance): Promise<never> {
-  const rows = await instance.run(async (db) => db(model.table).select(fieldOf(model, "is_locked") ? ["is_locked"] : ["id"]).where({ id }));
+export async function explainMissedWrite(
+  model: ModelSpec,
+  id: number,
+  instance: Instance,
+  db?: Executor,
+): Promise<never> {
+  // inside a transaction, ask through it: PGlite has a single connection
+  const rows = await instance.run(
+    async (x) =>
+      x(model.table)
+        .select(fieldOf(model, "is_locked") ? ["is_locked"] : ["id"])
+        .where({ id }),
+    db,
+  );
   if (rows.length > 0 && rows[0].is_locked === true) {
     throw new NoWriteAccess(
       `It is not allowed to modify or create locked ('is_locked=True') records: ${model.name} ${id} is locked. ` +
@@ -404,7 +446,8 @@ export function defineRegistry(cls: RegistryClass): void {
   primaryKey(model);
   for (const rel of relationsOf(model).values()) {
     if (Object.prototype.hasOwnProperty.call(cls.prototype, rel.name) || rel.target.link) continue;
-    if (rel.name in SQLRecord.prototype) throw new Error(`internal: relation ${model.name}.${rel.name} shadows a method`);
+    if (rel.name in SQLRecord.prototype)
+      throw new Error(`internal: relation ${model.name}.${rel.name} shadows a method`);
     const toMany = isToMany(rel);
     Object.defineProperty(cls.prototype, rel.name, {
       configurable: true,

@@ -21,19 +21,32 @@ export async function lockFamily(trx: Knex.Transaction, model: ModelSpec, stem: 
 
 export async function familyUids(trx: Knex.Transaction, model: ModelSpec, stem: string): Promise<string[]> {
   // left(uid, n) = stem, not LIKE: the comparison must not depend on the collation
-  const r = await trx.raw(`SELECT uid FROM ${ident(model.table)} WHERE left(uid, ?) = ?`, [stem.length, stem]);
+  const r = await trx.raw(`SELECT uid FROM ${ident(model.table)} WHERE left(uid, ?) = ?`, [
+    stem.length,
+    stem,
+  ]);
   return r.rows.map((x: { uid: string }) => x.uid);
 }
 
 /** The uid for a new record: a new family, or the next version of `stem`. */
-export async function versionedUid(trx: Knex.Transaction, model: ModelSpec, decision: FamilyDecision): Promise<string> {
+export async function versionedUid(
+  trx: Knex.Transaction,
+  model: ModelSpec,
+  decision: FamilyDecision,
+): Promise<string> {
   if (decision.kind !== "revise") return newVersionedUid(model.uid!.length);
   await lockFamily(trx, model, decision.stem);
   return nextVersionUid(decision.stem, await familyUids(trx, model, decision.stem));
 }
 
 /** After inserting a revision: the other members of the family on its branch stop being latest. */
-export async function demoteOthers(trx: Knex.Transaction, model: ModelSpec, uid: string, branchId: number, id: number) {
+export async function demoteOthers(
+  trx: Knex.Transaction,
+  model: ModelSpec,
+  uid: string,
+  branchId: number,
+  id: number,
+) {
   const stem = stemOf(model, uid);
   await trx.raw(
     `UPDATE ${ident(model.table)} SET is_latest = FALSE WHERE left(uid, ?) = ? AND branch_id = ? AND id <> ? AND is_latest`,
@@ -45,7 +58,12 @@ export async function demoteOthers(trx: Knex.Transaction, model: ModelSpec, uid:
  * Makes the newest member of a family on a branch the latest one (by created_at, then id), as
  * LaminDB promotes a successor when a head is deleted or moved.
  */
-export async function recomputeLatest(trx: Knex.Transaction, model: ModelSpec, uid: string, branchId: number) {
+export async function recomputeLatest(
+  trx: Knex.Transaction,
+  model: ModelSpec,
+  uid: string,
+  branchId: number,
+) {
   const stem = stemOf(model, uid);
   const t = ident(model.table);
   await trx.raw(

@@ -41,7 +41,8 @@ export function checkFieldValue(f: FieldSpec, value: unknown, registry: string):
       return d;
     }
     case "date":
-      if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))) return value;
+      if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)))
+        return value;
       if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
       return fail("must be a YYYY-MM-DD string");
     case "json":
@@ -65,7 +66,10 @@ export function checkForeignKeyValue(fk: ForeignKeySpec, value: unknown, registr
     return fk.null ? null : undefined;
   }
   if (typeof value !== "number" || !Number.isSafeInteger(value)) {
-    throw new ValidationError(`${registry}.${fk.column} must be an integer id, got ${String(value)}`, fk.column);
+    throw new ValidationError(
+      `${registry}.${fk.column} must be an integer id, got ${String(value)}`,
+      fk.column,
+    );
   }
   return value;
 }

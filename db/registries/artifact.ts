@@ -64,7 +64,8 @@ export class Artifact extends SQLRecord {
     const { revises, ...rest } = fields;
     super({ suffix: "", _key_is_virtual: true, _overwrite_versions: false, ...rest });
     if (revises) {
-      if (!(revises instanceof Artifact) || revises.id == null) throw new InvalidArgument("revises must be a saved Artifact");
+      if (!(revises instanceof Artifact) || revises.id == null)
+        throw new InvalidArgument("revises must be a saved Artifact");
       this.revisesRecord = revises;
     }
   }
@@ -85,7 +86,10 @@ export class Artifact extends SQLRecord {
     const latest = await trx("lamindb_artifact")
       .where({ key: record.key, is_latest: true })
       .andWhereNot("branch_id", TRASH_BRANCH_ID)
-      .orderBy([{ column: "created_at", order: "desc" }, { column: "id", order: "desc" }])
+      .orderBy([
+        { column: "created_at", order: "desc" },
+        { column: "id", order: "desc" },
+      ])
       .first();
     return latest ? { kind: "revise", stem: stemOf(ArtifactSpec, latest.uid) } : { kind: "new" };
   }

@@ -29,12 +29,23 @@ export class Collection extends SQLRecord {
 
   private revisesRecord?: Collection;
 
-  constructor(fields: { key: string; description?: string | null; hash?: string | null; run?: Run | null; revises?: Collection; reference?: string | null; reference_type?: string | null; version_tag?: string | null }) {
-    if (!fields || typeof fields.key !== "string") throw new InvalidArgument("new Collection({ key }): key is required");
+  constructor(fields: {
+    key: string;
+    description?: string | null;
+    hash?: string | null;
+    run?: Run | null;
+    revises?: Collection;
+    reference?: string | null;
+    reference_type?: string | null;
+    version_tag?: string | null;
+  }) {
+    if (!fields || typeof fields.key !== "string")
+      throw new InvalidArgument("new Collection({ key }): key is required");
     const { revises, ...rest } = fields;
     super(rest);
     if (revises) {
-      if (!(revises instanceof Collection) || revises.id == null) throw new InvalidArgument("revises must be a saved Collection");
+      if (!(revises instanceof Collection) || revises.id == null)
+        throw new InvalidArgument("revises must be a saved Collection");
       this.revisesRecord = revises;
     }
   }
@@ -47,7 +58,10 @@ export class Collection extends SQLRecord {
     const latest = await trx("lamindb_collection")
       .where({ key: record.key, is_latest: true })
       .andWhereNot("branch_id", TRASH_BRANCH_ID)
-      .orderBy([{ column: "created_at", order: "desc" }, { column: "id", order: "desc" }])
+      .orderBy([
+        { column: "created_at", order: "desc" },
+        { column: "id", order: "desc" },
+      ])
       .first();
     return latest ? { kind: "revise", stem: stemOf(CollectionSpec, latest.uid) } : { kind: "new" };
   }

@@ -95,7 +95,9 @@ export class Run extends SQLRecord {
     const { status, ...fields } = options;
     super({ ...fields, transform });
     if (status !== undefined && status !== "scheduled" && status !== "started") {
-      throw new InvalidArgument(`new Run(): status is "scheduled" or "started", got ${JSON.stringify(status)}`);
+      throw new InvalidArgument(
+        `new Run(): status is "scheduled" or "started", got ${JSON.stringify(status)}`,
+      );
     }
     this._status_code = RUN_STATUS_CODES[status ?? "scheduled"];
   }

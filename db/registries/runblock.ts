@@ -21,7 +21,8 @@ export class RunBlock extends SQLRecord {
   declare readonly run: Promise<Run>;
 
   constructor(fields: { run: Run; content: string; kind?: "readme" | "comment" }) {
-    if (typeof fields?.content !== "string") throw new InvalidArgument("new RunBlock({ run, content }): content is required");
+    if (typeof fields?.content !== "string")
+      throw new InvalidArgument("new RunBlock({ run, content }): content is required");
     super({ kind: "readme", ...fields });
     this.hash = hashString(this.content);
   }
@@ -29,7 +30,10 @@ export class RunBlock extends SQLRecord {
   /** A new readme revises the run's latest readme; comments are not versioned. */
   static override async decideFamily(record: RunBlock, trx: Knex.Transaction): Promise<FamilyDecision> {
     if (record.kind !== "readme") return { kind: "new" };
-    const latest = await trx("lamindb_runblock").where({ run_id: record.run_id, kind: "readme", is_latest: true }).orderBy("id", "desc").first();
+    const latest = await trx("lamindb_runblock")
+      .where({ run_id: record.run_id, kind: "readme", is_latest: true })
+      .orderBy("id", "desc")
+      .first();
     return latest ? { kind: "revise", stem: stemOf(RunBlockSpec, latest.uid) } : { kind: "new" };
   }
 }

@@ -24,7 +24,10 @@ export class Storage extends SQLRecord {
     const first = () => new QuerySet<Storage>(Storage, instance).orderBy("id").first();
     const existing = await first();
     if (existing) return existing;
-    const root = instance.info.kind === "pglite" && instance.info.location !== ":memory:" ? `file://${instance.info.location}` : "local";
+    const root =
+      instance.info.kind === "pglite" && instance.info.location !== ":memory:"
+        ? `file://${instance.info.location}`
+        : "local";
     await instance.run((db) =>
       db("lamindb_storage")
         .insert({ uid: base62(12), root, type: "local", created_by_id: instance.userId })

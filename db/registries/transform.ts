@@ -66,13 +66,16 @@ export class Transform extends SQLRecord {
       throw new InvalidArgument("new Transform({ key }): key is required");
     }
     if (fields.kind !== undefined && !TRANSFORM_KINDS.includes(fields.kind)) {
-      throw new InvalidArgument(`Transform kind is one of ${TRANSFORM_KINDS.join(", ")}; got ${JSON.stringify(fields.kind)}`);
+      throw new InvalidArgument(
+        `Transform kind is one of ${TRANSFORM_KINDS.join(", ")}; got ${JSON.stringify(fields.kind)}`,
+      );
     }
     const { version, revises, ...rest } = fields;
     super({ kind: "pipeline", ...rest, ...(version !== undefined ? { version_tag: version } : {}) });
     if (typeof this.source_code === "string") this.hash = hashString(this.source_code);
     if (revises) {
-      if (!(revises instanceof Transform) || revises.id == null) throw new InvalidArgument("revises must be a saved Transform");
+      if (!(revises instanceof Transform) || revises.id == null)
+        throw new InvalidArgument("revises must be a saved Transform");
       this.revisesRecord = revises;
     }
   }
@@ -94,16 +97,35 @@ export class Transform extends SQLRecord {
   static override async decideFamily(record: Transform, trx: Knex.Transaction): Promise<FamilyDecision> {
     if (record.revisesRecord) {
       const r = record.revisesRecord;
-      return { kind: "revise", stem: stemOf(TransformSpec, r.uid), revisesId: r.id!, revisesTag: r.version_tag };
+      return {
+        kind: "revise",
+        stem: stemOf(TransformSpec, r.uid),
+        revisesId: r.id!,
+        revisesTag: r.version_tag,
+      };
     }
-    const live = () => trx("lamindb_transform").where({ key: record.key }).andWhereNot("branch_id", TRASH_BRANCH_ID);
+    const live = () =>
+      trx("lamindb_transform").where({ key: record.key }).andWhereNot("branch_id", TRASH_BRANCH_ID);
     if (record.hash) {
-      const same = await live().andWhere({ hash: record.hash }).orderBy([{ column: "is_latest", order: "desc" }, { column: "id", order: "desc" }]).first();
+      const same = await live()
+        .andWhere({ hash: record.hash })
+        .orderBy([
+          { column: "is_latest", order: "desc" },
+          { column: "id", order: "desc" },
+        ])
+        .first();
       if (same) return { kind: "adopt", row: same };
     }
-    const latest = await live().andWhere({ is_latest: true }).orderBy([{ column: "created_at", order: "desc" }, { column: "id", order: "desc" }]).first();
+    const latest = await live()
+      .andWhere({ is_latest: true })
+      .orderBy([
+        { column: "created_at", order: "desc" },
+        { column: "id", order: "desc" },
+      ])
+      .first();
     if (!latest) return { kind: "new" };
-    if (latest.source_code === null && (record.source_code ?? null) === null) return { kind: "adopt", row: latest };
+    if (latest.source_code === null && (record.source_code ?? null) === null)
+      return { kind: "adopt", row: latest };
     return { kind: "revise", stem: stemOf(TransformSpec, latest.uid) };
   }
 }

@@ -176,7 +176,11 @@ export function model(name: string, d: ModelDecl): ModelSpec {
     name,
     table: d.table,
     fields: Object.entries(d.fields).map(([field, f]) => ({ ...f, name: field, column: f.column ?? field })),
-    foreignKeys: Object.entries(d.foreignKeys ?? {}).map(([fk, f]) => ({ ...f, name: fk, column: `${fk}_id` })),
+    foreignKeys: Object.entries(d.foreignKeys ?? {}).map(([fk, f]) => ({
+      ...f,
+      name: fk,
+      column: `${fk}_id`,
+    })),
     manyToMany: Object.entries(d.manyToMany ?? {}).map(([m, f]) => ({ ...f, name: m })),
     uniqueTogether: d.uniqueTogether ?? [],
     partialUniques: d.partialUniques ?? [],
@@ -206,7 +210,10 @@ export const versionFields = () => ({
   is_latest: BooleanField({ index: true }),
 });
 /** TracksRun's foreign keys; created_by's reverse name differs per model. */
-export const tracksRunForeignKeys = (createdByRelated: string | null = null, runRelated: string | null = null) => ({
+export const tracksRunForeignKeys = (
+  createdByRelated: string | null = null,
+  runRelated: string | null = null,
+) => ({
   run: ForeignKey("Run", { onDelete: "PROTECT", null: true, relatedName: runRelated }),
   created_by: ForeignKey("User", { onDelete: "PROTECT", relatedName: createdByRelated }),
 });

@@ -1,4 +1,14 @@
-import { AutoField, CharField, ForeignKey, JSONField, SmallIntegerField, TextField, createdAt, dbValue, model } from "../fields";
+import {
+  AutoField,
+  CharField,
+  ForeignKey,
+  JSONField,
+  SmallIntegerField,
+  TextField,
+  createdAt,
+  dbValue,
+  model,
+} from "../fields";
 
 // Built-in rows: -1 trash, 0 archive, 1 main (seeded by the first migration).
 export const BranchSpec = model("Branch", {

@@ -46,6 +46,8 @@ export const FeatureSpec = model("Feature", {
     type: ForeignKey("Feature", { onDelete: "PROTECT", null: true, relatedName: "features" }),
     ...tracksRunForeignKeys(),
   },
-  checks: [{ name: "feature_dtype_str_not_null_when_is_type_false", sql: "is_type OR _dtype_str IS NOT NULL" }],
+  checks: [
+    { name: "feature_dtype_str_not_null_when_is_type_false", sql: "is_type OR _dtype_str IS NOT NULL" },
+  ],
   expressionIndexes: nameSearchIndexes("lamindb_feature"),
 });

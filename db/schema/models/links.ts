@@ -105,7 +105,11 @@ export const RunRecordSpec = model("RunRecord", {
     ...createdBy(),
   },
   partialUniques: [
-    { name: "unique_runrecord", columns: ["run_id", "record_id", "feature_id"], where: "feature_id IS NOT NULL" },
+    {
+      name: "unique_runrecord",
+      columns: ["run_id", "record_id", "feature_id"],
+      where: "feature_id IS NOT NULL",
+    },
     { name: "unique_runrecord_null_feature", columns: ["run_id", "record_id"], where: "feature_id IS NULL" },
   ],
 });

@@ -35,7 +35,11 @@ export const TransformSpec = model("Transform", {
   },
   foreignKeys: {
     ...sqlRecordForeignKeys(),
-    environment: ForeignKey("Artifact", { onDelete: "CASCADE", null: true, relatedName: "_environment_of_transforms" }),
+    environment: ForeignKey("Artifact", {
+      onDelete: "CASCADE",
+      null: true,
+      relatedName: "_environment_of_transforms",
+    }),
     plan: ForeignKey("Artifact", { onDelete: "CASCADE", null: true, relatedName: "_plan_for_transforms" }),
     ...tracksRunForeignKeys("created_transforms", "output_transforms"),
   },

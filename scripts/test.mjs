@@ -1,0 +1,76 @@
+// `npm test`: lint and types, the build, then every suite against real parts: one throwaway
+// PostgreSQL server shared by the run (each test file makes its own database on it), PGlite,
+// headless Chromium for the renderers, and the end-to-end suite last.
+// `node scripts/test.mjs <suite>...` runs only some suites: static, db, renderer, server, extension.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { startPostgres } from "./postgres.mjs";
+
+const argv = process.argv.slice(2);
+const wanted = (s) => argv.length === 0 || argv.includes(s);
+let failed = false;
+
+function step(name, cmd, args, env = {}) {
+  console.log(`\n== ${name}: ${cmd} ${args.join(" ")}`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  console.log(
+    `== ${name}: ${r.status === 0 ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  if (r.status !== 0) failed = true;
+  return r.status === 0;
+}
+
+function testFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(".test.ts"))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+mkdirSync(".test-output", { recursive: true });
+
+function nodeTests(name, files, env) {
+  if (files.length === 0) return;
+  const countFile = join(".test-output", `${name}.counts.json`);
+  rmSync(countFile, { force: true });
+  const reporters = ["--test-reporter=spec", "--test-reporter-destination=stdout"];
+  reporters.push("--test-reporter=./scripts/count-reporter.mjs", `--test-reporter-destination=${countFile}`);
+  const ok = step(
+    name,
+    process.execPath,
+    ["--import", "tsx", "--test", "--test-concurrency=2", ...reporters, ...files],
+    env,
+  );
+  if (existsSync(countFile)) {
+    const c = JSON.parse(readFileSync(countFile, "utf8"));
+    for (const k of Object.keys(totals)) totals[k] += c[k];
+  } else if (!ok) totals.failed++;
+}
+
+if (wanted("static")) {
+  step("lint", "npx", ["eslint", "."]);
+  step("format", "npx", ["prettier", "--check", "."]);
+  step("types", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
+}
+step("build", process.execPath, ["scripts/build.mjs"]);
+
+const pg = wanted("db") || wanted("server") ? await startPostgres({ log: console.log }) : undefined;
+try {
+  const env = pg ? { LAMIN_TEST_POSTGRES_URL: pg.url } : {};
+  if (wanted("db")) nodeTests("db", testFiles("test/db"), env);
+  if (wanted("renderer")) nodeTests("renderer", testFiles("test/renderer"), env);
+  if (wanted("server")) nodeTests("server", testFiles("test/server"), env);
+} finally {
+  await pg?.stop();
+}
+if (wanted("extension")) nodeTests("extension", testFiles("test/extension"), {});
+
+const skipped = totals.skipped ? `, ${totals.skipped} skipped` : "";
+console.log(`\n${totals.passed} passed, ${totals.failed} failed${skipped}`);
+if (failed && totals.failed === 0) console.log("a step failed (see above)");
+process.exit(failed ? 1 : 0);

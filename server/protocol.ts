@@ -1,0 +1,217 @@
+// The lamin/* protocol between the extension and the language server: the one file both import.
+// Types only (plus method names), so it bundles into both sides without pulling in either.
+import type { DataFrame, Description, JsonObject, JsonValue, RunStatus } from "../db/shapes";
+
+// ---- initialisation ------------------------------------------------------------------------------
+
+/** Sent in `initializationOptions`: never on the command line or in a logged environment. */
+export interface LaminInitializationOptions {
+  database:
+    | { kind: "embedded"; dir: string } // PGlite folder, shared between windows through its holder
+    | { kind: "postgres"; name: string; url: string }; // url includes the password from SecretStorage
+  /** The user runs are created by (created_by). */
+  user: { handle: string; name?: string };
+  /** Named instances for Registry.connect("name") in query cells: name -> URL. */
+  instances?: Record<string, string>;
+  /** false in an untrusted workspace: the server then writes nothing. */
+  trusted: boolean;
+  /** Identifies this VS Code session, so runs left open by a session that died can be aborted. */
+  sessionId: string;
+}
+
+// ---- summaries for trees, status bar and completions --------------------------------------------
+
+export interface TransformSummary {
+  id: number;
+  uid: string;
+  key: string;
+  kind: string;
+  version: string; // version_tag or the uid suffix
+  is_latest: boolean;
+  created_at: string;
+}
+
+export interface RunSummary {
+  id: number;
+  uid: string;
+  name: string | null;
+  status: RunStatus;
+  started_at: string; // ISO 8601
+  finished_at: string | null;
+  branch_id: number;
+  created_by: string; // handle
+  transform: TransformSummary;
+}
+
+export interface RecordSummary {
+  registry: string;
+  id: number;
+  uid: string;
+  label: string; // name, key or handle
+  description: string | null;
+  score?: number; // search() score
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  offset: number;
+}
+
+// ---- notebook tracking (extension -> server) ----------------------------------------------------
+
+/** What the extension knows of a notebook when it reports an execution. */
+export interface NotebookInfo {
+  uri: string;
+  /** Path relative to the workspace folder: the Transform key. */
+  key: string;
+  /** The code cells' source, joined as the Transform's source_code. */
+  source: string;
+  /** The first markdown "# " heading: the Transform's description. */
+  title?: string;
+  /** From a cell tagged "parameters" (papermill), parsed into JSON. */
+  params?: JsonObject;
+  kernel?: { id?: string; name?: string; language?: string; version?: string };
+}
+
+export interface CellTiming {
+  index: number;
+  executionOrder?: number;
+  startTime?: number; // epoch ms
+  endTime?: number;
+}
+
+/** Every tracking event carries an id, so replaying the durable queue twice changes nothing. */
+export interface TrackEventBase {
+  eventId: string;
+  at: number; // epoch ms when the extension saw it
+}
+
+export type TrackEvent =
+  | (TrackEventBase & { type: "cellStarted"; notebook: NotebookInfo; cell: CellTiming })
+  | (TrackEventBase & {
+      type: "cellFinished";
+      notebook: NotebookInfo;
+      cell: CellTiming & { success: boolean };
+    })
+  | (TrackEventBase & { type: "executionIdle"; notebookUri: string }) // the execution queue drained
+  | (TrackEventBase & { type: "kernelRestarted"; notebookUri: string })
+  | (TrackEventBase & { type: "notebookClosed"; notebookUri: string });
+
+export interface TrackResult {
+  /** The run the event created or changed, if any. */
+  run: RunSummary | null;
+  /** true when this eventId was already applied (a replay). */
+  duplicate: boolean;
+}
+
+// ---- requests --------------------------------------------------------------------------------------
+
+export interface LaminRequests {
+  "lamin/track": { params: TrackEvent; result: TrackResult };
+  /** On start: runs this user left "started" in a session that is gone become "aborted". */
+  "lamin/recoverRuns": { params: { sessionId: string }; result: { aborted: RunSummary[] } };
+  "lamin/status": {
+    params: Record<string, never>;
+    result: {
+      connected: boolean;
+      kind: "postgres" | "pglite";
+      location: string;
+      readOnly: boolean;
+      error?: string;
+      /** Embedded only: whether this server holds the folder or reaches it through the holder. */
+      role?: "holder" | "client";
+      /** How caches learn of other processes' writes: LISTEN/NOTIFY, polled counters, or not at all. */
+      notifications?: "listen" | "poll" | "none";
+    };
+  };
+  "lamin/runs": {
+    params: {
+      offset: number;
+      limit: number;
+      status?: RunStatus[];
+      transformId?: number;
+      includeTrash?: boolean;
+    };
+    result: Page<RunSummary>;
+  };
+  "lamin/run": { params: { id: number } | { uid: string }; result: RunSummary | null };
+  "lamin/activeRun": { params: { notebookUri: string }; result: RunSummary | null };
+  "lamin/transforms": {
+    params: { offset: number; limit: number; key?: string };
+    result: Page<TransformSummary>;
+  };
+  "lamin/registryCounts": {
+    params: Record<string, never>;
+    result: Array<{ registry: string; count: number }>;
+  };
+  "lamin/records": {
+    params: { registry: string; offset: number; limit: number; search?: string };
+    result: Page<RecordSummary>;
+  };
+  "lamin/search": {
+    params: { registry: string; query: string; field?: string; limit?: number };
+    result: RecordSummary[];
+  };
+  "lamin/describe": {
+    params: { registry: string; id?: number; uid?: string; include?: "comments" };
+    result: Description;
+  };
+  "lamin/toDataFrame": {
+    params: {
+      registry: string;
+      filter?: Record<string, JsonValue>;
+      include?: string | string[];
+      features?: boolean | string[];
+      limit?: number | null;
+      offset?: number;
+      orderBy?: string;
+    };
+    result: DataFrame;
+  };
+  /** The renderer's "load more": the token comes from DataFrame.next. */
+  "lamin/loadMore": { params: { token: string; offset: number }; result: DataFrame };
+  /** Evaluates a JavaScript or TypeScript query cell with `ln` bound; outputs are MIME bundles. */
+  "lamin/evaluate": {
+    params: { code: string; language: "javascript" | "typescript"; cellUri?: string };
+    result: {
+      outputs: Array<{ items: Array<{ mime: string; data: JsonValue }> }>;
+      error?: { name: string; message: string; stack?: string };
+    };
+  };
+  "lamin/delete": { params: { registry: string; id: number; permanent?: boolean }; result: { ok: true } };
+  "lamin/restore": { params: { registry: string; id: number }; result: { ok: true } };
+}
+
+export type LaminMethod = keyof LaminRequests;
+
+/** JSON-RPC error codes of failed lamin/* requests; `data.name` is the db error's name (FieldError, ...). */
+export const LAMIN_ERROR_CODES = {
+  /** The database cannot be reached; the server keeps retrying. */
+  databaseUnavailable: -32001,
+  /** A write in an untrusted workspace. */
+  writeRefused: -32002,
+  /** DoesNotExist, MultipleResultsFound. */
+  notFound: -32003,
+  /** InvalidArgument, FieldError, ValidationError, unknown registry. */
+  invalidParams: -32602,
+  /** Anything else (IntegrityError, NoWriteAccess, ...). */
+  requestFailed: -32803,
+} as const;
+
+export interface LaminErrorData {
+  name: string;
+}
+
+// ---- notifications (server -> extension) --------------------------------------------------------
+
+export interface LaminNotifications {
+  /** A run was created or changed, by this server or (through LISTEN/NOTIFY) by anyone else. */
+  "lamin/runChanged": { run: RunSummary; change: "created" | "updated" | "deleted" };
+  /** Records of a registry changed: caches and trees refresh. */
+  "lamin/registryChanged": { registry: string };
+  /** The database connection was lost or came back. */
+  "lamin/connectionChanged": { connected: boolean; error?: string };
+}
+
+export type LaminNotification = keyof LaminNotifications;

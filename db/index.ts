@@ -25,3 +25,11 @@ export { RunBlock } from "./registries/runblock";
 // For the language server, which holds an embedded folder and serves it to other windows.
 export { FolderLock, readLockHolder, type LockHolder } from "./connection/folder-lock";
 export { redactUrl } from "./connection/postgres";
+export { lookupKey, type Lookup, type LookupOptions } from "./query/lookup";
+export { type SearchOptions } from "./query/search";
+export { type ToDataFrameOptions, type Scored } from "./query/queryset";
+export { setInstances, instanceNames, closeNamedInstances } from "./instances";
+export { RecordList } from "./records/record-list";
+export { FeatureManager, type FeatureValue } from "./features/manager";
+export { type DescriptionResult, type DescribeOptions } from "./describe/describe";
+export { DEFAULT_DATAFRAME_LIMIT } from "./query/dataframe";

@@ -18,6 +18,9 @@ export async function up(knex: Knex): Promise<void> {
     { id: 0, name: "archive", uid: "aaaaaaaaaaaa", created_by_id: 1 },
     { id: 1, name: "main", uid: "mmmmmmmmmmmm", created_by_id: 1 },
   ]);
+  // The seeds' deferred foreign key checks run now: later migrations in the same transaction
+  // cannot create indexes on tables with pending trigger events.
+  await knex.raw("SET CONSTRAINTS ALL IMMEDIATE");
   // Explicit ids leave the identity sequences behind; move them past the seeded rows.
   for (const table of ["lamindb_user", "lamindb_space", "lamindb_branch"]) {
     await knex.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), (SELECT max(id) FROM ??))`, [

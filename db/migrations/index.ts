@@ -5,6 +5,7 @@ import { DatabaseError } from "../errors";
 import * as initial from "./0001_initial";
 import * as searchIndexes from "./0002_search_indexes";
 import * as notifyTriggers from "./0003_notify_triggers";
+import * as searchDocuments from "./0004_search_documents";
 
 export const MIGRATIONS_TABLE = "lamin_vscode_migrations";
 
@@ -18,6 +19,7 @@ export const migrations: Migration[] = [
   { name: "0001_initial", ...initial },
   { name: "0002_search_indexes", ...searchIndexes },
   { name: "0003_notify_triggers", ...notifyTriggers },
+  { name: "0004_search_documents", ...searchDocuments },
 ];
 
 const source: Knex.MigrationSource<Migration> = {

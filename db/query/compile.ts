@@ -8,6 +8,7 @@ import { foreignKeyType } from "../migrations/ddl";
 import { statusCode } from "../status";
 import { coerceFilterValue, type ValueType } from "./values";
 import type { QNode } from "./q";
+import { compileFeatureLeaf } from "../features/filter";
 
 export interface Fragment {
   sql: string;
@@ -34,7 +35,7 @@ export const LOOKUPS = [
   "iregex",
 ] as const;
 export type Lookup = (typeof LOOKUPS)[number];
-const isLookup = (s: string | undefined): s is Lookup =>
+export const isLookup = (s: string | undefined): s is Lookup =>
   s !== undefined && (LOOKUPS as readonly string[]).includes(s);
 
 /** Double-quotes a catalog identifier; anything else is a bug, not user input. */
@@ -54,7 +55,7 @@ export class Aliases {
 }
 
 /** A column that a filter can compare: a simple field, a foreign key column, or a JSON path. */
-interface Target {
+export interface Target {
   sql: string;
   bindings: unknown[];
   type: ValueType;
@@ -66,7 +67,7 @@ function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function textLookup(target: Target, lookup: Lookup, value: unknown): Fragment {
+export function textLookup(target: Target, lookup: Lookup, value: unknown): Fragment {
   const text = coerceFilterValue({ ...target, type: "text" }, value, lookup);
   const s = String(text);
   const expr = target.json ? target.sql : target.type === "text" ? target.sql : `(${target.sql})::text`;
@@ -99,7 +100,7 @@ function textLookup(target: Target, lookup: Lookup, value: unknown): Fragment {
   }
 }
 
-function jsonLookup(target: Target, lookup: Lookup, value: unknown): Fragment {
+export function jsonLookup(target: Target, lookup: Lookup, value: unknown): Fragment {
   const x = target.sql;
   const b = target.bindings;
   switch (lookup) {
@@ -203,7 +204,7 @@ export interface CompileContext {
 }
 
 /** A record or an id, as the value of a relation: `filter({ transform: t })`, `{ ulabels: label }`. */
-function relatedId(value: unknown): unknown {
+export function relatedId(value: unknown): unknown {
   if (value !== null && typeof value === "object" && "id" in value && !Array.isArray(value)) {
     const id = (value as { id: unknown }).id;
     if (id === undefined || id === null)
@@ -369,6 +370,8 @@ export function compileNode(model: ModelSpec, alias: string, node: QNode, ctx: C
   switch (node.kind) {
     case "leaf":
       return compileLeaf(model, alias, node.key, node.value, ctx);
+    case "feature":
+      return compileFeatureLeaf(model, alias, node.key, node.value, ctx);
     case "not": {
       const f = compileNode(model, alias, node.child, ctx);
       // NULL-safe negation: NOT (x = 1) is NULL, not TRUE, when x is NULL; Django includes such rows

@@ -3,6 +3,7 @@ export type Expressions = Record<string, unknown>;
 
 export type QNode =
   | { kind: "leaf"; key: string; value: unknown }
+  | { kind: "feature"; key: string; value: unknown } // a feature name (Run.filter({ experiment: "x" }))
   | { kind: "and" | "or"; children: QNode[] }
   | { kind: "not"; child: QNode };
 
@@ -35,6 +36,7 @@ export function toNode(x: QObject | Expressions): QNode {
 export function leafKeys(node: QNode): string[] {
   switch (node.kind) {
     case "leaf":
+    case "feature":
       return [node.key];
     case "not":
       return leafKeys(node.child);

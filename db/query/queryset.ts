@@ -2,9 +2,13 @@
 import type { Knex } from "knex";
 import { DoesNotExist, FieldError, InvalidArgument, MultipleResultsFound } from "../errors";
 import { Instance } from "../instance";
-import { fieldOf, queryableNames, type Relation } from "../schema/catalog";
+import { fieldOf, queryableNames, relationsOf, type Relation } from "../schema/catalog";
 import type { ModelSpec } from "../schema/fields";
 import { toCount } from "../connection/normalise";
+import { featureNameOf, hasFeatures } from "../features/filter";
+import type { DataFrame } from "../shapes";
+import { searchQuery, type SearchOptions } from "./search";
+import { buildLookup, type Lookup, type LookupOptions } from "./lookup";
 import { Aliases, col, compileNode, ident, namesBranchOrIdentity, type Fragment } from "./compile";
 import { leafKeys, QObject, toNode, type Expressions, type QNode } from "./q";
 
@@ -20,44 +24,102 @@ export interface Via {
   ownerId: number | string;
 }
 
+/** A computed column (search's score), written against the query's main alias. */
+export interface Annotation {
+  name: string;
+  sql: (alias: string) => Fragment;
+}
+
+/** Where a query's instance comes from: an open one, or one opened on first use (Registry.connect). */
+export type InstanceSource = Instance | (() => Promise<Instance>);
+
 interface State {
   filters: QNode[];
   excludes: QNode[];
+  raw: Array<(alias: string) => Fragment>; // internal conditions (search candidates)
   scoped: boolean;
   via?: Via;
   order: string[];
+  annotations: Annotation[];
   limit?: number;
   offset?: number;
   distinct: boolean;
 }
 
+export interface ToDataFrameOptions {
+  include?: string | string[];
+  features?: boolean | string[];
+  limit?: number | null;
+  order_by?: string;
+  offset?: number;
+}
+
 export const MAIN_BRANCH_ID = 1;
+
+/** A record that search() ranked: `score` is LaminDB's rule-based score. */
+export type Scored = { score: number };
+
+const EMPTY: State = {
+  filters: [],
+  excludes: [],
+  raw: [],
+  scoped: false,
+  order: [],
+  annotations: [],
+  distinct: false,
+};
 
 export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   constructor(
     readonly registry: RegistryLike<T>,
-    private readonly explicitInstance?: Instance,
-    private readonly state: State = { filters: [], excludes: [], scoped: false, order: [], distinct: false },
+    private readonly source?: InstanceSource,
+    private readonly state: State = EMPTY,
   ) {}
 
-  get instance(): Instance {
-    return this.explicitInstance ?? Instance.current;
+  /** The instance this query runs on (opened now for a Registry.connect() query). */
+  async resolveInstance(): Promise<Instance> {
+    if (this.source instanceof Instance) return this.source;
+    if (typeof this.source === "function") return this.source();
+    return Instance.current;
   }
 
   private with(patch: Partial<State>): QuerySet<T> {
-    return new QuerySet(this.registry, this.explicitInstance, { ...this.state, ...patch });
+    return new QuerySet(this.registry, this.source, { ...this.state, ...patch });
   }
 
+  /**
+   * filter(Q(...), { field__lookup: value }). On runs, an object whose first key is not a field is
+   * read as feature names, as LaminDB does: Run.filter({ experiment: "My experiment 1" }).
+   */
   filter(...args: Array<QObject | Expressions>): QuerySet<T> {
-    const nodes = args.map(toNode);
+    const nodes = args.map((a) => this.toNodes(a));
     this.validate(nodes);
     return this.with({ filters: [...this.state.filters, ...nodes], scoped: true });
   }
 
   exclude(...args: Array<QObject | Expressions>): QuerySet<T> {
-    const nodes = args.map(toNode);
+    const nodes = args.map((a) => this.toNodes(a));
     this.validate(nodes);
     return this.with({ excludes: [...this.state.excludes, ...nodes], scoped: true });
+  }
+
+  private toNodes(arg: QObject | Expressions): QNode {
+    const model = this.registry.spec;
+    if (arg instanceof QObject || !hasFeatures(model) || arg === null || typeof arg !== "object")
+      return toNode(arg);
+    const keys = Object.keys(arg);
+    if (keys.length === 0) return toNode(arg);
+    const head = keys[0].split("__")[0];
+    const isField =
+      head === "status" ||
+      fieldOf(model, head) !== undefined ||
+      model.foreignKeys.some((fk) => fk.column === head) ||
+      relationsOf(model).has(head);
+    if (isField) return toNode(arg);
+    return {
+      kind: "and",
+      children: Object.entries(arg).map(([key, value]) => ({ kind: "feature", key, value })),
+    };
   }
 
   /** Field names, "-" for descending: orderBy("-started_at", "id"). */
@@ -67,8 +129,9 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   }
 
   limit(n: number | null): QuerySet<T> {
-    if (n !== null && (!Number.isSafeInteger(n) || n < 0))
-      throw new InvalidArgument("limit() needs a non-negative integer");
+    if (n !== null && (!Number.isSafeInteger(n) || n < 0)) {
+      throw new InvalidArgument("limit() needs a non-negative integer or null");
+    }
     return this.with({ limit: n ?? undefined });
   }
 
@@ -85,19 +148,28 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     return this.state.order.length > 0;
   }
 
-  /** A related manager's query: records related to one owner. */
-  static via<T>(registry: RegistryLike<T>, via: Via, instance?: Instance): QuerySet<T> {
-    return new QuerySet(registry, instance, {
-      filters: [],
-      excludes: [],
-      scoped: false,
-      order: [],
-      distinct: false,
-      via,
+  get limitValue(): number | undefined {
+    return this.state.limit;
+  }
+
+  get offsetValue(): number {
+    return this.state.offset ?? 0;
+  }
+
+  /** Adds a computed column, optionally with an internal condition (used by search()). */
+  annotate(annotation: Annotation, where?: (alias: string) => Fragment): QuerySet<T> {
+    return this.with({
+      annotations: [...this.state.annotations, annotation],
+      raw: where ? [...this.state.raw, where] : this.state.raw,
     });
   }
 
-  // Compile once against a throwaway alias set so that bad field names fail at filter() time.
+  /** A related manager's query: records related to one owner. */
+  static via<T>(registry: RegistryLike<T>, via: Via, source?: InstanceSource): QuerySet<T> {
+    return new QuerySet(registry, source, { ...EMPTY, via });
+  }
+
+  // Compile against a throwaway alias set so that bad field names fail at filter() time.
   private validate(nodes: QNode[]): void {
     const ctx = { aliases: new Aliases() };
     for (const n of nodes) compileNode(this.registry.spec, "t", n, ctx);
@@ -105,6 +177,7 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   private orderColumn(f: string): string {
     const name = f.startsWith("-") ? f.slice(1) : f;
+    if (this.state.annotations.some((a) => a.name === name)) return name;
     const model = this.registry.spec;
     const field = fieldOf(model, name);
     const fk = model.foreignKeys.find((x) => x.column === name || x.name === name);
@@ -112,7 +185,7 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     return field ? field.column : fk!.column;
   }
 
-  /** The WHERE clause over alias t0, for this query and for statements built on it. */
+  /** The WHERE clause over a fresh alias, for this query and for statements built on it. */
   where(aliases = new Aliases()): { alias: string; where: Fragment } {
     const model = this.registry.spec;
     const alias = aliases.next();
@@ -123,6 +196,7 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
       const f = compileNode(model, alias, n, ctx);
       parts.push({ sql: `(${f.sql}) IS NOT TRUE`, bindings: f.bindings });
     }
+    for (const r of this.state.raw) parts.push(r(alias));
     const keys = [...this.state.filters, ...this.state.excludes].flatMap(leafKeys);
     const hasBranch = model.foreignKeys.some((fk) => fk.name === "branch");
     if (this.state.scoped && hasBranch && !namesBranchOrIdentity(keys)) {
@@ -154,17 +228,35 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     };
   }
 
-  /** SELECT of whole rows (t0.*) with order, limit and offset. */
-  selectSql(columns = "*", extraOrder: string[] = []): Fragment {
-    const { alias, where } = this.where();
+  /** SELECT of whole rows with annotations, order, limit and offset; `extra` adds columns. */
+  selectSql(
+    options: { columns?: string; extra?: (alias: string, aliases: Aliases) => Fragment[] } = {},
+  ): Fragment {
+    const aliases = new Aliases();
+    const { alias, where } = this.where(aliases);
     const table = ident(this.registry.spec.table);
-    const order = [...this.state.order, ...extraOrder].map((f) => {
+    const selects: string[] = [options.columns ?? `${ident(alias)}.*`];
+    const bindings: unknown[] = [];
+    if (!options.columns) {
+      for (const a of this.state.annotations) {
+        const f = a.sql(alias);
+        selects.push(`(${f.sql}) AS ${ident(a.name)}`);
+        bindings.push(...f.bindings);
+      }
+    }
+    for (const f of options.extra?.(alias, aliases) ?? []) {
+      selects.push(f.sql);
+      bindings.push(...f.bindings);
+    }
+    const order = this.state.order.map((f) => {
       const c = this.orderColumn(f);
-      return `${col(alias, c)} ${f.startsWith("-") ? "DESC" : "ASC"}`;
+      const dir = f.startsWith("-") ? "DESC" : "ASC";
+      return this.state.annotations.some((a) => a.name === c)
+        ? `${ident(c)} ${dir}`
+        : `${col(alias, c)} ${dir}`;
     });
-    const select = columns === "*" ? `${ident(alias)}.*` : columns;
-    let sql = `SELECT ${select} FROM ${table} ${ident(alias)} WHERE ${where.sql}`;
-    const bindings = [...where.bindings];
+    let sql = `SELECT ${this.state.distinct && !options.columns ? "DISTINCT " : ""}${selects.join(", ")} FROM ${table} ${ident(alias)} WHERE ${where.sql}`;
+    bindings.push(...where.bindings);
     if (order.length) sql += ` ORDER BY ${order.join(", ")}`;
     if (this.state.limit !== undefined) {
       sql += " LIMIT ?";
@@ -177,15 +269,53 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     return { sql, bindings };
   }
 
-  private async rows(q: Fragment, db?: Knex | Knex.Transaction): Promise<Array<Record<string, unknown>>> {
-    const instance = this.instance;
+  /** Feature names a filter uses must exist, as LaminDB validates them. */
+  private async checkFeatureNames(instance: Instance): Promise<void> {
+    const names = new Set<string>();
+    const walk = (n: QNode): void => {
+      if (n.kind === "feature") names.add(featureNameOf(n.key));
+      else if (n.kind === "not") walk(n.child);
+      else if (n.kind === "and" || n.kind === "or") n.children.forEach(walk);
+    };
+    [...this.state.filters, ...this.state.excludes].forEach(walk);
+    if (names.size === 0) return;
+    const found = new Set(
+      (
+        await instance.run((db) =>
+          db("lamindb_feature")
+            .select("name")
+            .whereIn("name", [...names]),
+        )
+      ).map((r: { name: string }) => r.name),
+    );
+    const missing = [...names].filter((n) => !found.has(n));
+    if (missing.length > 0) {
+      const model = this.registry.spec;
+      throw new FieldError(
+        `Unknown field or feature ${missing.map((m) => `'${m}'`).join(", ")} on ${model.name}. ` +
+          `Available fields: ${queryableNames(model).join(", ")}. Features are created with new Feature({ name, dtype }).save()`,
+        missing[0],
+        queryableNames(model),
+      );
+    }
+  }
+
+  /** Runs a statement built from this query on its instance. */
+  async rawRows(q: Fragment, db?: Knex | Knex.Transaction): Promise<Array<Record<string, unknown>>> {
+    const instance = await this.resolveInstance();
+    await this.checkFeatureNames(instance);
     return instance.run(async (x) => (await x.raw(q.sql, q.bindings as Knex.RawBinding[])).rows, db);
   }
 
   async toArray(): Promise<T[]> {
-    const rows = await this.rows(this.selectSql());
-    const instance = this.instance;
-    return rows.map((r) => this.registry.fromRow(r, instance));
+    const instance = await this.resolveInstance();
+    const rows = await this.rawRows(this.selectSql());
+    const annotations = this.state.annotations.map((a) => a.name);
+    return rows.map((r) => {
+      const record = this.registry.fromRow(r, instance);
+      for (const a of annotations) (record as Record<string, unknown>)[a] = Number(r[a]);
+      return record;
+    });
   }
 
   then<R1 = T[], R2 = never>(
@@ -209,10 +339,10 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   }
 
   async count(): Promise<number> {
-    const inner = this.with({ order: [] }).selectSql(
-      this.state.distinct ? `DISTINCT ${ident("t0")}.${ident("id")}` : "1",
-    );
-    const rows = await this.rows({
+    const inner = this.with({ order: [], annotations: [] }).selectSql({
+      columns: this.state.distinct ? `DISTINCT ${ident("t0")}.${ident("id")}` : "1",
+    });
+    const rows = await this.rawRows({
       sql: `SELECT count(*) AS n FROM (${inner.sql}) AS q`,
       bindings: inner.bindings,
     });
@@ -220,8 +350,8 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   }
 
   async exists(): Promise<boolean> {
-    const inner = this.with({ order: [], limit: 1 }).selectSql("1");
-    const rows = await this.rows({ sql: `SELECT EXISTS (${inner.sql}) AS e`, bindings: inner.bindings });
+    const inner = this.with({ order: [], annotations: [], limit: 1 }).selectSql({ columns: "1" });
+    const rows = await this.rawRows({ sql: `SELECT EXISTS (${inner.sql}) AS e`, bindings: inner.bindings });
     return rows[0].e === true;
   }
 
@@ -254,7 +384,35 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     if (!model.foreignKeys.some((fk) => fk.name === "branch")) {
       throw new InvalidArgument(`${model.name} records cannot be moved to the trash`);
     }
+    const instance = await this.resolveInstance();
+    await this.checkFeatureNames(instance);
     const { trashMatching } = await import("../records/delete");
-    return trashMatching(this.instance, model, this.with({ order: [], limit: undefined, offset: undefined }));
+    return trashMatching(
+      instance,
+      model,
+      this.with({ order: [], limit: undefined, offset: undefined, annotations: [] }),
+    );
+  }
+
+  /** LaminDB's search() over this query's records, ranked by score (records carry `score`). */
+  search(string: string, options: SearchOptions = {}): QuerySet<T & Scored> {
+    return searchQuery(this, string, options) as unknown as QuerySet<T & Scored>;
+  }
+
+  /** LaminDB's lookup() over the registry of this query (not filtered, as in LaminDB). */
+  async lookup<V = T>(options: LookupOptions = {}): Promise<Lookup<V>> {
+    const instance = await this.resolveInstance();
+    return buildLookup<object, V>(
+      this.registry.spec,
+      instance,
+      (row) => this.registry.fromRow(row, instance) as object,
+      options,
+    );
+  }
+
+  /** The query as a DataFrame (LaminDB's to_dataframe): columns in LaminDB's order, id as index. */
+  async toDataFrame(options: ToDataFrameOptions = {}): Promise<DataFrame> {
+    const { toDataFrame } = await import("./dataframe");
+    return toDataFrame(this, options);
   }
 }

@@ -10,7 +10,13 @@ import type { ModelSpec } from "../schema/fields";
 import { fromDbValue } from "../connection/normalise";
 import { ident } from "../query/compile";
 import { QObject, type Expressions } from "../query/q";
-import { QuerySet } from "../query/queryset";
+import { QuerySet, type Scored, type ToDataFrameOptions } from "../query/queryset";
+import type { SearchOptions } from "../query/search";
+import type { Lookup, LookupOptions } from "../query/lookup";
+import { describeRecord, type DescribeOptions, type DescriptionResult } from "../describe/describe";
+import { openNamedInstance } from "../instances";
+import type { DataFrame } from "../shapes";
+import { RecordList } from "./record-list";
 import { base62, isBase62 } from "../uid";
 import { checkFieldValue, checkForeignKeyValue } from "./write-values";
 import { registerRegistry, registryOf } from "./registry-map";
@@ -162,6 +168,85 @@ export abstract class SQLRecord {
     return rows[0];
   }
 
+  /** The registry as a DataFrame (LaminDB's to_dataframe: branch-scoped, limit 100, newest first). */
+  static toDataFrame<T extends SQLRecord>(
+    this: RegistryClass<T>,
+    options: ToDataFrameOptions = {},
+  ): Promise<DataFrame> {
+    return new QuerySet<T>(this).filter().toDataFrame(options);
+  }
+
+  /** LaminDB's search(): records ranked by its rule-based score (records carry `score`). */
+  static search<T extends SQLRecord>(
+    this: RegistryClass<T>,
+    string: string,
+    options: SearchOptions = {},
+  ): QuerySet<T & Scored> {
+    return new QuerySet<T>(this).search(string, options);
+  }
+
+  /** LaminDB's lookup(): values keyed by identifier-safe names, with dict() keyed by the raw values. */
+  static lookup<T extends SQLRecord, V = T>(
+    this: RegistryClass<T>,
+    options: LookupOptions = {},
+  ): Promise<Lookup<V>> {
+    return new QuerySet<T>(this).lookup<V>(options);
+  }
+
+  /**
+   * Records for values of a field: existing ones (not in the trash) reused, new ones unsaved; the
+   * list's save() inserts the new ones in bulk.
+   */
+  static async fromValues<T extends SQLRecord>(
+    this: RegistryClass<T>,
+    values: Array<string | number>,
+    options: { field?: string } = {},
+  ): Promise<RecordList<T>> {
+    const model = this.spec;
+    const fieldName = options.field ?? model.nameField ?? "name";
+    const f = fieldOf(model, fieldName);
+    if (!f)
+      throw FieldError.unknown(
+        fieldName,
+        model.fields.map((x) => x.name),
+        model.name,
+      );
+    if (!Array.isArray(values)) throw new InvalidArgument("fromValues() takes an array of values");
+    const unique = [...new Set(values.map((v) => (f.type === "char" || f.type === "text" ? String(v) : v)))];
+    const existing = new Map<unknown, T>();
+    for (let i = 0; i < unique.length; i += 10_000) {
+      const found = await new QuerySet<T>(this)
+        .filter({ [`${fieldName}__in`]: unique.slice(i, i + 10_000) })
+        .orderBy("id");
+      for (const r of found) {
+        const v = (r as unknown as Row)[fieldName];
+        if (!existing.has(v)) existing.set(v, r);
+      }
+    }
+    const Cls = this as unknown as new (fields: Record<string, unknown>) => T;
+    return RecordList.fromRecords(unique.map((v) => existing.get(v) ?? new Cls({ [fieldName]: v })));
+  }
+
+  /** Queries a non-default instance from the user's list: Record.connect("acme/prod").search("label7"). */
+  static connect<T extends SQLRecord>(this: RegistryClass<T>, instance: string): QuerySet<T> {
+    if (typeof instance !== "string" || instance === "")
+      throw new InvalidArgument("connect() takes an instance name");
+    return new QuerySet<T>(this, () => openNamedInstance(instance));
+  }
+
+  /** describe(): the structured Description (for the renderer); its toString() is LaminDB's text layout. */
+  async describe(options: DescribeOptions = {}): Promise<DescriptionResult> {
+    const model = (this.constructor as RegistryClass).spec;
+    if (this.id === undefined || this.id === null)
+      throw new InvalidArgument(`Save the ${model.name} before describing it`);
+    const instance = this._instance;
+    const rows = await instance.run(
+      async (db) => (await db.raw(`SELECT * FROM ${ident(model.table)} WHERE id = ?`, [this.id!])).rows,
+    );
+    if (rows.length === 0) throw new DoesNotExist(`${model.name} ${this.id} no longer exists`);
+    return describeRecord(model, rows[0], instance, options);
+  }
+
   /** Versioned registries override this to revise an existing family (see versioning.ts). */
   static async decideFamily(_record: SQLRecord, _trx: Knex.Transaction): Promise<FamilyDecision> {
     return { kind: "new" };
@@ -171,8 +256,7 @@ export abstract class SQLRecord {
 
   /** Inserts or updates the record and returns it, with the database's defaults read back. */
   async save(): Promise<this> {
-    const state = stateOf(this);
-    const instance = (state.instance ??= Instance.current);
+    const instance = instanceOf(this);
     if (this.id === undefined || this.id === null) await insertRecord(this, instance);
     else await updateRecord(this, instance);
     return this;
@@ -280,7 +364,7 @@ function noUidMessage(registry: string, uid: string): string {
   return `No record found with uid '${uid}'. Did you forget a keyword as in ${registry}.get({ name: '${uid}' })?`;
 }
 
-function assignRow(record: SQLRecord, model: ModelSpec, row: Row, partial = false): void {
+export function assignRow(record: SQLRecord, model: ModelSpec, row: Row, partial = false): void {
   const state = stateOf(record);
   const loaded = partial ? { ...(state.loaded ?? {}) } : {};
   for (const f of model.fields) {
@@ -303,7 +387,7 @@ function snapshot(v: unknown): string {
 }
 
 /** Column -> value to bind, for every column this record sets; validated. */
-function columnValues(record: SQLRecord, model: ModelSpec, onlyColumns?: Set<string>): Row {
+export function columnValues(record: SQLRecord, model: ModelSpec, onlyColumns?: Set<string>): Row {
   const out: Row = {};
   for (const f of model.fields) {
     if (f.primary || (onlyColumns && !onlyColumns.has(f.column))) continue;
@@ -318,17 +402,31 @@ function columnValues(record: SQLRecord, model: ModelSpec, onlyColumns?: Set<str
   return out;
 }
 
+/** The record's instance, fixed at its first save. */
+export function instanceOf(record: SQLRecord): Instance {
+  const state = stateOf(record);
+  return (state.instance ??= Instance.current);
+}
+
+/** App-side defaults of a new record: created_by, is_latest, and the uid of non-versioned registries. */
+export function prepareInsert(record: SQLRecord, instance: Instance): void {
+  const model = (record.constructor as RegistryClass).spec;
+  const r = record as unknown as Row;
+  if (model.foreignKeys.some((fk) => fk.name === "created_by") && r.created_by_id == null) {
+    r.created_by_id = instance.userId;
+  }
+  if (model.versioned && r.is_latest === undefined) r.is_latest = true;
+  if (!model.versioned && model.uid && r.uid === undefined) r.uid = base62(model.uid.length);
+}
+
 async function insertRecord(record: SQLRecord, instance: Instance): Promise<void> {
   const cls = record.constructor as RegistryClass;
   const model = cls.spec;
   const r = record as unknown as Row;
-  if (model.foreignKeys.some((fk) => fk.name === "created_by") && r.created_by_id == null)
-    r.created_by_id = instance.userId;
-  if (model.versioned && r.is_latest === undefined) r.is_latest = true;
+  prepareInsert(record, instance);
   const table = ident(model.table);
 
   if (!model.versioned) {
-    if (model.uid && r.uid === undefined) r.uid = base62(model.uid.length);
     const values = columnValues(record, model);
     const row = await instance.run(async (db) => (await db(model.table).insert(values).returning("*"))[0]);
     assignRow(record, model, row);

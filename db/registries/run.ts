@@ -1,10 +1,12 @@
 import { InvalidArgument } from "../errors";
-import type { QuerySet } from "../query/queryset";
+import { FeatureManager } from "../features/manager";
+import { Q } from "../query/q";
+import { QuerySet } from "../query/queryset";
 import { defineRegistry, SQLRecord } from "../records/sqlrecord";
 import { RunSpec } from "../schema/models/run";
 import type { RunStatus } from "../shapes";
 import { RUN_STATUS_CODES, statusName } from "../status";
-import type { Artifact } from "./artifact";
+import { Artifact } from "./artifact";
 import type { Collection } from "./collection";
 import type { JsonValue } from "./jsonvalue";
 import type { Project } from "./project";
@@ -100,6 +102,22 @@ export class Run extends SQLRecord {
       );
     }
     this._status_code = RUN_STATUS_CODES[status ?? "scheduled"];
+  }
+
+  /** Feature values of this run: run.features.setValues({ experiment: "My experiment 1" }). */
+  get features(): FeatureManager {
+    return new FeatureManager(this);
+  }
+
+  /**
+   * Output artifacts including recreated ones: Artifact.filter(Q(run=self) | Q(recreating_runs=self)).distinct().
+   * With include_recreated false, only the artifacts this run created.
+   */
+  queryOutputArtifacts(options: { include_recreated?: boolean } = {}): QuerySet<Artifact> {
+    if (this.id === undefined || this.id === null) throw new InvalidArgument("Save the run first");
+    const artifacts = new QuerySet<Artifact>(Artifact);
+    if (options.include_recreated === false) return artifacts.filter({ run: this.id });
+    return artifacts.filter(Q({ run: this.id }).or(Q({ recreating_runs: this.id }))).distinct();
   }
 
   /** The status name, read from _status_code (read-only, as in LaminDB). */

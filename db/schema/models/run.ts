@@ -42,14 +42,15 @@ export const RunSpec = model("Run", {
     _is_consecutive: BooleanField({ null: true }),
     _status_code: SmallIntegerField({ index: true, dbDefault: dbValue(-3) }),
   },
+  // In the model's declaration order, which LaminDB's to_dataframe() keeps for the *_id columns.
   foreignKeys: {
     ...sqlRecordForeignKeys(),
-    environment: ForeignKey("Artifact", { onDelete: "PROTECT", null: true, relatedName: "_environment_of" }),
-    initiated_by_run: ForeignKey("Run", { onDelete: "CASCADE", null: true, relatedName: "initiated_runs" }),
-    plan: ForeignKey("Artifact", { onDelete: "PROTECT", null: true, relatedName: "_plan_for_runs" }),
-    report: ForeignKey("Artifact", { onDelete: "PROTECT", null: true, relatedName: "_report_of" }),
     transform: ForeignKey("Transform", { onDelete: "CASCADE", relatedName: "runs" }),
+    report: ForeignKey("Artifact", { onDelete: "PROTECT", null: true, relatedName: "_report_of" }),
+    environment: ForeignKey("Artifact", { onDelete: "PROTECT", null: true, relatedName: "_environment_of" }),
+    plan: ForeignKey("Artifact", { onDelete: "PROTECT", null: true, relatedName: "_plan_for_runs" }),
     created_by: ForeignKey("User", { onDelete: "CASCADE", relatedName: "created_runs" }),
+    initiated_by_run: ForeignKey("Run", { onDelete: "CASCADE", null: true, relatedName: "initiated_runs" }),
   },
   manyToMany: {
     json_values: ManyToManyField("JsonValue", {

@@ -1,0 +1,285 @@
+// toDataFrame(): LaminDB's to_dataframe() as the DataFrame JSON the table renderer draws. Column
+// order follows LaminDB (sqlrecord.py): simple fields without privates and updated_at, the
+// bookkeeping fields moved to the end, then <fk>_id columns, uid first, the primary key as index.
+import { FieldError, InvalidArgument } from "../errors";
+import type { Instance } from "../instance";
+import { fieldOf, isToMany, primaryKey, queryableNames, relationsOf } from "../schema/catalog";
+import type { FieldSpec, ModelSpec } from "../schema/fields";
+import { fromDbValue } from "../connection/normalise";
+import { hasFeatures } from "../features/filter";
+import type { DataFrame, DType, JsonValue } from "../shapes";
+import { col, ident, type Aliases, type Fragment } from "./compile";
+import type { QuerySet, ToDataFrameOptions } from "./queryset";
+
+export const DEFAULT_DATAFRAME_LIMIT = 100; // the seed page's to_dataframe(limit=100)
+const MOVED_TO_END = [
+  "version_tag",
+  "is_latest",
+  "is_locked",
+  "is_type",
+  "created_at",
+  "updated_at",
+  "created_on",
+];
+
+interface Column {
+  name: string;
+  dtype: DType;
+  /** A plain column of the table, or a computed select. */
+  source: { column: string; type: FieldSpec["type"] } | { path: string };
+}
+
+export function fieldDType(f: Pick<FieldSpec, "type" | "name">): DType {
+  if (f.name === "uid") return "uid";
+  switch (f.type) {
+    case "char":
+    case "text":
+      return "str";
+    case "bool":
+      return "bool";
+    case "datetime":
+      return "datetime";
+    case "date":
+      return "date";
+    case "json":
+      return "json";
+    default:
+      return "int";
+  }
+}
+
+/** LaminDB's default columns for a registry (without the index). */
+export function defaultColumns(model: ModelSpec, privates = false): Column[] {
+  let simple = model.fields.filter(
+    (f) => !f.primary && f.name !== "updated_at" && (privates || !f.name.startsWith("_")),
+  );
+  for (const name of MOVED_TO_END) {
+    const f = simple.find((x) => x.name === name);
+    if (f) simple = [...simple.filter((x) => x !== f), f];
+  }
+  const columns: Column[] = simple.map((f) => ({
+    name: f.name,
+    dtype: fieldDType(f),
+    source: { column: f.column, type: f.type },
+  }));
+  for (const fk of model.foreignKeys) {
+    columns.push({ name: fk.column, dtype: "int", source: { column: fk.column, type: "bigint" } });
+  }
+  const uid = columns.findIndex((c) => c.name === "uid");
+  if (uid > 0) columns.unshift(...columns.splice(uid, 1));
+  return columns;
+}
+
+/** A correlated subquery selecting `path` (e.g. created_by__handle, ulabels__name) for each row. */
+function pathSelect(
+  model: ModelSpec,
+  alias: string,
+  path: string,
+  aliases: Aliases,
+): { sql: string; dtype: DType } {
+  const parts = path.split("__");
+  const head = parts[0];
+  const field = fieldOf(model, head);
+  if (parts.length === 1 && field) return { sql: col(alias, field.column), dtype: fieldDType(field) };
+  const rel = relationsOf(model).get(head);
+  if (!rel || rel.target.link) throw FieldError.unknown(path, queryableNames(model), model.name);
+  const rest = parts.slice(1);
+  const target = rel.target;
+  const leaf = rest.length ? rest.join("__") : (target.nameField ?? "uid");
+  const t = aliases.next();
+  const inner = pathSelect(target, t, leaf, aliases);
+  if (!isToMany(rel)) {
+    const on =
+      rel.kind === "fk"
+        ? `${col(t, "id")} = ${col(alias, rel.column)}`
+        : `${col(t, (rel as { targetColumn: string }).targetColumn)} = ${col(alias, "id")}`;
+    return {
+      sql: `(SELECT ${inner.sql} FROM ${ident(target.table)} ${ident(t)} WHERE ${on} LIMIT 1)`,
+      dtype: inner.dtype,
+    };
+  }
+  if (inner.dtype === "set") throw new InvalidArgument(`include '${path}': one to-many step per path`);
+  // to-many paths aggregate into a set, as LaminDB does
+  const agg = `COALESCE(jsonb_agg(DISTINCT to_jsonb(${inner.sql})) FILTER (WHERE ${inner.sql} IS NOT NULL), '[]'::jsonb)`;
+  if (rel.kind === "reverse") {
+    return {
+      sql: `(SELECT ${agg} FROM ${ident(target.table)} ${ident(t)} WHERE ${col(t, rel.targetColumn)} = ${col(alias, "id")})`,
+      dtype: "set",
+    };
+  }
+  if (rel.kind !== "m2m") throw new Error("internal: unexpected relation");
+  const l = aliases.next();
+  return {
+    sql:
+      `(SELECT ${agg} FROM ${ident(rel.link.table)} ${ident(l)} JOIN ${ident(target.table)} ${ident(t)} ON ${col(t, "id")} = ${col(l, rel.targetColumn)} ` +
+      `WHERE ${col(l, rel.sourceColumn)} = ${col(alias, "id")})`,
+    dtype: "set",
+  };
+}
+
+function toCell(value: unknown, dtype: DType, type?: FieldSpec["type"]): JsonValue {
+  if (value === null || value === undefined) return null;
+  const v = type ? fromDbValue(type, value) : value;
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "bigint") return v.toString();
+  if (dtype === "set" && typeof v === "string") return JSON.parse(v) as JsonValue;
+  return v as JsonValue;
+}
+
+async function featureColumns(
+  instance: Instance,
+  ids: Array<number | string>,
+  wanted: true | string[],
+): Promise<{ names: string[]; dtypes: Map<string, string>; values: Map<string, Map<string, JsonValue[]>> }> {
+  const values = new Map<string, Map<string, JsonValue[]>>(); // feature -> run id -> values
+  const dtypes = new Map<string, string>();
+  const names = wanted === true ? [] : [...wanted];
+  if (wanted !== true) {
+    const rows = await instance.run((db) =>
+      db("lamindb_feature").select("name", "_dtype_str").whereIn("name", names),
+    );
+    for (const r of rows) dtypes.set(r.name, r._dtype_str ?? "");
+    const missing = names.filter((n) => !dtypes.has(n));
+    if (missing.length) throw new InvalidArgument(`Unknown features: ${missing.join(", ")}`);
+  }
+  for (let i = 0; i < ids.length; i += 10_000) {
+    const chunk = ids.slice(i, i + 10_000);
+    const marks = chunk.map(() => "?").join(", ");
+    const nameFilter = wanted === true ? "" : ` AND f.name IN (${names.map(() => "?").join(", ")})`;
+    const nameBindings = wanted === true ? [] : names;
+    const rows = await instance.run(
+      async (db) =>
+        (
+          await db.raw(
+            `SELECT l.run_id, f.name, f._dtype_str AS dtype, jv.value FROM lamindb_runjsonvalue l
+             JOIN lamindb_jsonvalue jv ON jv.id = l.jsonvalue_id JOIN lamindb_feature f ON f.id = jv.feature_id
+             WHERE l.run_id IN (${marks})${nameFilter}
+           UNION ALL
+           SELECT l.run_id, f.name, f._dtype_str AS dtype, to_jsonb(r.name) AS value FROM lamindb_runrecord l
+             JOIN lamindb_record r ON r.id = l.record_id JOIN lamindb_feature f ON f.id = l.feature_id
+             WHERE l.run_id IN (${marks})${nameFilter}
+           ORDER BY 2`,
+            [...chunk, ...nameBindings, ...chunk, ...nameBindings],
+          )
+        ).rows,
+    );
+    for (const r of rows as Array<{ run_id: unknown; name: string; dtype: string | null; value: unknown }>) {
+      dtypes.set(r.name, r.dtype ?? "");
+      const byRun = values.get(r.name) ?? new Map<string, JsonValue[]>();
+      values.set(r.name, byRun);
+      const key = String(r.run_id);
+      byRun.set(key, [
+        ...(byRun.get(key) ?? []),
+        (typeof r.value === "string" && r.value.startsWith("{") ? JSON.parse(r.value) : r.value) as JsonValue,
+      ]);
+    }
+  }
+  const all = wanted === true ? [...values.keys()].sort() : names;
+  return { names: all, dtypes, values };
+}
+
+function featureDType(dtype: string): DType {
+  if (dtype === "int") return "int";
+  if (dtype === "float" || dtype === "num") return "float";
+  if (dtype === "bool") return "bool";
+  if (dtype === "datetime") return "datetime";
+  if (dtype === "date") return "date";
+  if (dtype === "dict" || dtype.startsWith("list")) return "json";
+  return "str";
+}
+
+export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOptions): Promise<DataFrame> {
+  const model = qs.registry.spec;
+  const instance = await qs.resolveInstance();
+  const include =
+    options.include === undefined ? [] : Array.isArray(options.include) ? options.include : [options.include];
+  if (include.some((i) => typeof i !== "string"))
+    throw new InvalidArgument("include takes field paths as strings");
+  const privates = include.includes("privates");
+  let features: true | string[] | false =
+    options.features === true ? true : Array.isArray(options.features) ? options.features : false;
+  if (include.includes("features")) features = true;
+  if (features !== false && !hasFeatures(model))
+    throw new InvalidArgument(`${model.name} has no features to include`);
+  const paths = include.filter((i) => i !== "privates" && i !== "features");
+  const limit = options.limit === undefined ? DEFAULT_DATAFRAME_LIMIT : options.limit;
+  if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0))
+    throw new InvalidArgument("limit needs a non-negative integer or null");
+  const offset = options.offset ?? 0;
+
+  let columns = defaultColumns(model, privates);
+  const related = paths.filter((p) => p.includes("__") || relationsOf(model).has(p));
+  const simple = paths.filter((p) => !related.includes(p));
+  for (const s of simple)
+    if (!fieldOf(model, s)) throw FieldError.unknown(s, queryableNames(model), model.name);
+  if (paths.length > 0 || features !== false) {
+    // with include or features LaminDB keeps the first three columns and the requested fields
+    columns = [...columns.slice(0, 3), ...columns.slice(3).filter((c) => simple.includes(c.name))];
+  }
+  // order: the query's own, else order_by (ignored when it names no field), else -id
+  let ordered = qs;
+  if (!qs.isOrdered) {
+    const orderBy = options.order_by ?? "-id";
+    try {
+      ordered = qs.orderBy(orderBy);
+    } catch (e) {
+      if (!(e instanceof FieldError)) throw e;
+      ordered = qs.orderBy("-id");
+    }
+  }
+  const page = ordered.limit(limit).offset(offset);
+  const pk = primaryKey(model).column;
+  const computed: Array<{ name: string; dtype: DType }> = [];
+  const q: Fragment = page.selectSql({
+    extra: (alias, aliases) =>
+      related.map((p, i) => {
+        const s = pathSelect(model, alias, p, aliases);
+        computed.push({ name: p, dtype: s.dtype });
+        return { sql: `${s.sql} AS ${ident(`__include_${i}`)}`, bindings: [] };
+      }),
+  });
+  const [rows, total] = await Promise.all([qs.rawRows(q), qs.count()]);
+  const ids = rows.map((r) => fromDbValue("bigint", r[pk]) as number | string);
+
+  const out: DataFrame = {
+    kind: "lamindb.dataframe",
+    version: 1,
+    registry: model.name,
+    columns: [],
+    dtypes: {},
+    index: { name: pk, values: ids },
+    rows: rows.map(() => []),
+    total,
+    truncated: offset + rows.length < total,
+    offset,
+    limit,
+  };
+  const insertAt = Math.min(3, columns.length);
+  const names = columns.map((c) => c.name);
+  const includeNames = computed.map((c) => c.name);
+  let featureNames: string[] = [];
+  let featureData: Awaited<ReturnType<typeof featureColumns>> | undefined;
+  if (features !== false) {
+    featureData = await featureColumns(instance, ids, features);
+    featureNames = featureData.names;
+  }
+  out.columns = [...names.slice(0, insertAt), ...includeNames, ...featureNames, ...names.slice(insertAt)];
+  for (const c of columns) out.dtypes[c.name] = c.dtype;
+  for (const c of computed) out.dtypes[c.name] = c.dtype;
+  for (const f of featureNames) out.dtypes[f] = featureDType(featureData!.dtypes.get(f) ?? "");
+
+  rows.forEach((row, i) => {
+    const cells = new Map<string, JsonValue>();
+    for (const c of columns) {
+      const src = c.source as { column: string; type: FieldSpec["type"] };
+      cells.set(c.name, toCell(row[src.column], c.dtype, src.type));
+    }
+    computed.forEach((c, j) => cells.set(c.name, toCell(row[`__include_${j}`], c.dtype)));
+    for (const f of featureNames) {
+      const vs = featureData!.values.get(f)?.get(String(ids[i])) ?? [];
+      cells.set(f, vs.length === 0 ? null : vs.length === 1 ? vs[0] : vs);
+    }
+    out.rows[i] = out.columns.map((name) => cells.get(name) ?? null);
+  });
+  return out;
+}

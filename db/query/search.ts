@@ -1,0 +1,108 @@
+// search(): LaminDB's rule-based ranking (query_manager.py, PR #2163), summed over the searched
+// fields: exact +200, synonym +200, sub-phrase +10, token prefix +8, after space or pipe +2, before a
+// delimiter or the end +2, contains +1. Candidates come from a trigram index over the registry's
+// search document (migration 0004), so a rare term over a million rows reads few rows.
+import { InvalidArgument, FieldError } from "../errors";
+import { fieldOf, queryableNames } from "../schema/catalog";
+import type { FieldSpec, ModelSpec } from "../schema/fields";
+import { col, type Fragment } from "./compile";
+import type { QuerySet } from "./queryset";
+
+export interface SearchOptions {
+  field?: string | string[];
+  limit?: number | null;
+  case_sensitive?: boolean;
+}
+
+/** The fields search() reads by default: every char and text field, uid and private ones included. */
+export function searchFields(model: ModelSpec): FieldSpec[] {
+  return model.fields.filter((f) => f.type === "char" || f.type === "text");
+}
+
+/** The expression the 0004 migration indexes: the searched fields joined by a unit separator. */
+export function searchDocument(model: ModelSpec, alias?: string): string {
+  const ref = (c: string) => (alias ? col(alias, c) : `"${c}"`);
+  return searchFields(model)
+    .map((f) => `coalesce(${ref(f.column)}::text, '')`)
+    .join(` || E'\\x1f' || `);
+}
+
+/** Escapes every non-alphanumeric character, which PostgreSQL's regular expressions then read literally. */
+export function escapeRegex(s: string): string {
+  return s.replace(/[^0-9A-Za-z]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
+}
+
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const RULES: Array<{ points: number; pattern: (s: string) => string }> = [
+  { points: 200, pattern: (s) => `(?:^|.*\\|)${s}(?:\\|.*|$)` }, // one of the pipe-separated synonyms
+  { points: 10, pattern: (s) => `(?:^|.*[ \\|\\.,;:])${s}(?:[ \\|\\.,;:].*|$)` }, // a sub-phrase
+  { points: 8, pattern: (s) => `(?:^|.*\\|)${s}[^ ]*(?:\\|.*|$)` }, // a token prefix
+  { points: 2, pattern: (s) => `(?:^|.*[ \\|])${s}.*` }, // after a space or pipe
+  { points: 2, pattern: (s) => `.*${s}(?:$|[ \\|\\.,;:].*)` }, // before a delimiter or the end
+];
+
+export function searchQuery<T>(qs: QuerySet<T>, string: string, options: SearchOptions = {}): QuerySet<T> {
+  if (typeof string !== "string") throw new InvalidArgument("search() needs a string");
+  const model = qs.registry.spec;
+  const s = string.trim();
+  if (s.includes("\u0000")) throw new InvalidArgument("search strings cannot contain NUL characters");
+  const names =
+    options.field === undefined ? undefined : Array.isArray(options.field) ? options.field : [options.field];
+  const fields = names
+    ? names.map((n) => {
+        const f = fieldOf(model, n);
+        if (!f || (f.type !== "char" && f.type !== "text")) {
+          throw FieldError.unknown(
+            n,
+            searchFields(model).map((x) => x.name),
+            model.name,
+          );
+        }
+        return f;
+      })
+    : searchFields(model);
+  if (fields.length === 0) throw FieldError.unknown("(text field)", queryableNames(model), model.name);
+  const cs = options.case_sensitive === true;
+  const limit = options.limit === undefined ? 20 : options.limit;
+  const re = escapeRegex(s);
+  const contains = `%${likeEscape(s)}%`;
+  const op = cs ? "~" : "~*";
+
+  const score = (alias: string): Fragment => {
+    const terms: string[] = [];
+    const bindings: unknown[] = [];
+    for (const f of fields) {
+      const v = `coalesce(${col(alias, f.column)}::text, '')`;
+      terms.push(
+        cs
+          ? `CASE WHEN ${v} = ? THEN 200 ELSE 0 END`
+          : `CASE WHEN lower(${v}) = lower(?) THEN 200 ELSE 0 END`,
+      );
+      bindings.push(s);
+      for (const r of RULES) {
+        terms.push(`CASE WHEN ${v} ${op} ? THEN ${r.points} ELSE 0 END`);
+        bindings.push(r.pattern(re));
+      }
+      terms.push(`CASE WHEN ${v} ${cs ? "LIKE" : "ILIKE"} ? ESCAPE '\\' THEN 1 ELSE 0 END`);
+      bindings.push(contains);
+    }
+    return { sql: terms.join(" + "), bindings };
+  };
+  const candidates = (alias: string): Fragment => {
+    const like = cs ? "LIKE" : "ILIKE";
+    if (!names) {
+      // the whole search document: one trigram index serves every field
+      return { sql: `(${searchDocument(model, alias)}) ${like} ? ESCAPE '\\'`, bindings: [contains] };
+    }
+    return {
+      sql: fields.map((f) => `${col(alias, f.column)} ${like} ? ESCAPE '\\'`).join(" OR "),
+      bindings: fields.map(() => contains),
+    };
+  };
+  let out = qs.annotate({ name: "score", sql: score }, candidates).orderBy("-score");
+  if (limit !== null) out = out.limit(limit);
+  return out;
+}

@@ -15,6 +15,18 @@ import {
   type Lookup,
 } from "../query/compile";
 
+const TEXT_LOOKUPS: Lookup[] = [
+  "iexact",
+  "contains",
+  "icontains",
+  "startswith",
+  "istartswith",
+  "endswith",
+  "iendswith",
+  "regex",
+  "iregex",
+];
+
 /** Which registries have feature links in this schema. */
 export function hasFeatures(model: ModelSpec): boolean {
   return model.name === "Run";
@@ -71,7 +83,7 @@ export function compileFeatureLeaf(
     cat = value.length
       ? { sql: `${r}."name" IN (${value.map(() => "?").join(", ")})`, bindings: value }
       : { sql: "FALSE", bindings: [] };
-  } else if (typeof value === "string" && lookup !== "isnull" && lookup !== "in" && lookup !== "range") {
+  } else if (typeof value === "string" && TEXT_LOOKUPS.includes(lookup)) {
     cat = textLookup({ sql: `${r}."name"`, bindings: [], type: "text", name: key }, lookup, value);
   } else {
     return jsonExists;

@@ -305,6 +305,10 @@ export function compileLeaf(
     );
   }
 
+  // LaminDB: filtering versioned registries by `version` means version_tag
+  if (head === "version" && model.versioned)
+    return compileLeaf(model, alias, ["version_tag", ...rest].join("__"), value, ctx);
+
   const field = fieldOf(model, head);
   const fkByColumn = model.foreignKeys.find((fk) => fk.column === head);
   if (field || fkByColumn) {

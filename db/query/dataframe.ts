@@ -12,6 +12,7 @@ import { col, ident, type Aliases, type Fragment } from "./compile";
 import type { QuerySet, ToDataFrameOptions } from "./queryset";
 
 export const DEFAULT_DATAFRAME_LIMIT = 100; // the seed page's to_dataframe(limit=100)
+const FEATURE_REGISTRIES = ["Artifact", "Record", "Run"];
 const MOVED_TO_END = [
   "version_tag",
   "is_latest",
@@ -199,8 +200,11 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   let features: true | string[] | false =
     options.features === true ? true : Array.isArray(options.features) ? options.features : false;
   if (include.includes("features")) features = true;
-  if (features !== false && !hasFeatures(model))
+  // LaminDB offers features for Artifact, Record and Run; only runs have feature links in this schema,
+  // so artifact and record frames get the requested feature columns without values
+  if (features !== false && !FEATURE_REGISTRIES.includes(model.name)) {
     throw new InvalidArgument(`${model.name} has no features to include`);
+  }
   const paths = include.filter((i) => i !== "privates" && i !== "features");
   const limit = options.limit === undefined ? DEFAULT_DATAFRAME_LIMIT : options.limit;
   if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0))
@@ -260,7 +264,7 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   let featureNames: string[] = [];
   let featureData: Awaited<ReturnType<typeof featureColumns>> | undefined;
   if (features !== false) {
-    featureData = await featureColumns(instance, ids, features);
+    featureData = await featureColumns(instance, hasFeatures(model) ? ids : [], features);
     featureNames = featureData.names;
   }
   out.columns = [...names.slice(0, insertAt), ...includeNames, ...featureNames, ...names.slice(insertAt)];

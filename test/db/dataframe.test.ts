@@ -1,0 +1,144 @@
+// toDataFrame(): LaminDB's column order, index, limit and truncation, includes, features.
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { DEFAULT_DATAFRAME_LIMIT, Feature, Record, Run, Transform, ULabel } from "../../db/index";
+import { describeEachDatabase } from "../helpers/databases";
+
+const RUN_COLUMNS = [
+  "uid",
+  "name",
+  "description",
+  "entrypoint",
+  "started_at",
+  "finished_at",
+  "params",
+  "extra_data",
+  "reference",
+  "reference_type",
+  "cli_args",
+  "is_locked",
+  "created_at",
+  "branch_id",
+  "created_on_id",
+  "space_id",
+  "transform_id",
+  "report_id",
+  "environment_id",
+  "plan_id",
+  "created_by_id",
+  "initiated_by_run_id",
+];
+
+describeEachDatabase("toDataFrame", (ctx) => {
+  let t: Transform;
+  before(async () => {
+    t = await new Transform({ key: "df.ipynb", kind: "notebook" }).save();
+    await ctx.instance.knex.raw(
+      `INSERT INTO lamindb_run (uid, name, transform_id, created_by_id, params) SELECT 'df' || lpad(i::text, 14, '0'), 'run ' || i, ?, 1, jsonb_build_object('i', i) FROM generate_series(1, 150) i`,
+      [t.id!],
+    );
+  });
+
+  test("a Run frame has LaminDB's columns in LaminDB's order, id as the index, newest first", async () => {
+    const df = await Run.filter({ transform: t }).toDataFrame();
+    assert.equal(df.kind, "lamindb.dataframe");
+    assert.deepEqual(df.columns, RUN_COLUMNS);
+    assert.equal(df.index.name, "id");
+    assert.equal(df.rows.length, DEFAULT_DATAFRAME_LIMIT);
+    assert.equal(DEFAULT_DATAFRAME_LIMIT, 100, "the seed page's to_dataframe(limit=100)");
+    assert.equal(df.total, 150);
+    assert.equal(df.truncated, true);
+    const ids = df.index.values as number[];
+    assert.ok(ids[0] > ids[1], "ordered by -id");
+    const row = Object.fromEntries(df.columns.map((c, i) => [c, df.rows[0][i]]));
+    assert.equal(row.name, "run 150");
+    assert.deepEqual(row.params, { i: 150 });
+    assert.equal(typeof row.started_at, "string", "datetimes as ISO strings");
+    assert.ok(!Number.isNaN(Date.parse(row.started_at as string)));
+    assert.equal(row.transform_id, t.id);
+    assert.equal(df.dtypes.uid, "uid");
+    assert.equal(df.dtypes.started_at, "datetime");
+    assert.equal(df.dtypes.params, "json");
+    assert.equal(df.dtypes.is_locked, "bool");
+    assert.ok(
+      !df.columns.includes("_status_code") && !df.columns.includes("updated_at"),
+      "private fields and updated_at hidden",
+    );
+  });
+
+  test("limit: null returns all; order_by applies to unordered queries only; privates on request", async () => {
+    const all = await Run.filter({ transform: t }).toDataFrame({ limit: null });
+    assert.equal(all.rows.length, 150);
+    assert.equal(all.truncated, false);
+    const asc = await Run.filter({ transform: t }).toDataFrame({ order_by: "id", limit: 3 });
+    assert.ok((asc.index.values[0] as number) < (asc.index.values[1] as number));
+    const ordered = await Run.filter({ transform: t })
+      .orderBy("-name")
+      .toDataFrame({ order_by: "id", limit: 1 });
+    assert.equal(ordered.rows[0][ordered.columns.indexOf("name")], "run 99", "the query's own order wins");
+    const ignored = await Run.filter({ transform: t }).toDataFrame({ order_by: "nope", limit: 1 });
+    assert.equal(ignored.rows.length, 1, "an order_by naming no field is ignored");
+    const priv = await Run.filter({ transform: t }).toDataFrame({ include: "privates", limit: 1 });
+    assert.ok(priv.columns.includes("_status_code"));
+    const page2 = await Run.filter({ transform: t }).toDataFrame({ limit: 100, offset: 100 });
+    assert.equal(page2.rows.length, 50);
+    assert.equal(page2.offset, 100);
+    assert.equal(page2.truncated, false);
+  });
+
+  test("include: related fields at position 3, to-many aggregated into sets", async () => {
+    const run = await new Run(t, { name: "with labels" }).save();
+    for (const n of ["b-label", "a-label"]) {
+      const l = await new ULabel({ name: n }).save();
+      await ctx.instance
+        .knex("lamindb_runulabel")
+        .insert({ run_id: run.id, ulabel_id: l.id, created_by_id: 1 });
+    }
+    const df = await Run.filter({ id: run.id }).toDataFrame({
+      include: ["created_by__handle", "ulabels__name", "transform__key"],
+    });
+    assert.deepEqual(df.columns, [
+      "uid",
+      "name",
+      "description",
+      "created_by__handle",
+      "ulabels__name",
+      "transform__key",
+    ]);
+    const row = df.rows[0];
+    assert.equal(row[3], "anonymous");
+    assert.deepEqual((row[4] as string[]).sort(), ["a-label", "b-label"]);
+    assert.equal(row[5], "df.ipynb");
+    assert.equal(df.dtypes["ulabels__name"], "set");
+    const simple = await Run.filter({ id: run.id }).toDataFrame({
+      include: ["started_at", "created_by__handle"],
+    });
+    assert.deepEqual(simple.columns, ["uid", "name", "description", "created_by__handle", "started_at"]);
+    await assert.rejects(Run.filter({}).toDataFrame({ include: "nope__x" }), /Unknown field/);
+  });
+
+  test("features: true pivots every feature, a list selects some", async () => {
+    await new Feature({ name: "n_cells", dtype: "int" }).save();
+    await new Feature({ name: "tissue", dtype: "cat[Record]" }).save();
+    await new Record({ name: "lung" }).save();
+    const run = await new Run(t, { name: "featured" }).save();
+    await run.features.setValues({ n_cells: 1200, tissue: "lung" });
+    const df = await Run.filter({ id: run.id }).toDataFrame({ features: true });
+    assert.deepEqual(df.columns, ["uid", "name", "description", "n_cells", "tissue"]);
+    assert.deepEqual(df.rows[0].slice(3), [1200, "lung"]);
+    assert.equal(df.dtypes.n_cells, "int");
+    const one = await Run.filter({ id: run.id }).toDataFrame({ features: ["tissue"] });
+    assert.deepEqual(one.columns, ["uid", "name", "description", "tissue"]);
+    const viaInclude = await Run.filter({ id: run.id }).toDataFrame({ include: "features" });
+    assert.ok(viaInclude.columns.includes("n_cells"));
+    await assert.rejects(ULabel.toDataFrame({ features: true }), /has no features/);
+  });
+
+  test("the registry-level toDataFrame is branch-scoped, as LaminDB's class method", async () => {
+    const doomed = await new ULabel({ name: "df-trashed" }).save();
+    await doomed.delete();
+    const df = await ULabel.toDataFrame({ limit: null });
+    assert.ok(!df.rows.some((r) => r[df.columns.indexOf("name")] === "df-trashed"));
+    assert.equal(df.columns[0], "uid");
+  });
+});

@@ -1,0 +1,163 @@
+// search() with LaminDB's rule-based score, and lookup() with LaminDB's identifier rules.
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import {
+  connect,
+  FieldError,
+  lookupKey,
+  Record,
+  setInstances,
+  ULabel,
+  InvalidArgument,
+} from "../../db/index";
+import { createPostgresDatabase, describeEachDatabase } from "../helpers/databases";
+
+test("lookupKey: LaminDB's identifier rules", () => {
+  assert.equal(lookupKey("ADGB-DT"), "adgb_dt");
+  assert.equal(lookupKey("CD8+ T cell"), "cd8_t_cell");
+  assert.equal(lookupKey("1abc"), "ln_1abc");
+  assert.equal(lookupKey("_x"), "ln__x");
+  assert.equal(lookupKey("class"), "class_");
+  assert.equal(lookupKey("None"), "none_");
+  assert.equal(lookupKey("a--b  c"), "a_b_c");
+  assert.equal(lookupKey("ünï"), "ln__n_");
+});
+
+describeEachDatabase("search and lookup", () => {
+  before(async () => {
+    for (const [name, description] of [
+      ["CD8A", "T-cell surface glycoprotein CD8 alpha chain"],
+      ["CD8B", null],
+      ["CD8+ T cell", "cytotoxic T cell"],
+      ["cd8", "exact, lower case"],
+      ["T cell|CD8 T cell", "pipe-separated synonyms"],
+      ["ADGB-DT", null],
+      ["unrelated", "nothing to see"],
+    ] as const) {
+      await new ULabel({ name, description }).save();
+    }
+  });
+
+  test("ranks by LaminDB's seven rules and exposes the score", async () => {
+    const results = await ULabel.search("CD8");
+    const scores = Object.fromEntries(results.map((r) => [r.name, r.score]));
+    assert.equal(results[0].name, "cd8", "an exact match (case-insensitive) ranks first");
+    // cd8: exact 200 + sub-phrase 10 + token prefix 8 + after space 2 + before end 2 + contains 1, plus its description
+    assert.ok(scores["cd8"] >= 223);
+    assert.equal(
+      scores["CD8A"],
+      8 + 2 + 1 + (10 + 2 + 2 + 1),
+      "name: token prefix, start, contains; description: sub-phrase, after space, before delimiter, contains",
+    );
+    assert.equal(scores["CD8B"], 8 + 2 + 1);
+    assert.ok(scores["T cell|CD8 T cell"] > scores["CD8B"], "a synonym after a pipe scores");
+    assert.equal(scores["unrelated"], undefined, "rows without the string are not returned");
+    for (let i = 1; i < results.length; i++)
+      assert.ok(results[i - 1].score >= results[i].score, "sorted by score");
+  });
+
+  test("field, limit and case_sensitive", async () => {
+    const byName = await ULabel.search("cell", { field: "name" });
+    assert.deepEqual(byName.map((r) => r.name).sort(), ["CD8+ T cell", "T cell|CD8 T cell"]);
+    assert.equal((await ULabel.search("CD8", { limit: 2 })).length, 2);
+    const cs = await ULabel.search("cd8", { case_sensitive: true, field: "name" });
+    assert.deepEqual(
+      cs.map((r) => r.name),
+      ["cd8"],
+    );
+    assert.throws(() => ULabel.search("x", { field: "nope" }), FieldError);
+    assert.throws(() => ULabel.search("x", { field: "created_at" }), FieldError);
+  });
+
+  test("search returns a QuerySet: chainable, countable, unscoped on the class", async () => {
+    const trashed = await new ULabel({ name: "CD8 trashed" }).save();
+    await trashed.delete();
+    const qs = ULabel.search("CD8", { limit: null });
+    assert.ok((await qs.count()) >= 6);
+    assert.ok(
+      (await qs).some((r) => r.name === "CD8 trashed"),
+      "the class-level search is not branch-scoped, as LaminDB's",
+    );
+    assert.ok(
+      !(await qs.filter({ name__startswith: "CD8" })).some((r) => r.name === "CD8 trashed"),
+      "filter() scopes",
+    );
+    const weird = await ULabel.search(`'; DROP TABLE lamindb_ulabel; --`);
+    assert.deepEqual(weird, []);
+    const regexy = await new ULabel({ name: "a.b*c(d)" }).save();
+    assert.deepEqual(
+      (await ULabel.search("a.b*c(d)")).map((r) => r.id),
+      [regexy.id],
+      "regex characters are literal",
+    );
+    assert.deepEqual(await ULabel.search("a.b.c"), []);
+  });
+
+  test("lookup(): identifier keys, dict() by raw values, keep, return_field", async () => {
+    const lookup = await ULabel.lookup();
+    assert.equal((lookup.adgb_dt as ULabel).name, "ADGB-DT");
+    assert.equal((lookup.cd8_t_cell as ULabel).name, "CD8+ T cell");
+    assert.equal((lookup.dict()["ADGB-DT"] as ULabel).name, "ADGB-DT");
+    assert.ok(!Object.keys(lookup).includes("dict"), "dict is a method, not a key");
+    await new ULabel({ name: "CD8A" }).save(); // a duplicate name
+    const first = await ULabel.lookup();
+    const last = await ULabel.lookup({ keep: "last" });
+    const all = await ULabel.lookup({ keep: false });
+    assert.ok((first.cd8a as ULabel).id! < (last.cd8a as ULabel).id!);
+    assert.equal((all.cd8a as ULabel[]).length, 2);
+    assert.equal((first.dict()["CD8A"] as ULabel[]).length, 2, "dict() keeps all duplicates");
+    const uids = await ULabel.lookup<ULabel, string>({ return_field: "uid" });
+    assert.match(uids.adgb_dt as string, /^[0-9A-Za-z]{8}$/);
+    const byDescription = await ULabel.lookup({ field: "description" });
+    assert.ok("cytotoxic_t_cell" in byDescription);
+    await assert.rejects(ULabel.lookup({ field: "nope" }), FieldError);
+  });
+
+  test("fromValues: existing records reused, new ones saved in one bulk statement", async () => {
+    const existing = await new Record({ name: "Label1" }).save();
+    const records = await Record.fromValues(["Label1", "Label2", "Label3", "Label2"], { field: "name" });
+    assert.equal(records.length, 3, "values are deduplicated");
+    assert.equal(records[0].id, existing.id);
+    assert.equal(records[1].id, undefined);
+    await records.save();
+    assert.ok(records.every((r) => typeof r.id === "number"));
+    assert.deepEqual(
+      (await Record.search("Label2")).map((r) => r.name),
+      ["Label2"],
+    );
+    const many = await Record.fromValues(
+      Array.from({ length: 5000 }, (_, i) => `bulk-${i}`),
+      { field: "name" },
+    );
+    await many.save();
+    assert.equal(await Record.filter({ name__startswith: "bulk-" }).count(), 5000);
+    assert.equal(new Set(many.map((r) => r.uid)).size, 5000);
+  });
+});
+
+test("Registry.connect(instance) queries a named instance from the user's list", async () => {
+  const db = await createPostgresDatabase();
+  try {
+    const prod = await connect({ url: db.url, setDefault: false });
+    await prod.knex("lamindb_record").insert({ uid: "abcdefghijklmnop", name: "label7", created_by_id: 1 });
+    await prod.close();
+    const local = await connect({ memory: true });
+    try {
+      setInstances({ "acme/prod": db.url });
+      const found = await Record.connect("acme/prod").search("label7", { field: "name" });
+      assert.deepEqual(
+        found.map((r) => r.uid),
+        ["abcdefghijklmnop"],
+      );
+      assert.equal(await Record.filter({ name: "label7" }).count(), 0, "the default instance is untouched");
+      assert.equal(await Record.connect("acme/prod").filter({ name: "label7" }).count(), 1);
+      await assert.rejects(Record.connect("acme/missing").count(), InvalidArgument);
+    } finally {
+      const { closeNamedInstances } = await import("../../db/index");
+      await closeNamedInstances();
+      await local.close();
+    }
+  } finally {
+    await db.drop();
+  }
+});

@@ -203,9 +203,9 @@ describeEachDatabase("features and describe", (ctx) => {
     const lines = text.split("\n");
     assert.equal(lines[0], "Run: texty (notebooks/features.ipynb)");
     assert.match(lines[1], /^├── uid: [0-9A-Za-z]{16}\s+transform: notebooks\/features\.ipynb \(0000\)$/);
-    assert.match(lines[2], /^│   started_at: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\s+finished_at:$/);
-    assert.match(lines[3], /^│   status: scheduled\s+reference:$/);
-    assert.match(lines[4], /^│   branch: main\s+space: all$/);
+    assert.match(lines[2], /^│ {3}started_at: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\s+finished_at:$/);
+    assert.match(lines[3], /^│ {3}status: scheduled\s+reference:$/);
+    assert.match(lines[4], /^│ {3}branch: main\s+space: all$/);
     assert.ok(text.includes("├── Params\n│   └── a: 1"));
     assert.ok(text.includes("└── Features\n    └── n_cells  int  3"));
   });

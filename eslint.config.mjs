@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".e2e/**", ".test-output/**", "examples/**", "bench/data/**"] },
+  { ignores: [".scratch/**", "dist/**", "node_modules/**", ".e2e/**", ".test-output/**", "examples/**", "bench/data/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

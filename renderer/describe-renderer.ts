@@ -10,6 +10,7 @@ import { THEME_CSS } from "./styles/theme";
 export { renderDescription, isDescription } from "./describe/render-description";
 export { layoutLineage } from "./lineage/layout";
 export { DESCRIBE_MIME } from "./mime";
+export { hostFromWebview } from "./host";
 export type { RendererHost } from "./host";
 
 export const activate: ActivationFunction = (context) => {

@@ -1,7 +1,7 @@
 // The "host" is whatever carries messages to and from the extension: a notebook RendererContext
 // (when VS Code's messaging is available) or the sidebar's detail webview. Renderers only see this.
 import type { RendererContext } from "vscode-notebook-renderer";
-import type { DataFrame, ExtensionToRendererMessage, RecordRef, RendererMessage } from "../db/shapes";
+import type { ExtensionToRendererMessage, RecordRef, RendererMessage } from "../db/shapes";
 
 export interface Disposable {
   dispose(): void;
@@ -49,4 +49,19 @@ export function openRecord(host: RendererHost, ref: RecordRef): void {
   host.postMessage?.({ type: "openRecord", ref });
 }
 
-export type { DataFrame };
+/**
+ * Host for the sidebar's detail panel (a plain webview): `acquireVsCodeApi()` sends, window "message"
+ * events receive. The same renderers then work there as in a notebook.
+ */
+export function hostFromWebview(api: { postMessage(message: unknown): void }, win: Window): RendererHost {
+  return {
+    postMessage: (message) => api.postMessage(message),
+    onDidReceiveMessage: (listener) => {
+      const handler = (event: MessageEvent<unknown>): void => {
+        if (isExtensionMessage(event.data)) listener(event.data);
+      };
+      win.addEventListener("message", handler);
+      return { dispose: () => win.removeEventListener("message", handler) };
+    },
+  };
+}

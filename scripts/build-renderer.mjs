@@ -38,7 +38,10 @@ export async function buildRenderers({ minify = true } = {}) {
   return result.metafile;
 }
 
+// No top-level await: TypeScript tests load this module through require() (tsx, CommonJS package).
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const meta = await buildRenderers();
-  for (const [file, info] of Object.entries(meta.outputs)) console.log(`${file}  ${(info.bytes / 1024).toFixed(1)} KiB`);
+  buildRenderers().then((meta) => {
+    for (const [file, info] of Object.entries(meta.outputs))
+      console.log(`${file}  ${(info.bytes / 1024).toFixed(1)} KiB`);
+  });
 }

@@ -45,10 +45,14 @@ function stateOf(r: SQLRecord): RecordState {
 export interface RegistryClass<T extends SQLRecord = SQLRecord> {
   new (...args: never[]): T;
   readonly spec: ModelSpec;
-  fromRow(row: Record<string, unknown>, instance: Instance): T;
-  decideFamily(record: T, trx: Knex.Transaction): Promise<FamilyDecision>;
+  // NoInfer: T comes from the class itself, not from SQLRecord's inherited generic fromRow
+  fromRow(row: Record<string, unknown>, instance: Instance): NoInfer<T>;
   prototype: T;
 }
+
+/** Versioned registries decide a new record's family (kept out of RegistryClass: a parameter of type T
+ * there would make TypeScript infer SQLRecord instead of the registry in static methods). */
+type FamilyDecider = { decideFamily(record: SQLRecord, trx: Knex.Transaction): Promise<FamilyDecision> };
 
 type Row = Record<string, unknown>;
 
@@ -434,7 +438,7 @@ async function insertRecord(record: SQLRecord, instance: Instance): Promise<void
   }
 
   await instance.transaction(async (trx) => {
-    const decision = r.uid === undefined ? await cls.decideFamily(record, trx) : ({ kind: "new" } as const);
+    const decision = r.uid === undefined ? await (cls as unknown as FamilyDecider).decideFamily(record, trx) : ({ kind: "new" } as const);
     if (decision.kind === "adopt") {
       assignRow(record, model, decision.row);
       return;

@@ -33,6 +33,8 @@ export class Artifact extends SQLRecord {
   protected static override readonly extraOptions = ["revises"];
 
   declare uid: string;
+  declare created_on_id: number;
+  declare space_id: number;
   declare key: string | null;
   declare description: string | null;
   declare suffix: string;

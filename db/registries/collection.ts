@@ -12,6 +12,11 @@ export class Collection extends SQLRecord {
   protected static override readonly extraOptions = ["revises"];
 
   declare uid: string;
+  declare created_at: Date;
+  declare updated_at: Date;
+  declare created_by_id: number;
+  declare created_on_id: number;
+  declare space_id: number;
   declare key: string;
   declare description: string | null;
   declare hash: string | null;

@@ -22,6 +22,12 @@ export class Feature extends SQLRecord {
   protected static override readonly extraOptions = ["dtype"];
 
   declare uid: string;
+  declare run_id: number | null;
+  declare created_at: Date;
+  declare updated_at: Date;
+  declare created_by_id: number;
+  declare created_on_id: number;
+  declare space_id: number;
   declare name: string;
   declare _dtype_str: string | null;
   declare description: string | null;

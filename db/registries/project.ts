@@ -19,6 +19,12 @@ export class Project extends SQLRecord {
   static override readonly spec = ProjectSpec;
 
   declare uid: string;
+  declare run_id: number | null;
+  declare created_at: Date;
+  declare updated_at: Date;
+  declare created_by_id: number;
+  declare created_on_id: number;
+  declare space_id: number;
   declare name: string;
   declare description: string | null;
   declare abbr: string | null;

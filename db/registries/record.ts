@@ -18,6 +18,11 @@ export class Record extends SQLRecord {
   static override readonly spec = RecordSpec;
 
   declare uid: string;
+  declare created_at: Date;
+  declare updated_at: Date;
+  declare created_by_id: number;
+  declare created_on_id: number;
+  declare space_id: number;
   declare name: string | null;
   declare description: string | null;
   declare reference: string | null;

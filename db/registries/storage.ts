@@ -9,6 +9,13 @@ export class Storage extends SQLRecord {
   static override readonly spec = StorageSpec;
 
   declare uid: string;
+  declare branch_id: number;
+  declare run_id: number | null;
+  declare created_at: Date;
+  declare updated_at: Date;
+  declare created_by_id: number;
+  declare created_on_id: number;
+  declare space_id: number;
   declare root: string;
   declare description: string | null;
   declare type: string;

@@ -17,6 +17,11 @@ export class ULabel extends SQLRecord {
   static override readonly spec = ULabelSpec;
 
   declare uid: string;
+  declare run_id: number | null;
+  declare updated_at: Date;
+  declare created_by_id: number;
+  declare created_on_id: number;
+  declare space_id: number;
   declare name: string;
   declare description: string | null;
   declare reference: string | null;

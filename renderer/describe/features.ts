@@ -28,7 +28,9 @@ export function buildFeatures(doc: Document, features: readonly DescribeFeature[
   head.appendChild(hr);
   const body = el(doc, "tbody");
   for (const feature of features) {
-    const tr = el(doc, "tr", feature.categorical ? "ldb-categorical" : "", null, { "data-feature": feature.name });
+    const tr = el(doc, "tr", feature.categorical ? "ldb-categorical" : "", null, {
+      "data-feature": feature.name,
+    });
     tr.appendChild(el(doc, "td", "ldb-feature-name", feature.name));
     tr.appendChild(el(doc, "td", "ldb-feature-dtype ldb-muted", feature.dtype));
     const td = el(doc, "td", "ldb-feature-value");

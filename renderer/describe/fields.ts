@@ -17,7 +17,11 @@ function valueCell(doc: Document, field: DescribeField, host: RendererHost): HTM
   return td;
 }
 
-export function buildFields(doc: Document, fields: readonly DescribeField[], host: RendererHost): HTMLTableElement {
+export function buildFields(
+  doc: Document,
+  fields: readonly DescribeField[],
+  host: RendererHost,
+): HTMLTableElement {
   const table = el(doc, "table", "ldb-fields", null, { "aria-label": "Fields" });
   const tbody = el(doc, "tbody");
   for (let i = 0; i < fields.length; i += 2) {

@@ -17,7 +17,8 @@ export function buildHeader(doc: Document, d: Description): HTMLElement {
     const meta = el(doc, "div", "ldb-header-meta");
     meta.appendChild(el(doc, "span", "ldb-muted", "uid "));
     meta.appendChild(el(doc, "span", "ldb-uid ldb-header-uid", d.uid, { title: d.uid }));
-    if (typeof d.id === "number") meta.appendChild(el(doc, "span", "ldb-muted ldb-header-id", ` · id ${d.id}`));
+    if (typeof d.id === "number")
+      meta.appendChild(el(doc, "span", "ldb-muted ldb-header-id", ` · id ${d.id}`));
     header.appendChild(meta);
   }
   return header;

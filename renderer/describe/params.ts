@@ -3,7 +3,6 @@
 import type { JsonValue } from "../../db/shapes";
 import { el } from "../dom/el";
 import { jsonSummary, previewJson } from "../format/json-preview";
-import { displayText } from "../format/text";
 
 const MAX_CHILDREN = 500;
 
@@ -23,7 +22,13 @@ function buildNode(doc: Document, key: string, value: JsonValue, depth: number):
   if (children.length === 0) {
     const leaf = el(doc, "div", "ldb-tree-leaf", null, { role: "treeitem" });
     leaf.appendChild(el(doc, "span", "ldb-key", key));
-    const text = value !== null && typeof value === "object" ? previewJson(value) : value === null ? "null" : displayText(value, "str");
+    // Params are JSON: leaves read as JSON literals (true, null), strings without quotes like describe().
+    const text =
+      typeof value === "string"
+        ? value
+        : value !== null && typeof value === "object"
+          ? previewJson(value)
+          : JSON.stringify(value);
     leaf.appendChild(el(doc, "span", `ldb-tree-value ${leafClass(value)}`, text));
     return leaf;
   }
@@ -59,6 +64,7 @@ export function buildParams(doc: Document, params: Record<string, JsonValue>): H
   const tree = el(doc, "div", "ldb-tree", null, { role: "tree", "aria-label": "Params" });
   const all = Object.entries(params);
   for (const [key, value] of all.slice(0, MAX_CHILDREN)) tree.appendChild(buildNode(doc, key, value, 0));
-  if (all.length > MAX_CHILDREN) tree.appendChild(el(doc, "div", "ldb-muted", `… ${all.length - MAX_CHILDREN} more`));
+  if (all.length > MAX_CHILDREN)
+    tree.appendChild(el(doc, "div", "ldb-muted", `… ${all.length - MAX_CHILDREN} more`));
   return tree;
 }

@@ -5,7 +5,11 @@ import { el } from "../dom/el";
 import type { RendererHost } from "../host";
 import { recordLink } from "./links";
 
-export function buildRelations(doc: Document, relations: readonly DescribeRelation[], host: RendererHost): HTMLElement {
+export function buildRelations(
+  doc: Document,
+  relations: readonly DescribeRelation[],
+  host: RendererHost,
+): HTMLElement {
   const root = el(doc, "div", "ldb-relations");
   for (const relation of relations) {
     const records = Array.isArray(relation.records) ? relation.records : [];
@@ -15,7 +19,12 @@ export function buildRelations(doc: Document, relations: readonly DescribeRelati
     head.appendChild(el(doc, "span", "ldb-relation-name", relation.name));
     head.appendChild(el(doc, "span", "ldb-muted ldb-relation-registry", relation.registry));
     head.appendChild(
-      el(doc, "span", "ldb-section-count", records.length < total ? `${records.length} of ${total}` : String(total)),
+      el(
+        doc,
+        "span",
+        "ldb-section-count",
+        records.length < total ? `${records.length} of ${total}` : String(total),
+      ),
     );
     block.appendChild(head);
     const list = el(doc, "ul", "ldb-relation-list", null, { "aria-label": relation.name });

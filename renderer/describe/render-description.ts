@@ -30,7 +30,11 @@ export function isDescription(raw: unknown): raw is Description {
 
 const list = <T>(value: T[] | null | undefined): T[] => (Array.isArray(value) ? value : []);
 
-export function renderDescription(element: HTMLElement, description: Description, host: RendererHost = {}): DescriptionHandle {
+export function renderDescription(
+  element: HTMLElement,
+  description: Description,
+  host: RendererHost = {},
+): DescriptionHandle {
   const doc = element.ownerDocument;
   injectStyle(doc, "theme", THEME_CSS);
   injectStyle(doc, "describe", DESCRIBE_CSS);
@@ -53,7 +57,11 @@ export function renderDescription(element: HTMLElement, description: Description
 
   const lineage = d.lineage;
   if (lineage && list(lineage.nodes).length > 1) {
-    add("lineage", "Lineage", buildLineage(doc, { nodes: list(lineage.nodes), edges: list(lineage.edges) }, host));
+    add(
+      "lineage",
+      "Lineage",
+      buildLineage(doc, { nodes: list(lineage.nodes), edges: list(lineage.edges) }, host),
+    );
   }
   const artifacts = list(d.artifacts);
   if (artifacts.length) add("artifacts", "Report & environment", buildArtifacts(doc, artifacts, host));
@@ -65,7 +73,12 @@ export function renderDescription(element: HTMLElement, description: Description
   const relations = list(d.relations);
   if (relations.length) add("relations", "Related records", buildRelations(doc, relations, host));
   const blocks = list(d.blocks);
-  if (blocks.length) add("blocks", blocks.length === 1 ? (blocks[0]?.kind === "readme" ? "README" : "Comment") : "README & comments", buildBlocks(doc, blocks));
+  if (blocks.length)
+    add(
+      "blocks",
+      blocks.length === 1 ? (blocks[0]?.kind === "readme" ? "README" : "Comment") : "README & comments",
+      buildBlocks(doc, blocks),
+    );
 
   element.replaceChildren(root);
   return {

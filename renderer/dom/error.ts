@@ -9,6 +9,7 @@ export function renderError(element: HTMLElement, message: string, detail?: unkn
   const box = el(doc, "div", "ldb-root ldb-render-error", null, { role: "alert" });
   box.appendChild(el(doc, "strong", "", "LaminDB renderer: "));
   box.appendChild(doc.createTextNode(message));
-  if (detail !== undefined) box.appendChild(el(doc, "div", "ldb-muted", String(detail instanceof Error ? detail.message : detail)));
+  if (detail !== undefined)
+    box.appendChild(el(doc, "div", "ldb-muted", String(detail instanceof Error ? detail.message : detail)));
   element.replaceChildren(box);
 }

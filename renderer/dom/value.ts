@@ -10,7 +10,12 @@ import { el } from "./el";
 const TITLE_MAX = 2000;
 
 /** Fills `cell` with `value` formatted for `dtype`. JSON values get a preview only (expansion is the caller's). */
-export function fillValue(doc: Document, cell: HTMLElement, value: JsonValue | undefined, dtype: DType | string): void {
+export function fillValue(
+  doc: Document,
+  cell: HTMLElement,
+  value: JsonValue | undefined,
+  dtype: DType | string,
+): void {
   if (value === null || value === undefined) {
     cell.appendChild(el(doc, "span", "ldb-null", "—", { title: "null" }));
     return;

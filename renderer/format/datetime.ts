@@ -4,9 +4,8 @@ const pad = (n: number): string => String(n).padStart(2, "0");
 
 /** Local `YYYY-MM-DD HH:MM:SS`, or null when the string is not a date. */
 export function formatLocalDateTime(iso: string): string | null {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return null;
-  const d = new Date(ms);
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return null;
   return (
     `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
     `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`

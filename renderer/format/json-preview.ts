@@ -3,37 +3,36 @@ import type { JsonValue } from "../../db/shapes";
 
 /** Compact JSON text of at most `max` characters, ending in "…" when cut. */
 export function previewJson(value: JsonValue, max = 120): string {
-  const out: string[] = [];
-  let used = 0;
-  const push = (s: string): boolean => {
-    if (used >= max) return false;
-    out.push(s);
-    used += s.length;
-    return used < max;
-  };
+  // String concatenation with an early exit: fast for the many small cells, bounded for huge ones.
+  let out = "";
   const walk = (v: JsonValue): boolean => {
-    if (v === null || typeof v !== "object") return push(JSON.stringify(v) ?? "null");
-    if (Array.isArray(v)) {
-      if (!push("[")) return false;
+    if (out.length > max) return false;
+    if (v === null) out += "null";
+    else if (typeof v === "string") out += JSON.stringify(v.length > max ? v.slice(0, max) : v);
+    else if (typeof v !== "object") out += String(v);
+    else if (Array.isArray(v)) {
+      out += "[";
       for (let i = 0; i < v.length; i++) {
-        if (i > 0 && !push(", ")) return false;
+        if (i > 0) out += ", ";
         if (!walk(v[i] as JsonValue)) return false;
       }
-      return push("]");
+      out += "]";
+    } else {
+      out += "{";
+      let first = true;
+      for (const key in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
+        if (!first) out += ", ";
+        first = false;
+        out += `${JSON.stringify(key)}: `;
+        if (!walk(v[key] as JsonValue)) return false;
+      }
+      out += "}";
     }
-    if (!push("{")) return false;
-    let first = true;
-    for (const key of Object.keys(v)) {
-      if (!first && !push(", ")) return false;
-      first = false;
-      if (!push(`${JSON.stringify(key)}: `)) return false;
-      if (!walk(v[key] as JsonValue)) return false;
-    }
-    return push("}");
+    return out.length <= max;
   };
-  walk(value);
-  const text = out.join("");
-  return text.length > max || used >= max ? `${text.slice(0, max - 1)}…` : text;
+  const complete = walk(value);
+  return complete && out.length <= max ? out : `${out.slice(0, max - 1)}…`;
 }
 
 /** "{3 keys}" / "[12 items]": the size of a container at a glance. */

@@ -14,7 +14,9 @@ export function displayText(value: JsonValue | undefined, dtype: DType | string)
     return value;
   }
   if (dtype === "set" && Array.isArray(value)) {
-    return value.map((v) => (v !== null && typeof v === "object" ? previewJson(v, 60) : displayText(v, "str"))).join(", ");
+    return value
+      .map((v) => (v !== null && typeof v === "object" ? previewJson(v, 60) : displayText(v, "str")))
+      .join(", ");
   }
   return previewJson(value);
 }

@@ -33,10 +33,17 @@ export interface LineageLayout {
 
 export const nodeKey = (n: { registry: string; id: number }): string => `${n.registry}:${n.id}`;
 
-/** Label width guess: bounded so one long key cannot stretch the picture. */
+export const META_CHAR = 6.4;
+/** Room for the status dot of a run. */
+export const STATUS_ROOM = 14;
+
+/** The meta line under a node's label: registry and short uid (monospace). */
+export const nodeMeta = (node: LineageNode): string => `${node.registry} · ${node.uid.slice(0, 7)}`;
+
+/** Label width guess: bounded so one long key cannot stretch the picture; the meta line always fits. */
 export function nodeWidth(node: LineageNode): number {
-  const chars = Math.max(node.label.length, node.registry.length + (node.status ? node.status.length + 3 : 0));
-  return Math.round(Math.min(220, Math.max(104, chars * CHAR + 28)));
+  const meta = nodeMeta(node).length * META_CHAR + (node.status ? STATUS_ROOM : 0) + 26;
+  return Math.round(Math.min(220, Math.max(104, node.label.length * CHAR + 28, meta)));
 }
 
 export function layoutLineage(nodes: readonly LineageNode[], edges: readonly LineageEdge[]): LineageLayout {

@@ -4,13 +4,13 @@ import type { LineageEdge, LineageNode } from "../../db/shapes";
 import { el, svg } from "../dom/el";
 import { canOpenRecords, openRecord, type RendererHost } from "../host";
 import { isRunStatus } from "../format/status";
-import { layoutLineage, type PlacedEdge, type PlacedNode } from "./layout";
+import { META_CHAR, STATUS_ROOM, layoutLineage, nodeMeta, type PlacedEdge, type PlacedNode } from "./layout";
 
 const CHAR = 6.6;
 let instances = 0;
 
-function fit(text: string, width: number): string {
-  const max = Math.max(4, Math.floor((width - 22) / CHAR));
+function fit(text: string, room: number, char = CHAR): string {
+  const max = Math.max(4, Math.floor(room / char));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -30,11 +30,22 @@ export function edgePath(points: ReadonlyArray<{ x: number; y: number }>): strin
 }
 
 function drawEdge(doc: Document, edge: PlacedEdge, markerId: string): SVGGElement {
-  const g = svg(doc, "g", { class: `ldb-edge ldb-edge-${edge.label ?? "link"}`, "data-from": edge.from, "data-to": edge.to });
+  const g = svg(doc, "g", {
+    class: `ldb-edge ldb-edge-${edge.label ?? "link"}`,
+    "data-from": edge.from,
+    "data-to": edge.to,
+  });
   g.appendChild(svg(doc, "path", { d: edgePath(edge.points), "marker-end": `url(#${markerId})` }));
   if (edge.label && edge.label !== "input" && edge.label !== "output" && edge.points.length >= 2) {
     const mid = edge.points[Math.floor(edge.points.length / 2)] as { x: number; y: number };
-    g.appendChild(svg(doc, "text", { x: mid.x, y: mid.y - 4, class: "ldb-edge-label", "text-anchor": "middle" }, edge.label));
+    g.appendChild(
+      svg(
+        doc,
+        "text",
+        { x: mid.x, y: mid.y - 4, class: "ldb-edge-label", "text-anchor": "middle" },
+        edge.label,
+      ),
+    );
   }
   return g;
 }
@@ -54,13 +65,24 @@ function drawNode(doc: Document, placed: PlacedNode, host: RendererHost): SVGGEl
     "aria-label": `${node.registry} ${node.label}${node.status ? `, ${node.status}` : ""}${node.role === "self" ? " (this record)" : ""}`,
   });
   g.appendChild(svg(doc, "title", {}, `${node.registry} ${node.uid}\n${node.label}`));
-  g.appendChild(svg(doc, "rect", { class: "ldb-node-box", width: placed.width, height: placed.height, rx: 5, ry: 5 }));
-  g.appendChild(svg(doc, "text", { class: "ldb-node-label", x: 11, y: 18 }, fit(node.label, placed.width)));
-  const meta = `${node.registry} · ${node.uid.slice(0, 7)}`;
-  g.appendChild(svg(doc, "text", { class: "ldb-node-meta", x: 11, y: 34 }, fit(meta, placed.width - (node.status ? 12 : 0))));
+  g.appendChild(
+    svg(doc, "rect", { class: "ldb-node-box", width: placed.width, height: placed.height, rx: 5, ry: 5 }),
+  );
+  g.appendChild(
+    svg(doc, "text", { class: "ldb-node-label", x: 11, y: 18 }, fit(node.label, placed.width - 22)),
+  );
+  const metaRoom = placed.width - 24 - (node.status ? STATUS_ROOM : 0);
+  g.appendChild(
+    svg(doc, "text", { class: "ldb-node-meta", x: 11, y: 34 }, fit(nodeMeta(node), metaRoom, META_CHAR)),
+  );
   if (node.status && isRunStatus(node.status)) {
     g.appendChild(
-      svg(doc, "circle", { class: `ldb-node-status ldb-status-${node.status}`, cx: placed.width - 11, cy: 12, r: 4 }),
+      svg(doc, "circle", {
+        class: `ldb-node-status ldb-status-${node.status}`,
+        cx: placed.width - 11,
+        cy: 12,
+        r: 4,
+      }),
     );
   }
   if (interactive) {

@@ -24,10 +24,13 @@ export const DESCRIBE_CSS = `
   user-select: none;
 }
 .ldb-section > summary::-webkit-details-marker { display: none; }
+/* A CSS chevron: crisp at any zoom, coloured by the theme. */
 .ldb-section > summary::before, .ldb-tree-node > summary::before {
-  content: "▸"; display: inline-block; width: 10px; color: var(--ldb-muted); font-size: 0.8em; transition: transform 0.1s;
+  content: ""; flex: none; width: 5px; height: 5px; margin: 0 3px 0 1px; border-right: 1.5px solid var(--ldb-muted);
+  border-bottom: 1.5px solid var(--ldb-muted); transform: rotate(-45deg); transition: transform 0.1s;
 }
-.ldb-section[open] > summary::before, .ldb-tree-node[open] > summary::before { transform: rotate(90deg); }
+.ldb-tree-node > summary::before { align-self: center; }
+.ldb-section[open] > summary::before, .ldb-tree-node[open] > summary::before { transform: rotate(45deg); }
 .ldb-section-count {
   font-weight: 400; font-size: 0.8em; color: var(--ldb-badge-fg); background: var(--ldb-badge-bg);
   border-radius: 8px; padding: 0 6px; line-height: 16px;
@@ -37,7 +40,7 @@ export const DESCRIBE_CSS = `
 .ldb-tree-node > summary { cursor: pointer; list-style: none; display: flex; gap: 8px; align-items: baseline; }
 .ldb-tree-node > summary::-webkit-details-marker { display: none; }
 .ldb-tree-children { padding-left: 16px; border-left: 1px solid color-mix(in srgb, var(--ldb-border) 60%, transparent); margin-left: 4px; }
-.ldb-tree-leaf { display: flex; gap: 8px; padding-left: 18px; }
+.ldb-tree-leaf { display: flex; gap: 8px; padding-left: 16px; }
 .ldb-key { color: var(--vscode-symbolIcon-propertyForeground, var(--vscode-debugTokenExpression-name, #953800)); white-space: nowrap; }
 .ldb-key::after { content: ":"; color: var(--ldb-muted); }
 .ldb-tree-value { overflow-wrap: anywhere; white-space: pre-wrap; }
@@ -47,6 +50,8 @@ export const DESCRIBE_CSS = `
 .ldb-json-number { color: var(--vscode-debugTokenExpression-number, #0550ae); }
 .ldb-json-boolean { color: var(--vscode-debugTokenExpression-boolean, #8250df); }
 .ldb-json-null { color: var(--ldb-muted); }
+body.vscode-high-contrast .ldb-key, body.vscode-high-contrast .ldb-json-string, body.vscode-high-contrast .ldb-json-number,
+body.vscode-high-contrast .ldb-json-boolean { color: var(--ldb-fg); }
 .ldb-grid { border-collapse: collapse; font-size: 0.95em; min-width: 50%; }
 .ldb-grid th { text-align: left; font-weight: 600; color: var(--ldb-muted); font-size: 0.85em; padding: 2px 14px 2px 0; border-bottom: 1px solid var(--ldb-border); }
 .ldb-grid td { padding: 2px 14px 2px 0; vertical-align: top; overflow-wrap: anywhere; }
@@ -78,7 +83,7 @@ export const DESCRIBE_CSS = `
 .ldb-node-self .ldb-node-box { stroke: var(--ldb-focus); stroke-width: 2; fill: color-mix(in srgb, var(--ldb-focus) 9%, var(--ldb-sticky-bg)); }
 .ldb-node-label { font-size: 12px; fill: var(--ldb-fg); font-weight: 600; }
 .ldb-node-meta { font-size: 10.5px; fill: var(--ldb-muted); font-family: var(--ldb-mono); }
-.ldb-node-status { fill: var(--ldb-status); }
+.ldb-node-status { fill: var(--ldb-status, var(--ldb-grey)); }
 .ldb-node-link { cursor: pointer; }
 .ldb-node-link:hover .ldb-node-box { fill: color-mix(in srgb, var(--ldb-hover) 100%, var(--ldb-sticky-bg)); stroke: var(--ldb-link); }
 .ldb-node-link:focus { outline: none; }

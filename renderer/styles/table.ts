@@ -81,7 +81,11 @@ th[aria-sort="ascending"] .ldb-sort-icon, th[aria-sort="descending"] .ldb-sort-i
 .ldb-count { font-variant-numeric: tabular-nums; }
 .ldb-note code { font-family: var(--ldb-mono); }
 .ldb-empty { padding: 10px 12px; color: var(--ldb-muted); font-style: italic; position: sticky; left: 0; }
-body.vscode-high-contrast .ldb-row.ldb-selected > td, body.vscode-high-contrast .ldb-row:hover > td {
-  outline: 1px dotted var(--vscode-contrastActiveBorder, var(--ldb-focus)); outline-offset: -1px;
+/* High contrast has no tints: mark hovered and selected rows with lines above and below instead. */
+body.vscode-high-contrast .ldb-row:hover > * {
+  box-shadow: inset 0 1px var(--vscode-contrastBorder, var(--ldb-focus)), inset 0 -1px var(--vscode-contrastBorder, var(--ldb-focus));
+}
+body.vscode-high-contrast .ldb-row.ldb-selected > * {
+  box-shadow: inset 0 1px var(--vscode-contrastActiveBorder, var(--ldb-focus)), inset 0 -1px var(--vscode-contrastActiveBorder, var(--ldb-focus));
 }
 `;

@@ -60,13 +60,12 @@ export const THEME_CSS = `
   border: 1px solid var(--vscode-contrastBorder, transparent);
 }
 .ldb-badge.ldb-status {
-  --ldb-status: var(--ldb-grey);
   display: inline-flex; align-items: center; gap: 5px; padding: 0 7px; border-radius: 9px;
   line-height: 17px; font-size: 0.85em; white-space: nowrap; color: var(--ldb-fg);
-  border: 1px solid color-mix(in srgb, var(--ldb-status) 55%, transparent);
-  background: color-mix(in srgb, var(--ldb-status) 16%, transparent);
+  border: 1px solid color-mix(in srgb, var(--ldb-status, var(--ldb-grey)) 55%, transparent);
+  background: color-mix(in srgb, var(--ldb-status, var(--ldb-grey)) 16%, transparent);
 }
-.ldb-status-dot { width: 7px; height: 7px; border-radius: 50%; background: var(--ldb-status); flex: none; }
+.ldb-status-dot { width: 7px; height: 7px; border-radius: 50%; background: var(--ldb-status, var(--ldb-grey)); flex: none; }
 .ldb-status-completed { --ldb-status: var(--ldb-green); }
 .ldb-status-errored { --ldb-status: var(--ldb-red); }
 .ldb-status-started, .ldb-status-restarted { --ldb-status: var(--ldb-blue); }

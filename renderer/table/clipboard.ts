@@ -5,11 +5,13 @@ import { cellValue, type TableModel } from "./model";
 export type CopyFormat = "tsv" | "csv";
 
 function quote(field: string, separator: string): string {
-  // Quote only when needed (RFC 4180); spreadsheets read quoted tabs and newlines in TSV too.
-  if (field.includes(separator) || field.includes('"') || field.includes("\n") || field.includes("\r")) {
-    return `"${field.replace(/"/g, '""')}"`;
-  }
-  return field;
+  // Quote only when needed: CSV per RFC 4180; TSV only for tabs, line breaks or a leading quote, which is
+  // what spreadsheets need on paste (a JSON cell stays readable).
+  const needs =
+    separator === ","
+      ? /[",\r\n]/.test(field)
+      : field.includes("\t") || field.includes("\n") || field.includes("\r") || field.startsWith('"');
+  return needs ? `"${field.replace(/"/g, '""')}"` : field;
 }
 
 /** Header line plus one line per row, index first. */
@@ -19,7 +21,8 @@ export function toDelimited(model: TableModel, rows: readonly number[], format: 
   const lines = [header.map((h) => quote(h, sep)).join(sep)];
   for (const row of rows) {
     const fields: string[] = [];
-    for (let c = -1; c < model.columns.length; c++) fields.push(quote(rawText(cellValue(model, row, c)), sep));
+    for (let c = -1; c < model.columns.length; c++)
+      fields.push(quote(rawText(cellValue(model, row, c)), sep));
     lines.push(fields.join(sep));
   }
   return lines.join(format === "csv" ? "\r\n" : "\n");
@@ -42,7 +45,7 @@ export async function copyText(doc: Document, text: string): Promise<boolean> {
   area.className = "ldb-offscreen";
   doc.body.appendChild(area);
   area.select();
-  let ok = false;
+  let ok: boolean;
   try {
     ok = doc.execCommand("copy");
   } catch {

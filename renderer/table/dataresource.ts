@@ -7,7 +7,12 @@ import type { Column, TableModel } from "./model";
 export function isDataResource(raw: unknown): raw is DataResource {
   if (typeof raw !== "object" || raw === null) return false;
   const r = raw as Partial<DataResource>;
-  return typeof r.schema === "object" && r.schema !== null && Array.isArray(r.schema.fields) && Array.isArray(r.data);
+  return (
+    typeof r.schema === "object" &&
+    r.schema !== null &&
+    Array.isArray(r.schema.fields) &&
+    Array.isArray(r.data)
+  );
 }
 
 function mapType(type: string, name: string, values: JsonValue[]): DType {
@@ -41,13 +46,21 @@ function mapType(type: string, name: string, values: JsonValue[]): DType {
 export function fromDataResource(resource: DataResource): TableModel {
   const fields = resource.schema.fields.filter((f) => f && typeof f.name === "string");
   const pk = resource.schema.primaryKey;
-  const keys = (Array.isArray(pk) ? pk : typeof pk === "string" ? [pk] : []).filter((k) => fields.some((f) => f.name === k));
+  const keys = (Array.isArray(pk) ? pk : typeof pk === "string" ? [pk] : []).filter((k) =>
+    fields.some((f) => f.name === k),
+  );
   const dataFields = fields.filter((f) => !keys.includes(f.name));
-  const data = resource.data.filter((d): d is Record<string, JsonValue> => typeof d === "object" && d !== null);
+  const data = resource.data.filter(
+    (d): d is Record<string, JsonValue> => typeof d === "object" && d !== null,
+  );
 
   const columns: Column[] = dataFields.map((f) => ({
     name: f.name,
-    dtype: mapType(String(f.type ?? "any"), f.name, data.slice(0, 200).map((d) => d[f.name] ?? null)),
+    dtype: mapType(
+      String(f.type ?? "any"),
+      f.name,
+      data.slice(0, 200).map((d) => d[f.name] ?? null),
+    ),
   }));
   const rows = data.map((d) => dataFields.map((f) => d[f.name] ?? null));
   // A MultiIndex becomes one pinned column whose values join the levels.
@@ -60,7 +73,9 @@ export function fromDataResource(resource: DataResource): TableModel {
     return keys.map((k) => String(d[k] ?? "")).join(" · ");
   });
   const indexField = keys.length === 1 ? fields.find((f) => f.name === keys[0]) : undefined;
-  const indexDtype: DType = indexField ? mapType(String(indexField.type ?? "any"), indexField.name, values) : "int";
+  const indexDtype: DType = indexField
+    ? mapType(String(indexField.type ?? "any"), indexField.name, values)
+    : "int";
   return {
     registry: null,
     columns,

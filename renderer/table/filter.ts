@@ -5,6 +5,7 @@ import { cellValue, columnDType, type TableModel } from "./model";
 
 export class RowFilter {
   private haystacks: string[] = [];
+  private warmed = 0;
 
   constructor(private readonly model: TableModel) {}
 
@@ -23,6 +24,21 @@ export class RowFilter {
       this.haystacks[row] = h;
     }
     return h;
+  }
+
+  /**
+   * Builds haystacks ahead of the first query, in slices that stop when `timeLeft` runs out (idle
+   * time after the first paint). Returns true when every row is done.
+   */
+  warm(timeLeft: () => number): boolean {
+    const n = this.model.rows.length;
+    while (this.warmed < n) {
+      const end = Math.min(n, this.warmed + 500);
+      for (let row = this.warmed; row < end; row++) this.haystack(row);
+      this.warmed = end;
+      if (timeLeft() <= 1) break;
+    }
+    return this.warmed >= n;
   }
 
   /** Keeps the rows of `order` that contain `query`; an empty query keeps all. */

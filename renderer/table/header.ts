@@ -38,7 +38,8 @@ export function buildHeader(
       title: `Sort by ${label}${dtype ? ` (${dtype})` : ""}`,
     });
     button.appendChild(el(doc, "span", "ldb-col-name", name));
-    if (column >= 0) button.appendChild(el(doc, "span", "ldb-col-dtype", dtype));
+    // The dtype label, unless it only repeats the name ("uid uid", "status status").
+    if (column >= 0 && dtype !== name) button.appendChild(el(doc, "span", "ldb-col-dtype", dtype));
     const icon = el(doc, "span", "ldb-sort-icon", "", { "aria-hidden": "true" });
     button.appendChild(icon);
     button.addEventListener("click", () => onSort(column));
@@ -60,7 +61,10 @@ export function buildHeader(
     update(sort) {
       for (const cell of cells) {
         const active = sort !== null && sort.column === cell.column;
-        cell.th.setAttribute("aria-sort", active ? (sort.direction === "asc" ? "ascending" : "descending") : "none");
+        cell.th.setAttribute(
+          "aria-sort",
+          active ? (sort.direction === "asc" ? "ascending" : "descending") : "none",
+        );
         cell.icon.textContent = active ? (sort.direction === "asc" ? "▲" : "▼") : "";
       }
     },

@@ -17,7 +17,18 @@ export interface TableModel {
   next: { token: string; offset: number } | null;
 }
 
-const DTYPES: ReadonlySet<string> = new Set(["int", "float", "str", "bool", "datetime", "date", "json", "uid", "status", "set"]);
+const DTYPES: ReadonlySet<string> = new Set([
+  "int",
+  "float",
+  "str",
+  "bool",
+  "datetime",
+  "date",
+  "json",
+  "uid",
+  "status",
+  "set",
+]);
 
 function asDType(value: unknown, fallback: DType): DType {
   return typeof value === "string" && DTYPES.has(value) ? (value as DType) : fallback;
@@ -32,9 +43,25 @@ export function inferDType(rows: JsonValue[][], col: number): DType {
     if (v === null || v === undefined) continue;
     seen++;
     const k: DType =
-      typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "boolean" ? "bool" : typeof v === "string" ? "str" : "json";
+      typeof v === "number"
+        ? Number.isInteger(v)
+          ? "int"
+          : "float"
+        : typeof v === "boolean"
+          ? "bool"
+          : typeof v === "string"
+            ? "str"
+            : "json";
     if (kind === null) kind = k;
-    else if (kind !== k) kind = kind === "int" && k === "float" ? "float" : kind === "float" && k === "int" ? "float" : k === "json" || kind === "json" ? "json" : "str";
+    else if (kind !== k)
+      kind =
+        kind === "int" && k === "float"
+          ? "float"
+          : kind === "float" && k === "int"
+            ? "float"
+            : k === "json" || kind === "json"
+              ? "json"
+              : "str";
   }
   return kind ?? "str";
 }
@@ -47,15 +74,29 @@ export function isDataFrame(raw: unknown): raw is DataFrame {
 
 /** LaminDB's DataFrame -> TableModel, tolerant of missing optional parts. */
 export function fromDataFrame(frame: DataFrame): TableModel {
-  const rows = frame.rows.map((r) => (Array.isArray(r) ? r : []));
+  // Reuse the parsed arrays: copying 100,000 rows would cost more than the first paint itself.
+  const rows = frame.rows;
+  for (let i = 0; i < rows.length; i++) if (!Array.isArray(rows[i])) rows[i] = [];
   const columns: Column[] = frame.columns.map((name, i) => ({
     name: String(name),
     dtype: asDType(frame.dtypes?.[name], inferDType(rows, i)),
   }));
   const given = Array.isArray(frame.index?.values) ? frame.index.values : [];
   const offset = typeof frame.offset === "number" ? frame.offset : 0;
-  const values = rows.map((_, i) => (given[i] ?? offset + i) as number | string);
-  const indexDtype: DType = values.every((v) => typeof v === "number") ? "int" : "str";
+  let values = given as Array<number | string>;
+  if (given.length !== rows.length || given.some((v) => typeof v !== "number" && typeof v !== "string")) {
+    values = rows.map((_, i) => {
+      const v = given[i];
+      return typeof v === "number" || typeof v === "string" ? v : offset + i;
+    });
+  }
+  let indexDtype: DType = "int";
+  for (let i = 0; i < values.length; i++) {
+    if (typeof values[i] !== "number") {
+      indexDtype = "str";
+      break;
+    }
+  }
   const total = typeof frame.total === "number" ? Math.max(frame.total, rows.length) : rows.length;
   return {
     registry: frame.registry ?? null,
@@ -64,7 +105,10 @@ export function fromDataFrame(frame: DataFrame): TableModel {
     rows,
     total,
     truncated: Boolean(frame.truncated),
-    next: frame.next && typeof frame.next.token === "string" ? { token: frame.next.token, offset: frame.next.offset } : null,
+    next:
+      frame.next && typeof frame.next.token === "string"
+        ? { token: frame.next.token, offset: frame.next.offset }
+        : null,
   };
 }
 

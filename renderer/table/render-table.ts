@@ -6,7 +6,7 @@ import { TABLE_CSS } from "../styles/table";
 import { THEME_CSS } from "../styles/theme";
 import { fromDataResource } from "./dataresource";
 import { fromDataFrame, type TableModel } from "./model";
-import { TableView, type LastCopy } from "./virtual-table";
+import { TableView, type LastCopy, type TableOptions } from "./virtual-table";
 
 export interface TableHandle {
   dispose(): void;
@@ -16,12 +16,17 @@ export interface TableHandle {
 
 const views = new WeakMap<HTMLElement, TableView>();
 
-export function renderTableModel(element: HTMLElement, model: TableModel, host: RendererHost = {}): TableHandle {
+export function renderTableModel(
+  element: HTMLElement,
+  model: TableModel,
+  host: RendererHost = {},
+  options: TableOptions = {},
+): TableHandle {
   injectStyle(element.ownerDocument, "theme", THEME_CSS);
   injectStyle(element.ownerDocument, "table", TABLE_CSS);
   views.get(element)?.dispose();
   const label = model.registry ? `${model.registry} table` : "Table";
-  const view = new TableView(element, model, host, label);
+  const view = new TableView(element, model, host, label, options);
   views.set(element, view);
   return {
     view,
@@ -36,13 +41,23 @@ export function renderTableModel(element: HTMLElement, model: TableModel, host: 
 }
 
 /** Renders LaminDB's DataFrame (application/vnd.lamindb.dataframe+json). */
-export function renderTable(element: HTMLElement, frame: DataFrame, host: RendererHost = {}): TableHandle {
-  return renderTableModel(element, fromDataFrame(frame), host);
+export function renderTable(
+  element: HTMLElement,
+  frame: DataFrame,
+  host: RendererHost = {},
+  options: TableOptions = {},
+): TableHandle {
+  return renderTableModel(element, fromDataFrame(frame), host, options);
 }
 
 /** Renders pandas' Table Schema bundle (application/vnd.dataresource+json). */
-export function renderDataResource(element: HTMLElement, resource: DataResource, host: RendererHost = {}): TableHandle {
-  return renderTableModel(element, fromDataResource(resource), host);
+export function renderDataResource(
+  element: HTMLElement,
+  resource: DataResource,
+  host: RendererHost = {},
+  options: TableOptions = {},
+): TableHandle {
+  return renderTableModel(element, fromDataResource(resource), host, options);
 }
 
 /** What the last "copy" produced for the table in `element`; lets tests check without clipboard access. */

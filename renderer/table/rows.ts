@@ -42,7 +42,10 @@ export function buildRow(
     const dtype = columnDType(model, c);
     const value = cellValue(model, row, c);
     const td = el(doc, "td", isRightAligned(dtype) ? "ldb-right" : "", null, { role: "gridcell" });
-    if (isExpandable(value) && !(dtype === "set" && Array.isArray(value) && value.every((v) => !isExpandable(v)))) {
+    if (
+      isExpandable(value) &&
+      !(dtype === "set" && Array.isArray(value) && value.every((v) => !isExpandable(v)))
+    ) {
       const open = expandedColumn === c;
       td.appendChild(
         el(doc, "button", "ldb-json-toggle", open ? "▾" : "▸", {
@@ -66,7 +69,14 @@ export function buildRow(
   const td = el(doc, "td", "", null, { colspan: model.columns.length + 2, role: "gridcell" });
   td.style.height = `${height}px`;
   const { text, cut } = prettyJson(value);
-  td.appendChild(el(doc, "div", "ldb-detail-label", `${model.columns[expandedColumn]?.name ?? ""}${cut ? " (first 200,000 characters)" : ""}`));
+  td.appendChild(
+    el(
+      doc,
+      "div",
+      "ldb-detail-label",
+      `${model.columns[expandedColumn]?.name ?? ""}${cut ? " (first 200,000 characters)" : ""}`,
+    ),
+  );
   const pre = el(doc, "pre", "ldb-detail-pre", text, { tabindex: 0 });
   pre.style.maxHeight = `${height - DETAIL_CHROME + 8}px`;
   td.appendChild(pre);

@@ -26,7 +26,12 @@ export class Selection {
   move(view: readonly number[], delta: number, extend: boolean): number | null {
     if (view.length === 0) return null;
     const current = this.active === null ? -1 : view.indexOf(this.active);
-    const pos = current < 0 ? (delta >= 0 ? 0 : view.length - 1) : Math.min(view.length - 1, Math.max(0, current + delta));
+    const pos =
+      current < 0
+        ? delta >= 0
+          ? 0
+          : view.length - 1
+        : Math.min(view.length - 1, Math.max(0, current + delta));
     const row = view[pos] as number;
     if (extend && this.anchor !== null) this.selectRange(view, this.anchor, row, false);
     else {

@@ -21,7 +21,8 @@ function sortKey(value: JsonValue, dtype: string): Key {
     case "int":
     case "float":
       if (typeof value === "number") return Number.isNaN(value) ? null : value;
-      if (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))) return Number(value);
+      if (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value)))
+        return Number(value);
       return String(value);
     case "bool":
       return value === true ? 1 : value === false ? 0 : String(value);
@@ -51,7 +52,8 @@ function compareKeys(a: number | string, b: number | string, plain: boolean): nu
 /** Row numbers ordered by `sort`; null sorts last in both directions, ties keep their original order. */
 export function sortRows(model: TableModel, sort: SortState | null): number[] {
   const n = model.rows.length;
-  const order = Array.from({ length: n }, (_, i) => i);
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   if (!sort) return order;
   const dtype = columnDType(model, sort.column);
   // uids are base62 codes: plain code-unit order is right for them and much faster than a collator.

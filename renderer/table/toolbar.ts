@@ -39,8 +39,12 @@ export function buildToolbar(
   });
   const status = el(doc, "span", "ldb-copy-status ldb-muted", "", { role: "status", "aria-live": "polite" });
   const format = el(doc, "select", "ldb-format", null, { "aria-label": "Copy format" });
-  for (const f of ["tsv", "csv"] as const) format.appendChild(el(doc, "option", "", f.toUpperCase(), { value: f }));
-  const copySelection = el(doc, "button", "ldb-button ldb-copy-selection", "Copy selection", { type: "button", disabled: true });
+  for (const f of ["tsv", "csv"] as const)
+    format.appendChild(el(doc, "option", "", f.toUpperCase(), { value: f }));
+  const copySelection = el(doc, "button", "ldb-button ldb-copy-selection", "Copy selection", {
+    type: "button",
+    disabled: true,
+  });
   const copyAll = el(doc, "button", "ldb-button ldb-copy-all", "Copy all", { type: "button" });
   const fmt = (): CopyFormat => (format.value === "csv" ? "csv" : "tsv");
   copySelection.addEventListener("click", () => handlers.onCopy("selection", fmt()));

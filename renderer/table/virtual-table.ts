@@ -17,6 +17,17 @@ import { Selection } from "./selection";
 import { nextSort, sortRows, type SortState } from "./sort";
 import { buildToolbar, type Toolbar } from "./toolbar";
 
+/** What survives a re-render of the same output (kept with RendererContext.setState). */
+export interface TableViewState {
+  sort: SortState | null;
+  query: string;
+}
+
+export interface TableOptions {
+  initial?: TableViewState;
+  onStateChange?(state: TableViewState): void;
+}
+
 export interface LastCopy {
   format: CopyFormat;
   rows: number;
@@ -60,6 +71,7 @@ export class TableView {
     private readonly model: TableModel,
     host: RendererHost,
     label: string,
+    private readonly options: TableOptions = {},
   ) {
     this.doc = element.ownerDocument;
     this.idPrefix = `ldb-t${++instances}`;
@@ -69,7 +81,9 @@ export class TableView {
       onFilter: (q) => this.setQuery(q),
       onCopy: (which, format) => void this.copy(which, format),
     });
-    this.header = buildHeader(doc, model, estimateWidths(model), (column) => this.setSort(nextSort(this.sort, column)));
+    this.header = buildHeader(doc, model, estimateWidths(model), (column) =>
+      this.setSort(nextSort(this.sort, column)),
+    );
     this.table = el(doc, "table", "ldb-table", null, {
       role: "grid",
       tabindex: 0,
@@ -97,8 +111,13 @@ export class TableView {
       : null;
 
     this.filter = new RowFilter(model);
-    this.order = sortRows(model, null);
-    this.view = this.order;
+    const initial = options.initial;
+    if (initial?.sort && initial.sort.column < model.columns.length) this.sort = initial.sort;
+    this.query = initial?.query ?? "";
+    this.toolbar.filter.value = this.query;
+    this.header.update(this.sort);
+    this.order = sortRows(model, this.sort);
+    this.view = this.filter.apply(this.order, this.query);
 
     this.virtualizer = new Virtualizer<HTMLDivElement, HTMLTableRowElement>({
       count: this.view.length,
@@ -107,7 +126,7 @@ export class TableView {
       scrollToFn: elementScroll,
       observeElementRect,
       observeElementOffset,
-      overscan: 12,
+      overscan: 6,
       // Rows start below the sticky header inside the same scroll container.
       scrollMargin: HEADER_HEIGHT,
       initialRect: { width: 800, height: VIEWPORT_MAX },
@@ -129,9 +148,25 @@ export class TableView {
     this.virtualizer._willUpdate();
     this.renderRows();
     this.updateFooter();
+    this.scheduleWarmUp();
+  }
+
+  private warmHandle: number | null = null;
+
+  /** Large tables prepare their filter index in idle time, so the first keystroke does not wait for it. */
+  private scheduleWarmUp(): void {
+    const win = this.doc.defaultView;
+    if (!win || this.model.rows.length < 5_000 || typeof win.requestIdleCallback !== "function") return;
+    const step = (deadline: IdleDeadline): void => {
+      this.warmHandle = this.filter.warm(() => deadline.timeRemaining())
+        ? null
+        : win.requestIdleCallback(step);
+    };
+    this.warmHandle = win.requestIdleCallback(step);
   }
 
   dispose(): void {
+    if (this.warmHandle !== null) this.doc.defaultView?.cancelIdleCallback(this.warmHandle);
     this.cleanupVirtualizer();
     this.loadMore?.dispose();
     this.rowCache.clear();
@@ -160,12 +195,14 @@ export class TableView {
     this.header.update(sort);
     this.order = sortRows(this.model, sort);
     this.refreshView(false);
+    this.options.onStateChange?.({ sort: this.sort, query: this.query });
   }
 
   private setQuery(query: string): void {
     if (query === this.query) return;
     this.query = query;
     this.refreshView(true);
+    this.options.onStateChange?.({ sort: this.sort, query: this.query });
   }
 
   private refreshView(toTop: boolean): void {
@@ -180,7 +217,9 @@ export class TableView {
 
   private appendPage(frame: DataFrame): void {
     const added = appendFrame(this.model, frame);
+    if (this.warmHandle !== null) this.doc.defaultView?.cancelIdleCallback(this.warmHandle);
     this.filter = new RowFilter(this.model);
+    this.scheduleWarmUp();
     this.order = sortRows(this.model, this.sort);
     this.footer.loadMore.textContent = "Load more";
     this.footer.error.textContent = "";
@@ -244,12 +283,13 @@ export class TableView {
   private renderEmpty(): void {
     const isEmpty = this.view.length === 0;
     if (isEmpty && !this.empty) {
-      const text =
-        this.model.rows.length === 0 ? "No rows." : `No rows match “${this.query.trim()}”.`;
+      const text = this.model.rows.length === 0 ? "No rows." : `No rows match “${this.query.trim()}”.`;
       this.empty = el(this.doc, "div", "ldb-empty", text);
       this.scroller.appendChild(this.empty);
     } else if (this.empty) {
-      if (isEmpty) this.empty.textContent = this.model.rows.length === 0 ? "No rows." : `No rows match “${this.query.trim()}”.`;
+      if (isEmpty)
+        this.empty.textContent =
+          this.model.rows.length === 0 ? "No rows." : `No rows match “${this.query.trim()}”.`;
       else {
         this.empty.remove();
         this.empty = null;
@@ -267,7 +307,8 @@ export class TableView {
   private selectionChanged(): void {
     for (const [row, trs] of this.rowCache) this.paintSelection(trs[0] as HTMLTableRowElement, row);
     const active = this.selection.active;
-    if (active !== null && this.rowCache.has(active)) this.table.setAttribute("aria-activedescendant", `${this.idPrefix}-r${active}`);
+    if (active !== null && this.rowCache.has(active))
+      this.table.setAttribute("aria-activedescendant", `${this.idPrefix}-r${active}`);
     else this.table.removeAttribute("aria-activedescendant");
     this.updateFooter();
   }
@@ -276,7 +317,9 @@ export class TableView {
     const loaded = this.model.rows.length;
     const total = Math.max(this.model.total, loaded);
     const base = `${fmtCount(loaded)} of ${fmtCount(total)} rows`;
-    this.footer.count.textContent = this.query.trim() ? `${fmtCount(this.view.length)} matching · ${base}` : base;
+    this.footer.count.textContent = this.query.trim()
+      ? `${fmtCount(this.view.length)} matching · ${base}`
+      : base;
     const selected = this.selection.rows.size;
     this.footer.selection.textContent = selected ? `· ${fmtCount(selected)} selected` : "";
     this.toolbar.copySelection.disabled = selected === 0;
@@ -328,7 +371,7 @@ export class TableView {
   private onKey(e: KeyboardEvent): void {
     const mod = e.ctrlKey || e.metaKey;
     const page = Math.max(1, Math.floor((this.scroller.clientHeight - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
-    let delta: number | null = null;
+    let delta: number;
     switch (e.key) {
       case "ArrowDown":
         delta = 1;

@@ -250,12 +250,12 @@ describeEachDatabase("records", (ctx) => {
       { s: "nul\u0000" },
     ]) {
       await assert.rejects(
-        new Run(t, { params: params as Record<string, unknown> }).save(),
+        new Run(t, { params: params as globalThis.Record<string, unknown> }).save(),
         ValidationError,
         JSON.stringify(Object.keys(params)),
       );
     }
-    const cyclic: Record<string, unknown> = {};
+    const cyclic: globalThis.Record<string, unknown> = {};
     cyclic.self = cyclic;
     await assert.rejects(new Run(t, { params: cyclic }).save(), /circular/);
     await assert.rejects(new Run(t, { name: "x".repeat(151) }).save(), /at most 150 characters/);

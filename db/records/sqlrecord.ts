@@ -438,7 +438,10 @@ async function insertRecord(record: SQLRecord, instance: Instance): Promise<void
   }
 
   await instance.transaction(async (trx) => {
-    const decision = r.uid === undefined ? await (cls as unknown as FamilyDecider).decideFamily(record, trx) : ({ kind: "new" } as const);
+    const decision =
+      r.uid === undefined
+        ? await (cls as unknown as FamilyDecider).decideFamily(record, trx)
+        : ({ kind: "new" } as const);
     if (decision.kind === "adopt") {
       assignRow(record, model, decision.row);
       return;

@@ -2,9 +2,12 @@
 // family, the suffix is the family's highest plus one, and is_latest is kept per family and branch,
 // all inside the saving transaction, serialised per family by an advisory lock.
 import type { Knex } from "knex";
+import { InvalidArgument } from "../errors";
 import type { ModelSpec } from "../schema/fields";
 import { ident } from "../query/compile";
 import { nextVersionUid, newVersionedUid, VERSION_SUFFIX_LENGTH } from "../uid";
+
+const TRASH_BRANCH = -1;
 
 export type FamilyDecision =
   | { kind: "new" }
@@ -71,4 +74,59 @@ export async function recomputeLatest(
      WHERE left(uid, ?) = ? AND branch_id = ?`,
     [stem.length, stem, branchId, stem.length, stem, branchId],
   );
+}
+
+/** The latest live (not trashed) version matching `where`, newest first, or undefined. */
+export async function latestLiveVersion(
+  trx: Knex.Transaction,
+  model: ModelSpec,
+  where: Record<string, unknown>,
+): Promise<Record<string, unknown> | undefined> {
+  return trx(model.table)
+    .where({ ...where, is_latest: true })
+    .andWhereNot("branch_id", TRASH_BRANCH)
+    .orderBy([
+      { column: "created_at", order: "desc" },
+      { column: "id", order: "desc" },
+    ])
+    .first();
+}
+
+/** Revises the family of the latest live version matching `where`, or starts a new family. */
+export async function reviseLatest(
+  trx: Knex.Transaction,
+  model: ModelSpec,
+  where: Record<string, unknown>,
+): Promise<FamilyDecision> {
+  const latest = await latestLiveVersion(trx, model, where);
+  return latest ? { kind: "revise", stem: stemOf(model, String(latest.uid)) } : { kind: "new" };
+}
+
+/** An explicit `revises`: the record it revises must be saved and of the same registry. */
+export interface Revisable {
+  id?: number;
+  uid: string;
+  version_tag?: string | null;
+}
+
+export function checkRevises<T extends Revisable>(
+  revises: T | undefined,
+  cls: abstract new (...a: never[]) => T,
+  registry: string,
+): T | undefined {
+  if (revises === undefined) return undefined;
+  if (!(revises instanceof cls) || revises.id === undefined || revises.id === null) {
+    throw new InvalidArgument(`revises must be a saved ${registry}`);
+  }
+  return revises;
+}
+
+/** The decision for an explicit `revises`. */
+export function reviseExplicit(model: ModelSpec, revises: Revisable): FamilyDecision {
+  return {
+    kind: "revise",
+    stem: stemOf(model, revises.uid),
+    revisesId: revises.id!,
+    revisesTag: revises.version_tag ?? null,
+  };
 }

@@ -1,9 +1,8 @@
 import type { Knex } from "knex";
 import type { QuerySet } from "../query/queryset";
-import { defineRegistry, SQLRecord, TRASH_BRANCH_ID } from "../records/sqlrecord";
-import { stemOf, type FamilyDecision } from "../records/versioning";
+import { defineRegistry, SQLRecord } from "../records/sqlrecord";
+import { checkRevises, reviseExplicit, reviseLatest, type FamilyDecision } from "../records/versioning";
 import { ArtifactSpec } from "../schema/models/artifact";
-import { InvalidArgument } from "../errors";
 import type { Run } from "./run";
 import { Storage } from "./storage";
 
@@ -65,11 +64,7 @@ export class Artifact extends SQLRecord {
   constructor(fields: ArtifactFields = {}) {
     const { revises, ...rest } = fields;
     super({ suffix: "", _key_is_virtual: true, _overwrite_versions: false, ...rest });
-    if (revises) {
-      if (!(revises instanceof Artifact) || revises.id == null)
-        throw new InvalidArgument("revises must be a saved Artifact");
-      this.revisesRecord = revises;
-    }
+    this.revisesRecord = checkRevises(revises, Artifact, "Artifact");
   }
 
   override async save(): Promise<this> {
@@ -80,20 +75,8 @@ export class Artifact extends SQLRecord {
   }
 
   static override async decideFamily(record: Artifact, trx: Knex.Transaction): Promise<FamilyDecision> {
-    if (record.revisesRecord) {
-      const r = record.revisesRecord;
-      return { kind: "revise", stem: stemOf(ArtifactSpec, r.uid), revisesId: r.id! };
-    }
-    if (!record.key) return { kind: "new" };
-    const latest = await trx("lamindb_artifact")
-      .where({ key: record.key, is_latest: true })
-      .andWhereNot("branch_id", TRASH_BRANCH_ID)
-      .orderBy([
-        { column: "created_at", order: "desc" },
-        { column: "id", order: "desc" },
-      ])
-      .first();
-    return latest ? { kind: "revise", stem: stemOf(ArtifactSpec, latest.uid) } : { kind: "new" };
+    if (record.revisesRecord) return reviseExplicit(ArtifactSpec, record.revisesRecord);
+    return record.key ? reviseLatest(trx, ArtifactSpec, { key: record.key }) : { kind: "new" };
   }
 }
 defineRegistry(Artifact);

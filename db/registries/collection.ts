@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { QuerySet } from "../query/queryset";
-import { defineRegistry, SQLRecord, TRASH_BRANCH_ID } from "../records/sqlrecord";
-import { stemOf, type FamilyDecision } from "../records/versioning";
+import { defineRegistry, SQLRecord } from "../records/sqlrecord";
+import { checkRevises, reviseExplicit, reviseLatest, type FamilyDecision } from "../records/versioning";
 import { CollectionSpec } from "../schema/models/collection";
 import { InvalidArgument } from "../errors";
 import type { Run } from "./run";
@@ -48,27 +48,12 @@ export class Collection extends SQLRecord {
       throw new InvalidArgument("new Collection({ key }): key is required");
     const { revises, ...rest } = fields;
     super(rest);
-    if (revises) {
-      if (!(revises instanceof Collection) || revises.id == null)
-        throw new InvalidArgument("revises must be a saved Collection");
-      this.revisesRecord = revises;
-    }
+    this.revisesRecord = checkRevises(revises, Collection, "Collection");
   }
 
   static override async decideFamily(record: Collection, trx: Knex.Transaction): Promise<FamilyDecision> {
-    if (record.revisesRecord) {
-      const r = record.revisesRecord;
-      return { kind: "revise", stem: stemOf(CollectionSpec, r.uid), revisesId: r.id! };
-    }
-    const latest = await trx("lamindb_collection")
-      .where({ key: record.key, is_latest: true })
-      .andWhereNot("branch_id", TRASH_BRANCH_ID)
-      .orderBy([
-        { column: "created_at", order: "desc" },
-        { column: "id", order: "desc" },
-      ])
-      .first();
-    return latest ? { kind: "revise", stem: stemOf(CollectionSpec, latest.uid) } : { kind: "new" };
+    if (record.revisesRecord) return reviseExplicit(CollectionSpec, record.revisesRecord);
+    return reviseLatest(trx, CollectionSpec, { key: record.key });
   }
 }
 defineRegistry(Collection);

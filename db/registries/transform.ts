@@ -3,7 +3,13 @@ import { hashString } from "../hash";
 import { InvalidArgument } from "../errors";
 import type { QuerySet } from "../query/queryset";
 import { defineRegistry, SQLRecord, TRASH_BRANCH_ID } from "../records/sqlrecord";
-import { stemOf, type FamilyDecision } from "../records/versioning";
+import {
+  checkRevises,
+  latestLiveVersion,
+  reviseExplicit,
+  stemOf,
+  type FamilyDecision,
+} from "../records/versioning";
 import { TransformSpec } from "../schema/models/transform";
 import type { Run } from "./run";
 import type { User } from "./user";
@@ -73,11 +79,7 @@ export class Transform extends SQLRecord {
     const { version, revises, ...rest } = fields;
     super({ kind: "pipeline", ...rest, ...(version !== undefined ? { version_tag: version } : {}) });
     if (typeof this.source_code === "string") this.hash = hashString(this.source_code);
-    if (revises) {
-      if (!(revises instanceof Transform) || revises.id == null)
-        throw new InvalidArgument("revises must be a saved Transform");
-      this.revisesRecord = revises;
-    }
+    this.revisesRecord = checkRevises(revises, Transform, "Transform");
   }
 
   /** version_tag if set, else the uid's 4-character suffix (LaminDB's `version`). */
@@ -95,20 +97,11 @@ export class Transform extends SQLRecord {
    * version is revised.
    */
   static override async decideFamily(record: Transform, trx: Knex.Transaction): Promise<FamilyDecision> {
-    if (record.revisesRecord) {
-      const r = record.revisesRecord;
-      return {
-        kind: "revise",
-        stem: stemOf(TransformSpec, r.uid),
-        revisesId: r.id!,
-        revisesTag: r.version_tag,
-      };
-    }
-    const live = () =>
-      trx("lamindb_transform").where({ key: record.key }).andWhereNot("branch_id", TRASH_BRANCH_ID);
+    if (record.revisesRecord) return reviseExplicit(TransformSpec, record.revisesRecord);
     if (record.hash) {
-      const same = await live()
-        .andWhere({ hash: record.hash })
+      const same = await trx("lamindb_transform")
+        .where({ key: record.key, hash: record.hash })
+        .andWhereNot("branch_id", TRASH_BRANCH_ID)
         .orderBy([
           { column: "is_latest", order: "desc" },
           { column: "id", order: "desc" },
@@ -116,17 +109,11 @@ export class Transform extends SQLRecord {
         .first();
       if (same) return { kind: "adopt", row: same };
     }
-    const latest = await live()
-      .andWhere({ is_latest: true })
-      .orderBy([
-        { column: "created_at", order: "desc" },
-        { column: "id", order: "desc" },
-      ])
-      .first();
+    const latest = await latestLiveVersion(trx, TransformSpec, { key: record.key });
     if (!latest) return { kind: "new" };
     if (latest.source_code === null && (record.source_code ?? null) === null)
       return { kind: "adopt", row: latest };
-    return { kind: "revise", stem: stemOf(TransformSpec, latest.uid) };
+    return { kind: "revise", stem: stemOf(TransformSpec, String(latest.uid)) };
   }
 }
 defineRegistry(Transform);

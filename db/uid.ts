@@ -1,15 +1,27 @@
 // uids as LaminDB makes them (lamindb/base/uids.py, lamin_utils/_base62.py): base62 characters
 // from a cryptographic RNG; versioned registries append a 4-character base62 version suffix.
-import { randomInt } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { InvalidArgument } from "./errors";
 
 export const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const VALUE = new Map([...BASE62].map((c, i) => [c, i]));
 export const VERSION_SUFFIX_LENGTH = 4;
 
+// Random bytes are drawn in batches and mapped by rejection sampling (bytes >= 248 are skipped, so
+// every character is equally likely), which is much cheaper than one randomInt() call per character.
+let pool = Buffer.alloc(0);
+let at = 0;
+
 export function base62(n: number): string {
   let out = "";
-  for (let i = 0; i < n; i++) out += BASE62[randomInt(62)];
+  while (out.length < n) {
+    if (at >= pool.length) {
+      pool = randomBytes(4096);
+      at = 0;
+    }
+    const b = pool[at++];
+    if (b < 248) out += BASE62[b % 62];
+  }
   return out;
 }
 

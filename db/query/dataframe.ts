@@ -235,6 +235,16 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   const pk = primaryKey(model).column;
   const computed: Array<{ name: string; dtype: DType }> = [];
   const q: Fragment = page.selectSql({
+    // only the frame's columns; timestamps as ISO text from SQL, which saves a Date per cell
+    rowColumns: (alias) => [
+      col(alias, pk),
+      ...columns.map((c) => {
+        const src = c.source as { column: string; type: FieldSpec["type"] };
+        return src.type === "datetime"
+          ? `to_char(${col(alias, src.column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${ident(src.column)}`
+          : col(alias, src.column);
+      }),
+    ],
     extra: (alias, aliases) =>
       related.map((p, i) => {
         const s = pathSelect(model, alias, p, aliases);

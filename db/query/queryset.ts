@@ -230,12 +230,18 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   /** SELECT of whole rows with annotations, order, limit and offset; `extra` adds columns. */
   selectSql(
-    options: { columns?: string; extra?: (alias: string, aliases: Aliases) => Fragment[] } = {},
+    options: {
+      columns?: string; // replaces the row and the annotations (count, exists)
+      rowColumns?: (alias: string) => string[]; // replaces only `t0.*`
+      extra?: (alias: string, aliases: Aliases) => Fragment[];
+    } = {},
   ): Fragment {
     const aliases = new Aliases();
     const { alias, where } = this.where(aliases);
     const table = ident(this.registry.spec.table);
-    const selects: string[] = [options.columns ?? `${ident(alias)}.*`];
+    const selects: string[] = [
+      options.columns ?? (options.rowColumns?.(alias).join(", ") || `${ident(alias)}.*`),
+    ];
     const bindings: unknown[] = [];
     if (!options.columns) {
       for (const a of this.state.annotations) {

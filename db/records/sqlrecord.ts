@@ -8,6 +8,7 @@ import { Instance, type Executor } from "../instance";
 import { fieldOf, isToMany, primaryKey, queryableNames, relationsOf, type Relation } from "../schema/catalog";
 import type { ModelSpec } from "../schema/fields";
 import { fromDbValue } from "../connection/normalise";
+import { insertReturning } from "../connection/fast-insert";
 import { ident } from "../query/compile";
 import { QObject, type Expressions } from "../query/q";
 import { QuerySet, type Scored, type ToDataFrameOptions } from "../query/queryset";
@@ -386,8 +387,11 @@ export function assignRow(record: SQLRecord, model: ModelSpec, row: Row, partial
   state.loaded = loaded;
 }
 
-function snapshot(v: unknown): string {
-  return v instanceof Date ? v.toISOString() : JSON.stringify(v ?? null);
+/** What change detection compares: primitives as they are, dates by time, JSON by its text. */
+function snapshot(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.getTime();
+  return typeof v === "object" ? JSON.stringify(v) : v;
 }
 
 /** Column -> value to bind, for every column this record sets; validated. */
@@ -432,7 +436,9 @@ async function insertRecord(record: SQLRecord, instance: Instance): Promise<void
 
   if (!model.versioned) {
     const values = columnValues(record, model);
-    const row = await instance.run(async (db) => (await db(model.table).insert(values).returning("*"))[0]);
+    const row = await instance.run(() =>
+      insertReturning(instance.knex, instance.info.kind, model.table, values),
+    );
     assignRow(record, model, row);
     return;
   }

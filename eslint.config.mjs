@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: [".scratch/**", "dist/**", "node_modules/**", ".e2e/**", ".test-output/**", "examples/**", "bench/data/**"] },
+  {
+    ignores: [
+      ".scratch/**",
+      "dist/**",
+      "node_modules/**",
+      ".e2e/**",
+      ".test-output/**",
+      "examples/**",
+      "bench/data/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

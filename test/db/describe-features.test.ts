@@ -109,7 +109,8 @@ describeEachDatabase("features and describe", (ctx) => {
     const r2 = await new Run(t, { name: "f2" }).save();
     await r1.features.setValues({ experiment: "Alpha study", n_cells: 500, tissue: "lung" });
     await r2.features.setValues({ experiment: "beta study", n_cells: 5000, tissue: "liver" });
-    const ids = async (q: globalThis.Record<string, unknown>) => (await Run.filter(q)).map((r) => r.name).sort();
+    const ids = async (q: globalThis.Record<string, unknown>) =>
+      (await Run.filter(q)).map((r) => r.name).sort();
     assert.deepEqual(await ids({ experiment: "Alpha study" }), ["f1"]);
     assert.deepEqual(await ids({ n_cells__gt: 1000 }), ["f2"]);
     assert.deepEqual(await ids({ n_cells__lte: 500, tissue: "lung" }), ["f1"]);

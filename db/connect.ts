@@ -84,8 +84,10 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
 
   try {
     const schema = await migrate(knex, progress);
+    const version = String((await knex.raw("SELECT version() AS v")).rows[0].v);
+    const namedStatements = kind === "postgres" && !/pglite|emscripten/i.test(version);
     const userId = await resolveUser(knex, options.user);
-    const instance = new Instance(knex, { kind, location, schema }, userId, release);
+    const instance = new Instance(knex, { kind, location, schema, namedStatements }, userId, release);
     if (options.setDefault !== false) Instance.setDefault(instance);
     progress("Connected");
     return instance;

@@ -9,6 +9,11 @@ export type Executor = Knex | Knex.Transaction;
 
 export interface InstanceInfo {
   kind: "postgres" | "pglite";
+  /**
+   * Whether connections may hold named prepared statements. Not through pglite-socket: its
+   * connections share PGlite's single session, where a second PREPARE of a name fails (42P05).
+   */
+  namedStatements: boolean;
   /** Where the data lives, without credentials: a URL, a folder, or ":memory:". */
   location: string;
   schema: SchemaState;

@@ -37,7 +37,7 @@ function statementFor(table: string, columns: string[]): { text: string; name: s
 
 export async function insertReturning(
   knex: Knex,
-  kind: "postgres" | "pglite",
+  namedStatements: boolean,
   table: string,
   row: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
@@ -47,10 +47,9 @@ export async function insertReturning(
   const client = knex.client as unknown as PoolClient;
   const connection = await client.acquireConnection();
   try {
-    const result =
-      kind === "postgres"
-        ? await connection.query({ name, text, values })
-        : await connection.query(text, values);
+    const result = namedStatements
+      ? await connection.query({ name, text, values })
+      : await connection.query(text, values);
     return result.rows[0];
   } finally {
     await client.releaseConnection(connection);

@@ -437,7 +437,7 @@ async function insertRecord(record: SQLRecord, instance: Instance): Promise<void
   if (!model.versioned) {
     const values = columnValues(record, model);
     const row = await instance.run(() =>
-      insertReturning(instance.knex, instance.info.kind, model.table, values),
+      insertReturning(instance.knex, instance.info.namedStatements, model.table, values),
     );
     assignRow(record, model, row);
     return;

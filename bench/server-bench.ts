@@ -1,0 +1,290 @@
+// The language server benchmark (issue 4): the real dist/server.js over stdio, driven by an LSP
+// client, each figure beside the bare operation it stands on, measured in the same run:
+//   - completion round trip in `ln.ULabel.get(name="<prefix>` with 1,000,000 ULabels vs the bare
+//     SQL prefix query (lower(name) LIKE 'x%' LIMIT 50) from this process, on PostgreSQL and PGlite;
+//   - server RSS after that, on PostgreSQL and on PGlite (the holder, PGlite inside it);
+//   - a notebook execution event (lamin/track) in -> its run row committed, vs a bare INSERT of a run.
+// Run: node --import tsx bench/server-bench.ts  (prints a table, merges into bench/results.json).
+// Smaller: BENCH_SERVER_ULABELS=100000 BENCH_SERVER_BACKENDS=postgres.
+import { createHash } from "node:crypto";
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { spawnSync } from "node:child_process";
+import knexFactory, { type Knex } from "knex";
+import pg from "pg";
+import { connect, Transform } from "../db/index";
+import { LspClient, at } from "../test/server/lsp-client";
+import type { TrackEvent } from "../server/protocol";
+import { figure, mergeResults, printTable, summarize, timeInterleaved, type BenchFigure } from "./figures";
+
+type Backend = "postgres" | "pglite";
+const envInt = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isSafeInteger(v) && v > 0 ? v : fallback;
+};
+const ULABELS = envInt("BENCH_SERVER_ULABELS", 1_000_000);
+const COMPLETIONS = envInt("BENCH_SERVER_COMPLETIONS", 2_000);
+const EXECUTIONS = envInt("BENCH_SERVER_EXECUTIONS", 300);
+const BACKENDS = (process.env.BENCH_SERVER_BACKENDS ?? "postgres,pglite")
+  .split(",")
+  .filter((b): b is Backend => b === "postgres" || b === "pglite");
+
+const log = (m: string) => console.log(`[server-bench] ${m}`);
+const cleanups: Array<() => Promise<void>> = [];
+
+/** Gene-like names (CD8, KLR12, ABT3-AS1, ...), unique by the trailing row number where needed. */
+const NAME_SQL = `translate(upper(substr(md5(i::text), 1, 2 + i % 3)), '0123456789', 'GHKLMNPRST') || (1 + i % 97)::text
+  || CASE i % 10 WHEN 5 THEN '-AS1' WHEN 6 THEN '-DT' ELSE '' END || CASE WHEN i % 7 = 0 THEN '_' || i::text ELSE '' END`;
+const UID_SQL = `lpad(to_hex(i), 8, '0')`;
+
+async function load(query: (sql: string, params?: unknown[]) => Promise<unknown>, n: number): Promise<void> {
+  const t0 = Date.now();
+  await query("SET session_replication_role = replica"); // no triggers or FK checks while loading
+  const chunk = 250_000;
+  for (let start = 1; start <= n; start += chunk) {
+    await query(
+      `INSERT INTO lamindb_ulabel (uid, name, created_by_id) SELECT ${UID_SQL}, ${NAME_SQL}, 1 FROM generate_series(?::int, ?::int) AS i`,
+      [start, Math.min(n, start + chunk - 1)],
+    );
+  }
+  await query("SET session_replication_role = origin");
+  await query("ANALYZE lamindb_ulabel");
+  log(`loaded ${n} ULabels in ${Date.now() - t0} ms`);
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Prefixes as typed: 2 letters and a number, or 3-4 letters, of the generated names; all distinct, so
+ * every request is a cache miss in the server (the cache would otherwise flatter the figure). */
+function prefixes(n: number): string[] {
+  const out = new Set<string>();
+  for (let i = 0; out.size < n; i++) {
+    const h = createHash("md5").update(`prefix-${i}`).digest("hex");
+    const letters = h
+      .slice(0, 4)
+      .toUpperCase()
+      .replace(/[0-9]/g, (d) => "GHKLMNPRST"[Number(d)]);
+    const len = 2 + (parseInt(h.slice(4, 6), 16) % 3);
+    out.add(
+      len === 2
+        ? letters.slice(0, 2) + String(1 + (parseInt(h.slice(6, 10), 16) % 97))
+        : letters.slice(0, len),
+    );
+  }
+  return [...out];
+}
+
+async function completionFigures(
+  backend: Backend,
+  client: LspClient,
+  bare: (prefix: string) => Promise<unknown>,
+): Promise<BenchFigure[]> {
+  const uri = `file:///bench/${backend}.py`;
+  const list = prefixes(COMPLETIONS + 200);
+  let version = 1;
+  client.openText(uri, 'import lamindb as ln\nln.ULabel.get(name="")', "python", version);
+  const times = await timeInterleaved(
+    {
+      server: async (i) => {
+        const p = list[(i + list.length) % list.length];
+        const { text, position } = at(`import lamindb as ln\nln.ULabel.get(name="${p}|")`);
+        client.changeText(uri, text, ++version);
+        await client.completion(uri, position);
+      },
+      bare: async (i) => bare(list[(i + list.length) % list.length].toLowerCase()),
+    },
+    { iterations: COMPLETIONS, block: 100, warmup: 50 },
+  );
+  const s = summarize(times.server);
+  const b = summarize(times.bare);
+  return [
+    figure(`server: completion round trip p50, 1M ULabels [${backend}]`, s.p50, "ms", {
+      baseline: { name: "bare SQL prefix query p50", value: b.p50 },
+      goal: "<= 3 ms, <= 5x bare SQL",
+      backend,
+    }),
+    figure(`server: completion round trip p99, 1M ULabels [${backend}]`, s.p99, "ms", {
+      baseline: { name: "bare SQL prefix query p99", value: b.p99 },
+      goal: "<= 15 ms",
+      backend,
+    }),
+  ];
+}
+
+async function trackFigures(client: LspClient, db: Knex, transformId: number): Promise<BenchFigure[]> {
+  let seq = 0;
+  const ev = (e: TrackEvent): TrackEvent => ({ ...e, eventId: `bench-${seq++}`, at: Date.now() });
+  const times = await timeInterleaved(
+    {
+      track: async (i) => {
+        const nb = { uri: `file:///bench/nb${i}.ipynb`, key: "bench.ipynb", source: "x = 1" };
+        const t = Date.now();
+        const r = await client.request(
+          "lamin/track",
+          ev({
+            eventId: "",
+            at: 0,
+            type: "cellStarted",
+            notebook: nb,
+            cell: { index: 0, executionOrder: 1, startTime: t },
+          }),
+        );
+        if (!r.run) throw new Error("no run");
+      },
+      bare: async (i) =>
+        db.raw(
+          "INSERT INTO lamindb_run (uid, transform_id, created_by_id, _status_code, name) VALUES (?, ?, 1, -1, ?) RETURNING id",
+          [`bare${String(i + 100000).padStart(12, "0")}`, transformId, `bare ${i}`],
+        ),
+    },
+    { iterations: EXECUTIONS, block: 50, warmup: 20 },
+  );
+  const s = summarize(times.track);
+  const b = summarize(times.bare);
+  return [
+    figure("server: notebook event in -> run row committed p95 [postgres]", s.p95, "ms", {
+      baseline: { name: "bare INSERT of a run p95", value: b.p95 },
+      goal: "<= 20 ms",
+      backend: "postgres",
+    }),
+  ];
+}
+
+async function onPostgres(): Promise<BenchFigure[]> {
+  // scripts/postgres.mjs is untyped .mjs: import it by URL, as bench/db-bench.ts does
+  const { startPostgres } = (await import(
+    pathToFileURL(join(__dirname, "..", "scripts", "postgres.mjs")).href
+  )) as {
+    startPostgres: (o: object) => Promise<{ url: string; stop(): Promise<void> }>;
+  };
+  const server = await startPostgres({ log });
+  cleanups.push(() => server.stop());
+  const admin = knexFactory({ client: "pg", connection: server.url, pool: { min: 0, max: 1 } });
+  await admin.raw("CREATE DATABASE lamin_server_bench");
+  await admin.destroy();
+  const u = new URL(server.url);
+  u.pathname = "/lamin_server_bench";
+  const url = u.toString();
+  const setup = await connect({ url });
+  await load((sql, p) => setup.knex.raw(sql, (p ?? []) as Knex.RawBinding[]), ULABELS);
+  const transform = await new Transform({ key: "bare.ipynb", kind: "notebook" }).save();
+  await setup.close();
+
+  const client = await LspClient.start({
+    database: { kind: "postgres", name: "bench", url },
+    user: { handle: "bench" },
+    trusted: true,
+    sessionId: "bench",
+  });
+  cleanups.push(() => client.stop());
+  await client.ready();
+  const bare = new pg.Client({ connectionString: url });
+  await bare.connect();
+  const db = knexFactory({ client: "pg", connection: url, pool: { min: 1, max: 1 } });
+  try {
+    const figures = await completionFigures("postgres", client, (p) =>
+      bare.query("SELECT * FROM lamindb_ulabel WHERE lower(name) LIKE $1 AND branch_id IN (1) LIMIT 50", [
+        `${p}%`,
+      ]),
+    );
+    figures.push(
+      figure("server: RSS after 2,000 completions [postgres]", rssMb(client.child.pid!), "MB", {
+        goal: "<= 120 MB",
+        backend: "postgres",
+      }),
+    );
+    figures.push(...(await trackFigures(client, db, Number(transform.id))));
+    return figures;
+  } finally {
+    await bare.end();
+    await db.destroy();
+    await client.stop();
+  }
+}
+
+async function onPglite(): Promise<BenchFigure[]> {
+  const dir = mkdtempSync(join(tmpdir(), "lamin-server-bench-"));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  // Load in a separate process, as a user's folder would have been filled before this session.
+  const loader = spawnSync(process.execPath, ["--import", "tsx", __filename, "--load-pglite", dir], {
+    stdio: "inherit",
+  });
+  if (loader.status !== 0) throw new Error("loading the PGlite folder failed");
+  const client = await LspClient.start({
+    database: { kind: "embedded", dir },
+    user: { handle: "bench" },
+    trusted: true,
+    sessionId: "bench",
+  });
+  cleanups.push(() => client.stop());
+  await client.ready(300_000);
+  const holder = JSON.parse(readFileSync(join(dir, "lamin-vscode.lock"), "utf8")) as { port: number };
+  const bare = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:${holder.port}/postgres` });
+  await bare.connect();
+  try {
+    const figures = await completionFigures("pglite", client, (p) =>
+      bare.query("SELECT * FROM lamindb_ulabel WHERE lower(name) LIKE $1 AND branch_id IN (1) LIMIT 50", [
+        `${p}%`,
+      ]),
+    );
+    figures.push(
+      figure("server: RSS after 2,000 completions [pglite]", rssMb(client.child.pid!), "MB", {
+        goal: "<= 350 MB",
+        backend: "pglite",
+      }),
+    );
+    return figures;
+  } finally {
+    await bare.end();
+    await client.stop();
+  }
+}
+
+async function loadPglite(dir: string): Promise<void> {
+  const instance = await connect({ dir, setDefault: false });
+  await load((sql, p) => instance.knex.raw(sql, (p ?? []) as Knex.RawBinding[]), ULABELS);
+  await instance.close();
+}
+
+async function cleanUp(): Promise<void> {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+}
+
+export async function runServerBench(): Promise<BenchFigure[]> {
+  spawnSync(process.execPath, ["scripts/build.mjs", "db", "server"], {
+    stdio: "inherit",
+    cwd: join(__dirname, ".."),
+  });
+  const figures: BenchFigure[] = [];
+  try {
+    if (BACKENDS.includes("postgres")) figures.push(...(await onPostgres()));
+    if (BACKENDS.includes("pglite")) figures.push(...(await onPglite()));
+    return figures;
+  } finally {
+    await cleanUp();
+  }
+}
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf("--load-pglite");
+  if (i > 0) return loadPglite(process.argv[i + 1]);
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  const figures = await runServerBench();
+  printTable(figures);
+  // figures are named for the full sizes; a smaller trial run is printed, not recorded
+  if (ULABELS === 1_000_000 && COMPLETIONS >= 2_000) console.log(`merged into ${mergeResults(figures)}`);
+}
+
+if (process.argv[1] && /server-bench\.ts$/.test(process.argv[1])) {
+  main().catch(async (error: unknown) => {
+    console.error(error);
+    await cleanUp();
+    process.exit(1);
+  });
+}

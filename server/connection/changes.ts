@@ -1,0 +1,101 @@
+// Where change notifications come from: LISTEN on a PostgreSQL server (the 0003 triggers call
+// pg_notify), or on an embedded folder a poll of the per-table counters the triggers bump.
+import pg from "pg";
+import type { Instance } from "../../db/index";
+import { errorMessage, log } from "../log";
+
+export interface Change {
+  table: string;
+  op?: string;
+  ids?: number[];
+}
+
+export interface ChangeFeed {
+  close(): void;
+}
+
+const CHANNEL = "lamin_changes";
+
+function parsePayload(payload: string | undefined): Change | undefined {
+  try {
+    const p = JSON.parse(payload ?? "") as { table?: unknown; op?: unknown; ids?: unknown };
+    if (typeof p.table !== "string") return undefined;
+    const ids = Array.isArray(p.ids) ? p.ids.map(Number).filter(Number.isFinite) : undefined;
+    return { table: p.table, op: typeof p.op === "string" ? p.op : undefined, ids };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A dedicated client that LISTENs, reconnecting after a drop. */
+export function listenPostgres(url: string, onChange: (c: Change) => void): ChangeFeed {
+  let closed = false;
+  let client: pg.Client | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const start = async () => {
+    if (closed) return;
+    const c = new pg.Client({ connectionString: url });
+    client = c;
+    const retry = (e?: unknown) => {
+      if (e) log("warn", `LISTEN connection lost: ${errorMessage(e)}`);
+      c.removeAllListeners();
+      c.on("error", () => {});
+      c.end().catch(() => {});
+      if (!closed && client === c) timer = setTimeout(() => void start(), 1000);
+    };
+    c.on("notification", (m) => {
+      const change = parsePayload(m.payload);
+      if (change) onChange(change);
+    });
+    c.on("error", retry);
+    c.on("end", () => retry());
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${CHANNEL}`);
+      // Whatever changed while not listening is unknown: invalidate everything once.
+      onChange({ table: "*" });
+    } catch (e) {
+      retry(e);
+    }
+  };
+  void start();
+  return {
+    close: () => {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = undefined;
+      c?.removeAllListeners();
+      c?.on("error", () => {});
+      c?.end().catch(() => {});
+    },
+  };
+}
+
+/** Polls lamin_vscode_changes (bumped by the triggers on PGlite) and reports tables that moved. */
+export function pollCounters(instance: Instance, onChange: (c: Change) => void, everyMs = 250): ChangeFeed {
+  const seen = new Map<string, number>();
+  let first = true;
+  let busy = false;
+  const tick = async () => {
+    if (busy || instance.isClosed) return;
+    busy = true;
+    try {
+      const r = await instance.knex.raw("SELECT tbl, version FROM lamin_vscode_changes");
+      for (const row of r.rows as Array<{ tbl: string; version: number | string }>) {
+        const v = Number(row.version);
+        if (!first && seen.get(row.tbl) !== v) onChange({ table: row.tbl });
+        seen.set(row.tbl, v);
+      }
+      first = false;
+    } catch {
+      // the connection's own monitor reports outages
+    } finally {
+      busy = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), everyMs);
+  timer.unref();
+  return { close: () => clearInterval(timer) };
+}

@@ -1,0 +1,144 @@
+// One embedded (PGlite) folder shared by several VS Code windows. The first server takes the
+// folder's lock, opens PGlite and serves it on a loopback port through pglite-socket; it advertises
+// the port in the lock file. Every server, the holder included, then talks to the folder through
+// that socket with the ordinary PostgreSQL driver: pglite-socket's queue keeps each connection's
+// transaction whole, which an in-process handle beside the socket would not. When the holder
+// exits, a client notices (its pid is gone or the socket drops) and the next opener takes over.
+import { hostname } from "node:os";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import {
+  connect,
+  FolderLock,
+  InstanceLockedError,
+  readLockHolder,
+  type Instance,
+  type LockHolder,
+} from "../../db/index";
+import { log } from "../log";
+
+export interface EmbeddedConnection {
+  instance: Instance;
+  role: "holder" | "client";
+  port: number;
+  holderPid: number;
+  close(): Promise<void>;
+}
+
+// Enough connections for every window's pool; a quick reconnect with maxConnections 1 is dropped.
+const MAX_SOCKET_CONNECTIONS = 64;
+const OPEN_TIMEOUT_MS = 60_000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function holderAlive(holder: Pick<LockHolder, "pid" | "hostname">): boolean {
+  if (holder.hostname !== hostname()) return true;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function socketUrl(port: number): string {
+  // pglite-socket accepts any user and password; it listens on 127.0.0.1 only.
+  return `postgresql://postgres@127.0.0.1:${port}/postgres`;
+}
+
+async function serveFolder(dir: string): Promise<{ port: number; stop(): Promise<void> }> {
+  const lock = FolderLock.acquire(dir);
+  try {
+    const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
+    const server = new PGLiteSocketServer({
+      db: pglite,
+      host: "127.0.0.1",
+      port: 0,
+      maxConnections: MAX_SOCKET_CONNECTIONS,
+    });
+    await server.start();
+    const port = Number(server.getServerConn().split(":").pop());
+    lock.advertise(port);
+    log("info", `Holding the embedded database ${dir}; serving it on 127.0.0.1:${port}`);
+    return {
+      port,
+      stop: async () => {
+        try {
+          await server.stop();
+          await pglite.close();
+        } finally {
+          lock.releaseSync();
+        }
+      },
+    };
+  } catch (e) {
+    lock.releaseSync();
+    throw e;
+  }
+}
+
+function isRefused(e: unknown): boolean {
+  const text = String((e as Error)?.message ?? e);
+  return /ECONNREFUSED|ECONNRESET|Cannot reach|Timed out|terminated|Connection/i.test(text);
+}
+
+/** Opens the folder as its holder, or through the current holder; waits while a holder starts. */
+export async function openEmbedded(
+  dir: string,
+  user: { handle: string; name?: string },
+): Promise<EmbeddedConnection> {
+  const deadline = Date.now() + OPEN_TIMEOUT_MS;
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for the process holding ${dir}`);
+    const holder = readLockHolder(dir);
+    if (holder && holder.pid !== process.pid && holderAlive(holder)) {
+      if (holder.port) {
+        try {
+          const instance = await connect({ url: socketUrl(holder.port), user });
+          log(
+            "info",
+            `Connected to the embedded database ${dir} through process ${holder.pid} (port ${holder.port})`,
+          );
+          return {
+            instance,
+            role: "client",
+            port: holder.port,
+            holderPid: holder.pid,
+            close: () => instance.close(),
+          };
+        } catch (e) {
+          if (!isRefused(e)) throw e;
+        }
+      }
+      await sleep(100); // the holder is still starting, or going away
+      continue;
+    }
+    let served: { port: number; stop(): Promise<void> };
+    try {
+      served = await serveFolder(dir);
+    } catch (e) {
+      if (e instanceof InstanceLockedError) {
+        await sleep(100); // another server won the race; connect through it
+        continue;
+      }
+      throw e;
+    }
+    try {
+      const instance = await connect({ url: socketUrl(served.port), user });
+      return {
+        instance,
+        role: "holder",
+        port: served.port,
+        holderPid: process.pid,
+        close: async () => {
+          await instance.close();
+          await served.stop();
+        },
+      };
+    } catch (e) {
+      await served.stop();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// Validates the initializationOptions the extension sends: the only source of connection settings
+// and credentials (never argv or the environment).
+import type { LaminInitializationOptions } from "../protocol";
+
+export class OptionsError extends Error {
+  override name = "OptionsError";
+}
+
+function isObject(v: unknown): v is { [key: string]: unknown } {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function parseOptions(raw: unknown): LaminInitializationOptions {
+  if (!isObject(raw))
+    throw new OptionsError(
+      "initializationOptions are missing: the extension must send the database settings",
+    );
+  const db = raw.database;
+  if (!isObject(db)) throw new OptionsError("initializationOptions.database is missing");
+  let database: LaminInitializationOptions["database"];
+  if (db.kind === "embedded" && typeof db.dir === "string" && db.dir.length > 0) {
+    database = { kind: "embedded", dir: db.dir };
+  } else if (db.kind === "postgres" && typeof db.url === "string") {
+    database = { kind: "postgres", name: typeof db.name === "string" ? db.name : "postgres", url: db.url };
+  } else {
+    throw new OptionsError(
+      'initializationOptions.database is { kind: "embedded", dir } or { kind: "postgres", name, url }',
+    );
+  }
+  const user = isObject(raw.user) && typeof raw.user.handle === "string" ? raw.user : { handle: "anonymous" };
+  const instances: Record<string, string> = {};
+  if (isObject(raw.instances)) {
+    for (const [k, v] of Object.entries(raw.instances)) if (typeof v === "string") instances[k] = v;
+  }
+  return {
+    database,
+    user: { handle: String(user.handle), ...(typeof user.name === "string" ? { name: user.name } : {}) },
+    instances,
+    trusted: raw.trusted !== false,
+    sessionId:
+      typeof raw.sessionId === "string" && raw.sessionId
+        ? raw.sessionId
+        : `session-${process.pid}-${Date.now()}`,
+  };
+}

@@ -1,0 +1,199 @@
+// Registry values for completion, hover and diagnostics. Prefix matches use the indexed
+// `lower(name) LIKE 'x%'` (the lower(name) text_pattern_ops index the migrations create): at a
+// million rows that is ~0.1 ms in the database, where an in-memory copy of the names would cost
+// more than the server's whole memory budget (see docs/server.md). Results are cached per
+// (registry, field, prefix) until a change to the registry's table arrives.
+import type { SQLRecord } from "../../db/index";
+import type { Database } from "../connection/database";
+import { labelField, registry, type RegistryClassLike } from "./registries";
+import { lookupKey, search, similar } from "./query-api";
+
+export interface ValueItem {
+  id: number;
+  uid: string;
+  value: string;
+  description: string | null;
+  match: "prefix" | "contains" | "similar";
+}
+
+const LIMIT = 50;
+/** Fewer prefix matches than this add the contains pass. */
+const FEW = 10;
+const MAX_ENTRIES = 2000;
+/** Without notifications (a LaminDB-created database) cached values expire after this. */
+const TTL_WITHOUT_NOTIFY_MS = 30_000;
+
+interface Entry {
+  at: number;
+  items: ValueItem[];
+}
+
+export class RegistryValues {
+  private readonly cache = new Map<string, Entry>();
+
+  constructor(private readonly db: Database) {}
+
+  invalidate(registryName?: string): void {
+    if (!registryName) return this.cache.clear();
+    for (const key of this.cache.keys()) if (key.startsWith(`${registryName}\u0000`)) this.cache.delete(key);
+  }
+
+  private fresh(entry: Entry | undefined): entry is Entry {
+    if (!entry) return false;
+    return this.db.status().notifications !== "none" || Date.now() - entry.at < TTL_WITHOUT_NOTIFY_MS;
+  }
+
+  private remember(key: string, items: ValueItem[]): ValueItem[] {
+    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(key, { at: Date.now(), items });
+    return items;
+  }
+
+  private toItem(r: SQLRecord, field: string, match: ValueItem["match"]): ValueItem {
+    const row = r as unknown as Record<string, unknown>;
+    return {
+      id: Number(r.id),
+      uid: String(row.uid ?? ""),
+      value: String(row[field] ?? ""),
+      description: typeof row.description === "string" ? row.description : null,
+      match,
+    };
+  }
+
+  /** Values of `field` starting with `prefix` (case-insensitive), then values containing it. */
+  async complete(registryName: string, field: string, prefix: string): Promise<ValueItem[]> {
+    const reg = registry(registryName);
+    if (!reg || !reg.spec.fields.some((f) => f.name === field && (f.type === "char" || f.type === "text")))
+      return [];
+    const key = `${registryName}\u0000${field}\u0000${prefix.toLowerCase()}`;
+    const cached = this.cache.get(key);
+    if (this.fresh(cached)) return cached.items;
+    const items = await this.db.use(async () => {
+      // The indexed prefix query answers almost every request. The contains pass (trigram index,
+      // several times slower at a million rows) runs only when the prefix found few values: that is
+      // when the user is likely after a middle part or has a typo. Measured in bench/server-bench.ts.
+      const rows = await reg
+        .filter({ [`${field}__istartswith`]: prefix })
+        .limit(LIMIT)
+        .toArray();
+      const out = rows.map((r) => this.toItem(r, field, "prefix"));
+      if (out.length < FEW && prefix.length >= 2) {
+        const seen = new Set(out.map((i) => i.id));
+        const more = await reg
+          .filter({ [`${field}__icontains`]: prefix })
+          .limit(LIMIT)
+          .toArray();
+        for (const r of more)
+          if (!seen.has(Number(r.id)) && out.length < LIMIT) out.push(this.toItem(r, field, "contains"));
+      }
+      return rank(out, prefix);
+    });
+    return this.remember(key, items);
+  }
+
+  /** Whether some record has exactly this value (case-sensitive, as get() compares). */
+  async exists(registryName: string, field: string, value: string): Promise<boolean> {
+    const reg = registry(registryName);
+    if (!reg) return true;
+    const key = `${registryName}\u0000${field}\u0000=${value}`;
+    const cached = this.cache.get(key);
+    if (this.fresh(cached)) return cached.items.length > 0;
+    const found = await this.db.use(async () =>
+      reg
+        .filter({ [field]: value })
+        .limit(1)
+        .toArray(),
+    );
+    this.remember(
+      key,
+      found.map((r) => this.toItem(r, field, "prefix")),
+    );
+    return found.length > 0;
+  }
+
+  /** "Did you mean": the best search() matches for a value that does not exist. */
+  async suggest(registryName: string, field: string, value: string, limit = 3): Promise<ValueItem[]> {
+    const reg = registry(registryName);
+    if (!reg) return [];
+    const key = `${registryName}\u0000${field}\u0000~${value}`;
+    const cached = this.cache.get(key);
+    if (this.fresh(cached)) return cached.items;
+    const found = await this.db.use(async (instance) => {
+      const ranked = await search(reg, instance, value, { field, limit });
+      return ranked.length ? ranked : similar(reg, instance, value, { field, limit });
+    });
+    return this.remember(
+      key,
+      found.filter((s) => s.score > 0).map((s) => this.toItem(s.record, field, "similar")),
+    );
+  }
+
+  /** Records whose uid starts with `prefix`, for `.get("|`. */
+  async uids(registryName: string, prefix: string): Promise<ValueItem[]> {
+    const reg = registry(registryName);
+    if (!reg || !reg.spec.fields.some((f) => f.name === "uid")) return [];
+    const field = labelField(reg.spec) ?? "uid";
+    const key = `${registryName}\u0000uid\u0000${prefix}`;
+    const cached = this.cache.get(key);
+    if (this.fresh(cached)) return cached.items;
+    const rows = await this.db.use(async () => {
+      const qs = prefix ? reg.all().filter({ uid__startswith: prefix }) : reg.filter({});
+      return qs.orderBy("-id").limit(LIMIT).toArray();
+    });
+    return this.remember(
+      key,
+      rows.map((r) => this.toItem(r, field, "prefix")),
+    );
+  }
+
+  /** lookup() identifiers that start with `prefix`, with the value each stands for. */
+  async lookupKeys(registryName: string, prefix: string): Promise<Array<ValueItem & { key: string }>> {
+    const reg = registry(registryName);
+    const field = reg && labelField(reg.spec);
+    if (!reg || !field) return [];
+    // The key's first run of letters and digits is the value's (lowercased) start.
+    const stem = (prefix.startsWith("ln_") ? prefix.slice(3) : prefix).split("_")[0];
+    const values = await this.complete(registryName, field, stem);
+    const out: Array<ValueItem & { key: string }> = [];
+    const seen = new Set<string>();
+    for (const v of values) {
+      const key = lookupKey(v.value);
+      if (!key.startsWith(prefix) || seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ...v, key });
+    }
+    return out;
+  }
+
+  /** The record a value or uid names, for hover. */
+  async record(
+    reg: RegistryClassLike,
+    by: { field: string; value: string } | { uid: string },
+  ): Promise<SQLRecord | null> {
+    return this.db.use(async () => {
+      if ("uid" in by) {
+        try {
+          return await reg.get(by.uid);
+        } catch {
+          return null;
+        }
+      }
+      return reg
+        .all()
+        .filter({ [by.field]: by.value })
+        .orderBy("-id")
+        .first();
+    });
+  }
+}
+
+/** Case-matching prefix first, then shorter (closer) values, then alphabetical; contains last. */
+export function rank(items: ValueItem[], prefix: string): ValueItem[] {
+  const weight = (i: ValueItem) => (i.match === "prefix" ? (i.value.startsWith(prefix) ? 0 : 1) : 2);
+  return [...items].sort(
+    (a, b) =>
+      weight(a) - weight(b) ||
+      a.value.length - b.value.length ||
+      (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
+  );
+}

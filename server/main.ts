@@ -1,0 +1,160 @@
+// The language server: `node dist/server.js --stdio`. The one process that opens the database.
+import {
+  CodeActionKind,
+  createConnection,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  type CompletionList,
+  type InitializeResult,
+} from "vscode-languageserver/node";
+import { analyze } from "./analysis";
+import { codeActions } from "./code-actions";
+import { itemsFor } from "./completion/items";
+import { Database } from "./connection/database";
+import { parseOptions } from "./connection/options";
+import type { Change } from "./connection/changes";
+import { registryOfTable } from "./data/registries";
+import { RegistryValues } from "./data/registry-values";
+import { Diagnostics } from "./diagnostics-scheduler";
+import { Documents } from "./documents";
+import { toResponseError } from "./errors";
+import { hoverAt } from "./hover";
+import { errorMessage, log } from "./log";
+import type { LaminInitializationOptions, LaminNotifications, LaminRequests } from "./protocol";
+import { registerRequests } from "./requests/register";
+import { Tracker } from "./tracking/tracker";
+import { pythonParser } from "./python/parser";
+import { RecentRuns } from "./recent-runs";
+
+const connection = createConnection(ProposedFeatures.all);
+const docs = new Documents();
+let options: LaminInitializationOptions;
+let db: Database;
+let values: RegistryValues;
+let tracker: Tracker;
+let diagnostics: Diagnostics;
+const recent = new RecentRuns();
+
+function notify<M extends keyof LaminNotifications>(method: M, params: LaminNotifications[M]): void {
+  void connection.sendNotification(method, params);
+}
+
+function onChange(change: Change): void {
+  const registry = change.table === "*" ? undefined : registryOfTable(change.table);
+  if (change.table !== "*" && !registry) return;
+  values.invalidate(registry);
+  if (registry === "Transform" || change.table === "*") tracker.forgetTransforms();
+  diagnostics.refreshAll();
+  if (registry) notify("lamin/registryChanged", { registry });
+  if (registry === "Run") void recent.announce(change, db, notify);
+}
+
+connection.onInitialize((params): InitializeResult => {
+  options = parseOptions(params.initializationOptions);
+  db = new Database(options, {
+    onConnection: (connected, error) =>
+      notify("lamin/connectionChanged", { connected, ...(error ? { error } : {}) }),
+    onChange,
+  });
+  values = new RegistryValues(db);
+  diagnostics = new Diagnostics(connection, docs, values, () => db.instance !== undefined);
+  tracker = new Tracker({
+    instance: () => db.use(async (i) => i),
+    sessionId: options.sessionId,
+    trusted: options.trusted,
+    userHandle: options.user.handle,
+    changed: (run, change) => {
+      values.invalidate("Run");
+      recent.mark(run.id);
+      notify("lamin/runChanged", { run, change });
+    },
+  });
+  void db.start();
+  void pythonParser().catch((e) => log("error", `Cannot load the Python grammar: ${errorMessage(e)}`));
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      notebookDocumentSync: { notebookSelector: [{ notebook: "*", cells: [{ language: "python" }] }] },
+      completionProvider: { triggerCharacters: [".", '"', "'", "(", ",", "="], resolveProvider: false },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    },
+    serverInfo: { name: "lamindb-language-server", version: "0.1.0" },
+  };
+});
+
+connection.onCompletion(async (p): Promise<CompletionList | null> => {
+  const doc = docs.get(p.textDocument.uri);
+  if (!doc || !docs.languageOf(doc)) return null;
+  try {
+    const a = await analyze(docs, doc, p.position);
+    if (!a) return null;
+    const needsData = a.context.kind !== "registries" && a.context.kind !== "fields";
+    if (needsData && !db.instance) return { isIncomplete: true, items: [] }; // down: empty, fast
+    return await itemsFor(a.context, a.range, values);
+  } catch (e) {
+    log("warn", `completion failed: ${errorMessage(e)}`);
+    return { isIncomplete: true, items: [] };
+  }
+});
+
+connection.onHover(async (p) => {
+  const doc = docs.get(p.textDocument.uri);
+  if (!doc || !docs.languageOf(doc) || !db.instance) return null;
+  try {
+    return await hoverAt(docs, doc, p.position, values);
+  } catch (e) {
+    log("warn", `hover failed: ${errorMessage(e)}`);
+    return null;
+  }
+});
+
+connection.onCodeAction((p) => codeActions(p));
+
+docs.text.onDidOpen((e) => diagnostics.schedule(e.document.uri));
+docs.text.onDidChangeContent((e) => diagnostics.schedule(e.document.uri));
+docs.text.onDidClose((e) => diagnostics.clear(e.document.uri));
+docs.notebooks.onDidOpen((nb) => nb.cells.forEach((c) => diagnostics.schedule(c.document)));
+docs.notebooks.onDidChange((e) => {
+  const nb = docs.notebooks.getNotebookDocument(e.notebookDocument.uri);
+  nb?.cells.forEach((c) => diagnostics.schedule(c.document));
+});
+docs.notebooks.onDidClose((nb) => nb.cells.forEach((c) => diagnostics.clear(c.document)));
+
+registerRequests({
+  on: <M extends keyof LaminRequests>(
+    method: M,
+    handler: (p: LaminRequests[M]["params"]) => Promise<LaminRequests[M]["result"]>,
+  ) =>
+    connection.onRequest(method, async (params: LaminRequests[M]["params"]) => {
+      try {
+        return await handler(params);
+      } catch (e) {
+        throw toResponseError(e);
+      }
+    }),
+  db: () => db,
+  tracker: () => tracker,
+  options: () => options,
+  afterEvaluate: () => {
+    values.invalidate();
+    diagnostics.refreshAll();
+  },
+});
+
+let stopping = false;
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await db?.close().catch(() => {});
+  process.exit(code);
+}
+connection.onShutdown(async () => {
+  await db?.close();
+});
+connection.onExit(() => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+process.on("SIGINT", () => void stop(0));
+
+docs.listen(connection);
+connection.listen();

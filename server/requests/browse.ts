@@ -1,0 +1,91 @@
+// Paged lists for the sidebar: runs, transforms, registry records and counts.
+import type { QuerySet, SQLRecord } from "../../db/index";
+import { runsAll, runsScoped, transformsScoped } from "../data/typed";
+import { labelField, LN_REGISTRIES } from "../data/registries";
+import { registryByName, search } from "../data/query-api";
+import type { LaminRequests, RecordSummary } from "../protocol";
+import { runSummaries, runSummary, transformSummary } from "../tracking/summaries";
+
+type P<M extends keyof LaminRequests> = LaminRequests[M]["params"];
+type R<M extends keyof LaminRequests> = LaminRequests[M]["result"];
+
+const MAX_PAGE = 500;
+const pageSize = (n: number) => Math.max(0, Math.min(MAX_PAGE, Math.floor(n)));
+
+export async function runs(p: P<"lamin/runs">): Promise<R<"lamin/runs">> {
+  let qs = p.includeTrash ? runsAll() : runsScoped();
+  if (p.status?.length) qs = qs.filter({ status__in: p.status });
+  if (p.transformId !== undefined) qs = qs.filter({ transform_id: p.transformId });
+  const [total, page] = await Promise.all([
+    qs.count(),
+    qs.orderBy("-started_at", "-id").offset(p.offset).limit(pageSize(p.limit)).toArray(),
+  ]);
+  return { items: await runSummaries(page), total, offset: p.offset };
+}
+
+export async function run(p: P<"lamin/run">): Promise<R<"lamin/run">> {
+  const found =
+    "id" in p ? await runsAll().filter({ id: p.id }).first() : await runsAll().filter({ uid: p.uid }).first();
+  return found ? runSummary(found) : null;
+}
+
+export async function transforms(p: P<"lamin/transforms">): Promise<R<"lamin/transforms">> {
+  const qs = p.key ? transformsScoped().filter({ key: p.key }) : transformsScoped();
+  const [total, page] = await Promise.all([
+    qs.count(),
+    qs.orderBy("-created_at", "-id").offset(p.offset).limit(pageSize(p.limit)).toArray(),
+  ]);
+  return { items: page.map(transformSummary), total, offset: p.offset };
+}
+
+export async function registryCounts(): Promise<R<"lamin/registryCounts">> {
+  return Promise.all(
+    LN_REGISTRIES.map(async (name) => ({
+      registry: name,
+      count: await registryByName(name).filter({}).count(),
+    })),
+  );
+}
+
+export function recordSummary(registry: string, r: SQLRecord, score?: number): RecordSummary {
+  const row = r as unknown as Record<string, unknown>;
+  const spec = registryByName(registry).spec;
+  const lf = labelField(spec);
+  return {
+    registry,
+    id: Number(r.id),
+    uid: String(row.uid ?? ""),
+    label: String((lf && row[lf]) ?? row.uid ?? r.id),
+    description: typeof row.description === "string" ? row.description : null,
+    ...(score !== undefined ? { score } : {}),
+  };
+}
+
+export async function records(
+  p: P<"lamin/records">,
+  instance: Parameters<typeof search>[1],
+): Promise<R<"lamin/records">> {
+  const reg = registryByName(p.registry);
+  if (p.search) {
+    const found = await search(reg, instance, p.search, { limit: p.offset + pageSize(p.limit) });
+    const items = found.slice(p.offset).map((s) => recordSummary(p.registry, s.record, s.score));
+    return { items, total: found.length, offset: p.offset };
+  }
+  const qs = reg.filter({}) as QuerySet<SQLRecord>;
+  const [total, page] = await Promise.all([
+    qs.count(),
+    qs.orderBy("-id").offset(p.offset).limit(pageSize(p.limit)).toArray(),
+  ]);
+  return { items: page.map((r) => recordSummary(p.registry, r)), total, offset: p.offset };
+}
+
+export async function searchRecords(
+  p: P<"lamin/search">,
+  instance: Parameters<typeof search>[1],
+): Promise<R<"lamin/search">> {
+  const found = await search(registryByName(p.registry), instance, p.query, {
+    field: p.field,
+    limit: p.limit ?? 20,
+  });
+  return found.map((s) => recordSummary(p.registry, s.record, s.score));
+}

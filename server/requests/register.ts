@@ -1,0 +1,70 @@
+// Registers every lamin/* request handler. Each runs through Database.use(), so a database that is
+// down gives a clear error (and a reconnect) instead of a hang.
+import type { Database } from "../connection/database";
+import type { LaminInitializationOptions, LaminRequests } from "../protocol";
+import { WriteRefused, type Tracker } from "../tracking/tracker";
+import { runSummaries, runSummary } from "../tracking/summaries";
+import { evaluate } from "../evaluate/evaluate";
+import * as browse from "./browse";
+import * as data from "./data";
+
+type Handler<M extends keyof LaminRequests> = (
+  p: LaminRequests[M]["params"],
+) => Promise<LaminRequests[M]["result"]>;
+
+export interface RequestHost {
+  on<M extends keyof LaminRequests>(method: M, handler: Handler<M>): void;
+  db(): Database;
+  tracker(): Tracker;
+  options(): LaminInitializationOptions;
+  afterEvaluate(): void;
+}
+
+export function registerRequests(host: RequestHost): void {
+  const use = <T>(fn: () => Promise<T>) => host.db().use(fn);
+  const write = <T>(fn: () => Promise<T>) => {
+    if (!host.options().trusted)
+      throw new WriteRefused("This workspace is not trusted: the LaminDB extension changes nothing here.");
+    return use(fn);
+  };
+
+  host.on("lamin/status", async () => {
+    const s = host.db().status();
+    return { ...s, readOnly: !host.options().trusted };
+  });
+  host.on("lamin/track", (p) => host.tracker().track(p));
+  host.on("lamin/recoverRuns", async (p) => ({
+    aborted: await runSummaries(await host.tracker().recover(p.sessionId)),
+  }));
+  host.on("lamin/runs", (p) => use(() => browse.runs(p)));
+  host.on("lamin/run", (p) => use(() => browse.run(p)));
+  host.on("lamin/activeRun", async (p) => {
+    const run = host.tracker().activeRun(p.notebookUri);
+    return run ? use(() => runSummary(run)) : null;
+  });
+  host.on("lamin/transforms", (p) => use(() => browse.transforms(p)));
+  host.on("lamin/registryCounts", () => use(() => browse.registryCounts()));
+  host.on("lamin/records", (p) => host.db().use((i) => browse.records(p, i)));
+  host.on("lamin/search", (p) => host.db().use((i) => browse.searchRecords(p, i)));
+  host.on("lamin/describe", (p) => use(() => data.describeRecord(p)));
+  host.on("lamin/toDataFrame", (p) => use(() => data.frame(p)));
+  host.on("lamin/loadMore", (p) => use(() => data.loadMore(p)));
+  host.on("lamin/delete", (p) => write(() => data.deleteRecord(p)));
+  host.on("lamin/restore", (p) => write(() => data.restoreRecord(p)));
+  host.on("lamin/evaluate", async (p) => {
+    if (!host.options().trusted) {
+      return {
+        outputs: [],
+        error: {
+          name: "WriteRefused",
+          message: "This workspace is not trusted: query cells are not evaluated.",
+        },
+      };
+    }
+    try {
+      return await use(() => evaluate(p));
+    } finally {
+      host.afterEvaluate();
+    }
+  });
+}

@@ -1,0 +1,47 @@
+// Idempotency of tracking events: each eventId is claimed once, in lamin_vscode_track_events
+// (created by migration 0003). A replay finds its claim and changes nothing. On a database created
+// by LaminDB (no such table) claims are kept in memory for the server's lifetime.
+import type { Instance } from "../../db/index";
+
+const TABLE = "lamin_vscode_track_events";
+
+export class EventsLog {
+  private readonly memory = new Map<string, number | null>();
+
+  private persistent(instance: Instance): boolean {
+    return instance.info.schema.managedBy !== "lamindb";
+  }
+
+  /** true if this call claimed the id; false if it was already applied. */
+  async claim(instance: Instance, eventId: string): Promise<boolean> {
+    if (!this.persistent(instance)) {
+      if (this.memory.has(eventId)) return false;
+      this.memory.set(eventId, null);
+      return true;
+    }
+    const rows = await instance.run(async (db) =>
+      db(TABLE).insert({ event_id: eventId }).onConflict("event_id").ignore().returning("event_id"),
+    );
+    return rows.length > 0;
+  }
+
+  async runOf(instance: Instance, eventId: string): Promise<number | null> {
+    if (!this.persistent(instance)) return this.memory.get(eventId) ?? null;
+    const row = await instance.run(async (db) =>
+      db(TABLE).select("run_id").where({ event_id: eventId }).first(),
+    );
+    return row?.run_id == null ? null : Number(row.run_id);
+  }
+
+  async settle(instance: Instance, eventId: string, runId: number | null): Promise<void> {
+    if (!this.persistent(instance)) return void this.memory.set(eventId, runId);
+    if (runId !== null)
+      await instance.run(async (db) => db(TABLE).update({ run_id: runId }).where({ event_id: eventId }));
+  }
+
+  /** Frees a claim whose event failed, so a retry can apply it. */
+  async release(instance: Instance, eventId: string): Promise<void> {
+    if (!this.persistent(instance)) return void this.memory.delete(eventId);
+    await instance.run(async (db) => db(TABLE).where({ event_id: eventId }).delete());
+  }
+}

@@ -1,0 +1,256 @@
+// Completion contexts, hover, diagnostics and quick fixes, query cell evaluation and freshness,
+// against the real server bundle on both databases.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import knexFactory from "knex";
+import { at, type LspClient } from "./lsp-client";
+import { evaluateOk, startServer, type Kind, type ServerFixture } from "./fixtures";
+
+let n = 0;
+const unique = () => `${process.pid}-${n++}`;
+
+/** Completion labels at `|` of `template`, in a .py file or in the last cell of a notebook. */
+async function labels(
+  client: LspClient,
+  where: "py" | "cell",
+  template: string,
+  earlier: string[] = [],
+): Promise<Array<{ label: string; detail?: string }>> {
+  const { text, position } = at(template);
+  if (where === "py") {
+    const uri = `file:///work/t${unique()}.py`;
+    client.openText(uri, [...earlier, text].join("\n"));
+    return client.completion(uri, { line: position.line + earlier.length, character: position.character });
+  }
+  const cells = client.openNotebook(`file:///work/nb${unique()}.ipynb`, [...earlier, text]);
+  return client.completion(cells[cells.length - 1], position);
+}
+
+for (const kind of ["postgres", "pglite"] as Kind[]) {
+  describe(`language server [${kind}]`, () => {
+    let f: ServerFixture;
+    before(async () => {
+      f = await startServer(kind);
+      await evaluateOk(
+        f.client,
+        `for (const [name, description] of [["CD8", "T cell marker"], ["CD4", "helper"], ["CD19", "B cell"], ["ADGB-DT", "androglobin"], ["Unknown", null]]) {
+           await new ln.ULabel({ name, description }).save();
+         }
+         const t = await new ln.Transform({ key: "analysis.ipynb", kind: "notebook", source_code: "x" }).save();
+         await new ln.Run(t, { name: "first", status: "started" }).save();`,
+      );
+    });
+    after(async () => f?.close());
+
+    for (const where of ["cell", "py"] as const) {
+      test(`ln. lists the registries (${where})`, async () => {
+        const items = await labels(f.client, where, "import lamindb as ln\nln.|");
+        for (const r of ["Run", "Transform", "ULabel", "Artifact"])
+          assert.ok(
+            items.some((i) => i.label === r),
+            r,
+          );
+      });
+
+      test(`filter( lists fields, lookups and relations (${where})`, async () => {
+        const items = (await labels(f.client, where, "ln.Run.filter(|)")).map((i) => i.label);
+        for (const l of ["name", "status", "name__startswith", "transform__key", "transform"])
+          assert.ok(items.includes(l), l);
+        const nested = (await labels(f.client, where, "ln.Run.filter(transform__k|)")).map((i) => i.label);
+        assert.ok(nested.includes("transform__key"));
+        const get = (await labels(f.client, where, "ln.ULabel.get(na|")).map((i) => i.label);
+        assert.ok(get.includes("name"));
+      });
+
+      test(`values inside get(name="…") and filter(name__startswith="…") (${where})`, async () => {
+        for (const template of [
+          'ln.ULabel.get(name="CD|',
+          'ln.ULabel.get(name="CD|")',
+          'ln.ULabel.filter(name__startswith="cd|")',
+        ]) {
+          const items = await labels(f.client, where, template);
+          assert.deepEqual(
+            items
+              .map((i) => i.label)
+              .slice(0, 3)
+              .sort(),
+            ["CD19", "CD4", "CD8"],
+            template,
+          );
+          assert.match(items.find((i) => i.label === "CD8")!.detail ?? "", /ULabel \w{8} · T cell marker/);
+        }
+        const fuzzy = await labels(f.client, where, 'ln.ULabel.get(name="DT|")');
+        assert.equal(fuzzy[0]?.label, "ADGB-DT");
+        const related = await labels(f.client, where, 'ln.Run.filter(transform__key="ana|")');
+        assert.deepEqual(
+          related.map((i) => i.label),
+          ["analysis.ipynb"],
+        );
+        const status = await labels(f.client, where, 'ln.Run.filter(status="|")');
+        assert.ok(status.some((i) => i.label === "completed"));
+      });
+
+      test(`to_dataframe(include=…) lists fields (${where})`, async () => {
+        const items = (await labels(f.client, where, 'ln.Run.filter().to_dataframe(include="|")')).map(
+          (i) => i.label,
+        );
+        assert.ok(items.includes("transform__key"));
+      });
+
+      test(`lookup() identifiers, directly and through a variable from an earlier cell (${where})`, async () => {
+        const direct = (await labels(f.client, where, "ln.ULabel.lookup().|")).map((i) => i.label);
+        assert.ok(direct.includes("adgb_dt") && direct.includes("cd8"));
+        const viaVariable = await labels(f.client, where, "labels.ad|", [
+          "import lamindb as ln",
+          "labels = ln.ULabel.lookup()",
+        ]);
+        assert.deepEqual(
+          viaVariable.map((i) => i.label),
+          ["adgb_dt"],
+        );
+      });
+
+      test(`.get("…") offers uid stubs with the record's name (${where})`, async () => {
+        const items = await labels(f.client, where, 'ln.ULabel.get("|")');
+        const cd8 = items.find((i) => i.detail === "CD8");
+        assert.ok(cd8 && /^\w{8}$/.test(cd8.label));
+      });
+
+      test(`nothing outside LaminDB call sites (${where})`, async () => {
+        for (const template of ['x = "ln.|"', "# ln.|", 'print("CD|")', "foo.|", 'other.get(name="CD|")']) {
+          assert.deepEqual(await labels(f.client, where, template), [], template);
+        }
+      });
+    }
+
+    test("JavaScript and TypeScript query cells complete registries, fields, values and lookups", async () => {
+      const cell = async (template: string, languageId: string, earlier = "") => {
+        const { text, position } = at(template);
+        const uri = `vscode-notebook-cell:/work/q${unique()}.lamin#C1`;
+        if (earlier) f.client.openText(uri.replace("#C1", "#C0"), earlier, languageId);
+        f.client.openText(uri, text, languageId);
+        return (await f.client.completion(uri, position)).map((i) => i.label);
+      };
+      assert.ok((await cell("await ln.|", "typescript")).includes("ULabel"));
+      assert.ok((await cell("ln.Run.filter({ |", "javascript")).includes("transform__key"));
+      assert.deepEqual((await cell('ln.ULabel.get({ name: "CD|" })', "typescript")).slice(0, 3).sort(), [
+        "CD19",
+        "CD4",
+        "CD8",
+      ]);
+      assert.ok((await cell('ln.Run.filter({ status: "|', "javascript")).includes("completed"));
+      const keys = await cell("labels.ad|", "typescript", "const labels = await ln.ULabel.lookup();");
+      assert.deepEqual(keys, ["adgb_dt"]);
+      assert.deepEqual(await cell('const s: string = "ln.|"', "typescript"), []);
+    });
+
+    test("hover on a value and on a uid shows the describe() summary", async () => {
+      const { text, position } = at('ln.ULabel.get(name="CD|8")');
+      const uri = `file:///work/h${unique()}.py`;
+      f.client.openText(uri, text);
+      const h = await f.client.hover(uri, position);
+      assert.ok(h && h.contents.value.includes("ULabel") && h.contents.value.includes("CD8"));
+      const nothing = await f.client.hover(uri, { line: 0, character: 2 });
+      assert.equal(nothing, null);
+    });
+
+    test("an unknown value gets a did-you-mean warning and a quick fix", async () => {
+      const cells = f.client.openNotebook(`file:///work/d${unique()}.ipynb`, [
+        "import lamindb as ln",
+        'label = ln.ULabel.get(name="Unknwn")',
+      ]);
+      const diags = await f.client.diagnosticsFor(cells[1]);
+      assert.equal(diags.length, 1);
+      assert.match(diags[0].message, /Did you mean "Unknown"/);
+      const actions = await f.client.codeActions(cells[1], diags);
+      assert.equal(actions[0].edit.changes[cells[1]][0].newText, "Unknown");
+    });
+
+    test("query cells: JavaScript and TypeScript, MIME bundles, typed errors", async () => {
+      const frame = await evaluateOk(
+        f.client,
+        'const prefix: string = "CD";\nln.ULabel.filter({ name__startswith: prefix }).orderBy("name")',
+        "typescript",
+      );
+      const items = frame.outputs.at(-1)!.items;
+      assert.equal(items[0].mime, "application/vnd.lamindb.dataframe+json");
+      assert.equal((items[0].data as { total: number }).total, 3);
+      assert.ok(items.some((i) => i.mime === "text/plain"));
+      const described = await evaluateOk(
+        f.client,
+        'console.log("hi");\nawait ln.ULabel.get({ name: "CD8" })',
+      );
+      assert.equal(described.outputs[0].items[0].data, "hi\n");
+      assert.equal(described.outputs[1].items[0].mime, "application/vnd.lamindb.describe+json");
+      const failed = await f.client.request("lamin/evaluate", {
+        code: 'await ln.ULabel.get({ name: "nope" })',
+        language: "javascript",
+      });
+      assert.equal(failed.error?.name, "DoesNotExist");
+    });
+
+    test("the server's own writes show up in completions at once", async () => {
+      await evaluateOk(f.client, 'await new ln.ULabel({ name: "CD3E" }).save()');
+      const items = await labels(f.client, "py", 'ln.ULabel.get(name="CD3|")');
+      assert.ok(items.some((i) => i.label === "CD3E"));
+    });
+
+    if (kind === "postgres") {
+      test("a row inserted by another connection appears within a second (LISTEN/NOTIFY)", async () => {
+        const before = await labels(f.client, "py", 'ln.ULabel.get(name="FOXP|")');
+        assert.equal(before.length, 0);
+        const other = knexFactory({ client: "pg", connection: f.url!, pool: { min: 0, max: 1 } });
+        try {
+          await other("lamindb_ulabel").insert({ uid: "FoXp3aaa", name: "FOXP3", created_by_id: 1 });
+          const started = Date.now();
+          for (;;) {
+            const items = await labels(f.client, "py", 'ln.ULabel.get(name="FOXP|")');
+            if (items.some((i) => i.label === "FOXP3")) break;
+            assert.ok(Date.now() - started < 1000, "not visible within a second");
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        } finally {
+          await other.destroy();
+        }
+      });
+    }
+  });
+}
+
+describe("language server with its database down", () => {
+  let f: { client: LspClient; close(): Promise<void> } | undefined;
+  before(async () => {
+    const { LspClient } = await import("./lsp-client");
+    const client = await LspClient.start({
+      database: { kind: "postgres", name: "down", url: "postgresql://someone:secret@127.0.0.1:1/nowhere" },
+      user: { handle: "tester" },
+      trusted: true,
+      sessionId: "down",
+    });
+    f = { client, close: () => client.stop() };
+  });
+  after(async () => f?.close());
+
+  test("requests fail with a clear error, completions are empty and fast, the server keeps answering", async () => {
+    const client = f!.client;
+    const status = await client.request("lamin/status", {});
+    assert.equal(status.connected, false);
+    await assert.rejects(
+      client.request("lamin/runs", { offset: 0, limit: 10 }),
+      (e: Error & { code?: number }) => {
+        assert.equal(e.code, -32001);
+        assert.match(e.message, /not connected|Cannot reach/);
+        assert.doesNotMatch(e.message, /secret/);
+        return true;
+      },
+    );
+    const uri = "file:///work/down.py";
+    const { text, position } = at('ln.ULabel.get(name="CD|")');
+    client.openText(uri, text);
+    const started = Date.now();
+    assert.deepEqual(await client.completion(uri, position), []);
+    assert.ok(Date.now() - started < 500);
+    assert.ok(!client.stderr.join("").includes("secret"), "the password never reaches the log");
+    assert.equal((await client.request("lamin/status", {})).kind, "postgres");
+  });
+});

@@ -1,0 +1,240 @@
+// A real LSP client for the server tests: spawns `node dist/server.js --stdio` and speaks
+// JSON-RPC to it with vscode-jsonrpc (vscode-languageclient needs a VS Code host).
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from "vscode-jsonrpc/node";
+import type { LaminInitializationOptions, LaminNotifications, LaminRequests } from "../../server/protocol";
+
+export const SERVER = join(__dirname, "..", "..", "dist", "server.js");
+
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface CompletionItem {
+  label: string;
+  detail?: string;
+  kind?: number;
+  textEdit?: { range: { start: Position; end: Position }; newText: string };
+}
+export interface Diagnostic {
+  range: { start: Position; end: Position };
+  message: string;
+  code?: string;
+  source?: string;
+  data?: unknown;
+}
+
+export class LspClient {
+  readonly connection: MessageConnection;
+  readonly stderr: string[] = [];
+  private readonly diagnostics = new Map<string, Diagnostic[]>();
+  private readonly waiters: Array<() => void> = [];
+  readonly notifications: Array<{ method: string; params: unknown }> = [];
+
+  private constructor(readonly child: ChildProcess) {
+    this.connection = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
+    child.stderr!.on("data", (d: Buffer) => this.stderr.push(d.toString()));
+    this.connection.onNotification(
+      "textDocument/publishDiagnostics",
+      (p: { uri: string; diagnostics: Diagnostic[] }) => {
+        this.diagnostics.set(p.uri, p.diagnostics);
+        this.wake();
+      },
+    );
+    this.connection.onNotification((method: string, params: unknown) => {
+      this.notifications.push({ method, params });
+      this.wake();
+    });
+    this.connection.onRequest("client/registerCapability", () => null);
+    this.connection.onRequest("workspace/configuration", () => []);
+    this.connection.listen();
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  static async start(
+    options: LaminInitializationOptions,
+    extra: { notebookSync?: boolean } = {},
+  ): Promise<LspClient> {
+    const child = spawn(process.execPath, [SERVER, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+    const client = new LspClient(child);
+    await client.connection.sendRequest("initialize", {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        textDocument: {
+          completion: { completionItem: { snippetSupport: false } },
+          hover: { contentFormat: ["markdown"] },
+          publishDiagnostics: {},
+        },
+        notebookDocument:
+          extra.notebookSync === false ? undefined : { synchronization: { executionSummarySupport: true } },
+      },
+      initializationOptions: options,
+    });
+    await client.connection.sendNotification("initialized", {});
+    return client;
+  }
+
+  request<M extends keyof LaminRequests>(
+    method: M,
+    params: LaminRequests[M]["params"],
+  ): Promise<LaminRequests[M]["result"]> {
+    return this.connection.sendRequest(method, params);
+  }
+
+  /** Waits until lamin/status says connected. */
+  async ready(timeoutMs = 60_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const s = await this.request("lamin/status", {});
+      if (s.connected) return;
+      if (Date.now() > until)
+        throw new Error(`server not connected: ${s.error ?? "?"}\n${this.stderr.join("")}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  openText(uri: string, text: string, languageId = "python", version = 1): void {
+    void this.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId, version, text },
+    });
+  }
+
+  changeText(uri: string, text: string, version: number): void {
+    void this.connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
+  }
+
+  openNotebook(uri: string, cells: string[]): string[] {
+    const cellUris = cells.map((_, i) => `vscode-notebook-cell:${uri.replace(/^file:/, "")}#C${i}`);
+    void this.connection.sendNotification("notebookDocument/didOpen", {
+      notebookDocument: {
+        uri,
+        notebookType: "jupyter-notebook",
+        version: 1,
+        cells: cells.map((_, i) => ({ kind: 2, document: cellUris[i] })),
+      },
+      cellTextDocuments: cells.map((text, i) => ({
+        uri: cellUris[i],
+        languageId: "python",
+        version: 1,
+        text,
+      })),
+    });
+    return cellUris;
+  }
+
+  async completion(uri: string, position: Position): Promise<CompletionItem[]> {
+    const r = await this.connection.sendRequest<{ items: CompletionItem[] } | CompletionItem[] | null>(
+      "textDocument/completion",
+      {
+        textDocument: { uri },
+        position,
+      },
+    );
+    if (!r) return [];
+    return Array.isArray(r) ? r : r.items;
+  }
+
+  hover(uri: string, position: Position): Promise<{ contents: { kind: string; value: string } } | null> {
+    return this.connection.sendRequest("textDocument/hover", { textDocument: { uri }, position });
+  }
+
+  codeActions(
+    uri: string,
+    diagnostics: Diagnostic[],
+  ): Promise<Array<{ title: string; edit: { changes: Record<string, Array<{ newText: string }>> } }>> {
+    return this.connection.sendRequest("textDocument/codeAction", {
+      textDocument: { uri },
+      range: diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics },
+    });
+  }
+
+  async waitFor<T>(check: () => T | undefined, timeoutMs = 5000): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const v = check();
+      if (v !== undefined) return v;
+      if (Date.now() > until) throw new Error(`timed out waiting\n${this.stderr.join("").slice(-2000)}`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, 50);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+  }
+
+  async diagnosticsFor(
+    uri: string,
+    predicate: (d: Diagnostic[]) => boolean = (d) => d.length > 0,
+    timeoutMs = 5000,
+  ): Promise<Diagnostic[]> {
+    return this.waitFor(() => {
+      const d = this.diagnostics.get(uri);
+      return d && predicate(d) ? d : undefined;
+    }, timeoutMs);
+  }
+
+  notification<M extends keyof LaminNotifications>(
+    method: M,
+    predicate: (p: LaminNotifications[M]) => boolean = () => true,
+    timeoutMs = 5000,
+  ) {
+    return this.waitFor(
+      () =>
+        this.notifications.find((n) => n.method === method && predicate(n.params as LaminNotifications[M]))
+          ?.params as LaminNotifications[M] | undefined,
+      timeoutMs,
+    );
+  }
+
+  /** Polite shutdown; kill after a grace period. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => this.child.once("exit", () => r()));
+    try {
+      await Promise.race([this.connection.sendRequest("shutdown"), new Promise((r) => setTimeout(r, 3000))]);
+      void this.connection.sendNotification("exit");
+    } catch {
+      // already gone
+    }
+    const t = setTimeout(() => this.child.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(t);
+    this.connection.dispose();
+  }
+
+  kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+    const exited = new Promise<void>((r) => this.child.once("exit", () => r()));
+    this.child.kill(signal);
+    return exited.then(() => this.connection.dispose());
+  }
+}
+
+/** Position of the first `|` in a template, and the text without it. */
+export function at(template: string): { text: string; position: Position } {
+  const i = template.indexOf("|");
+  const before = template.slice(0, i);
+  const lines = before.split("\n");
+  return {
+    text: template.slice(0, i) + template.slice(i + 1),
+    position: { line: lines.length - 1, character: lines[lines.length - 1].length },
+  };
+}

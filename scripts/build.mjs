@@ -51,6 +51,7 @@ const parts = {
     const { buildRenderers } = await import("./build-renderer.mjs");
     await buildRenderers();
   },
+  webviews: async () => (await import("./build-webviews.mjs")).buildWebviews(),
 };
 
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(parts);

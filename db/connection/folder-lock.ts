@@ -23,7 +23,8 @@ function readHolder(path: string): LockHolder | undefined {
   }
 }
 
-function isAlive(holder: LockHolder): boolean {
+/** Whether the process holding a lock still runs (a holder on another machine is assumed alive). */
+export function holderAlive(holder: Pick<LockHolder, "pid" | "hostname">): boolean {
   if (holder.hostname !== hostname()) return true; // cannot check another machine: assume alive
   try {
     process.kill(holder.pid, 0);
@@ -60,7 +61,7 @@ export class FolderLock {
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       }
       const holder = readHolder(path);
-      if (holder && isAlive(holder)) {
+      if (holder && holderAlive(holder)) {
         throw new InstanceLockedError(
           `The database folder ${dir} is in use by process ${holder.pid} on ${holder.hostname} (since ${holder.startedAt}). ` +
             `Close the other VS Code window or program using it, or connect through it.`,

@@ -4,17 +4,16 @@
 // that socket with the ordinary PostgreSQL driver: pglite-socket's queue keeps each connection's
 // transaction whole, which an in-process handle beside the socket would not. When the holder
 // exits, a client notices (its pid is gone or the socket drops) and the next opener takes over.
-import { hostname } from "node:os";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import {
   connect,
   FolderLock,
+  holderAlive,
   InstanceLockedError,
   readLockHolder,
   type Instance,
-  type LockHolder,
 } from "../../db/index";
 import { log } from "../log";
 
@@ -29,18 +28,14 @@ export interface EmbeddedConnection {
 // Enough connections for every window's pool; a quick reconnect with maxConnections 1 is dropped.
 const MAX_SOCKET_CONNECTIONS = 64;
 const OPEN_TIMEOUT_MS = 60_000;
+// One connection per server: PGlite runs one statement at a time anyway, and concurrent extended-
+// protocol conversations from one process through pglite-socket were seen to interleave (08P01).
+const SOCKET_POOL = 1;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function holderAlive(holder: Pick<LockHolder, "pid" | "hostname">): boolean {
-  if (holder.hostname !== hostname()) return true;
-  try {
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+// the lock's own liveness check, re-exported for database.ts
+export { holderAlive };
 
 function socketUrl(port: number): string {
   // pglite-socket accepts any user and password; it listens on 127.0.0.1 only.
@@ -95,7 +90,7 @@ export async function openEmbedded(
     if (holder && holder.pid !== process.pid && holderAlive(holder)) {
       if (holder.port) {
         try {
-          const instance = await connect({ url: socketUrl(holder.port), user });
+          const instance = await connect({ url: socketUrl(holder.port), user, maxConnections: SOCKET_POOL });
           log(
             "info",
             `Connected to the embedded database ${dir} through process ${holder.pid} (port ${holder.port})`,
@@ -125,7 +120,7 @@ export async function openEmbedded(
       throw e;
     }
     try {
-      const instance = await connect({ url: socketUrl(served.port), user });
+      const instance = await connect({ url: socketUrl(served.port), user, maxConnections: SOCKET_POOL });
       return {
         instance,
         role: "holder",

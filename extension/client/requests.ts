@@ -1,0 +1,29 @@
+// Typed wrappers over the lamin/* protocol (server/protocol.ts is the contract).
+import type { LanguageClient } from "vscode-languageclient/node";
+import type {
+  LaminMethod,
+  LaminNotification,
+  LaminNotifications,
+  LaminRequests,
+} from "../../server/protocol";
+
+export type Params<M extends LaminMethod> = LaminRequests[M]["params"];
+export type Result<M extends LaminMethod> = LaminRequests[M]["result"];
+
+type RequestSender = Pick<LanguageClient, "sendRequest" | "onNotification">;
+
+export function request<M extends LaminMethod>(
+  client: RequestSender,
+  method: M,
+  params: Params<M>,
+): Promise<Result<M>> {
+  return client.sendRequest<Result<M>>(method, params);
+}
+
+export function onNotification<N extends LaminNotification>(
+  client: RequestSender,
+  name: N,
+  handler: (params: LaminNotifications[N]) => void,
+): { dispose(): void } {
+  return client.onNotification(name, handler as (params: unknown) => void);
+}

@@ -1,0 +1,48 @@
+// Every command id the extension registers, in one place (package.json contributes the same ids).
+export const Commands = {
+  connectPostgres: "lamindb.connectPostgres",
+  switchInstance: "lamindb.switchInstance",
+  showRun: "lamindb.showRun",
+  toggleTracking: "lamindb.toggleTracking",
+  retryQueue: "lamindb.retryQueuedEvents",
+  restartServer: "lamindb.restartServer",
+  showLog: "lamindb.showLog",
+  // sidebar, panels and the query kernel (docs/extension.md "Inspecting runs")
+  refreshViews: "lamindb.refreshViews",
+  describe: "lamindb.describe",
+  openNotebook: "lamindb.openNotebook",
+  copyUid: "lamindb.copyUid",
+  trash: "lamindb.trash",
+  restore: "lamindb.restore",
+  deletePermanently: "lamindb.deletePermanently",
+  filterStatus: "lamindb.runs.filterStatus",
+  groupBy: "lamindb.runs.groupBy",
+  toggleTrash: "lamindb.runs.toggleTrash",
+  search: "lamindb.search",
+  openExplorer: "lamindb.openRunsExplorer",
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** Settings keys (section "lamindb"). */
+export const Settings = {
+  section: "lamindb",
+  trackingEnabled: "tracking.enabled",
+  trackingExclude: "tracking.exclude",
+  postgresUrl: "postgres.url",
+  instances: "instances",
+} as const;
+
+/** View ids, the view container id and the context keys the views' menus read. */
+export const Views = {
+  container: "lamindb",
+  runs: "lamindb.runs",
+  transforms: "lamindb.transforms",
+  registries: "lamindb.registries",
+} as const;
+
+export const ContextKeys = {
+  groupBy: "lamindb.runs.groupBy",
+  statusFilter: "lamindb.runs.filtered",
+  showTrash: "lamindb.runs.showTrash",
+} as const;

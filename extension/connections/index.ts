@@ -1,0 +1,3 @@
+export * from "./settings";
+export * from "./url";
+export { Passwords } from "./secrets";

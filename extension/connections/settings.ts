@@ -1,0 +1,51 @@
+// Reads the extension's settings. Connection settings are user-level: a workspace cannot point the
+// extension at another database (they are restrictedConfigurations, ignored in untrusted workspaces).
+import * as vscode from "vscode";
+import { Settings } from "../commands/ids";
+
+export interface ConnectionSettings {
+  /** The active PostgreSQL URL without password; empty: the embedded database. */
+  postgresUrl: string;
+  /** Named PostgreSQL instances (URLs without password). */
+  instances: Record<string, string>;
+}
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(Settings.section);
+}
+
+export function trackingEnabled(): boolean {
+  return config().get<boolean>(Settings.trackingEnabled, true);
+}
+
+export function trackingExclude(): string[] {
+  const v = config().get<unknown>(Settings.trackingExclude, []);
+  return Array.isArray(v) ? v.filter((g): g is string => typeof g === "string") : [];
+}
+
+export function connectionSettings(): ConnectionSettings {
+  const instances = config().get<Record<string, unknown>>(Settings.instances, {});
+  const clean: Record<string, string> = {};
+  for (const [name, url] of Object.entries(instances ?? {}))
+    if (typeof url === "string" && url) clean[name] = url;
+  return { postgresUrl: config().get<string>(Settings.postgresUrl, "").trim(), instances: clean };
+}
+
+export async function setTrackingEnabled(on: boolean): Promise<void> {
+  await config().update(Settings.trackingEnabled, on, vscode.ConfigurationTarget.Global);
+}
+
+export async function setActivePostgres(url: string, name?: string): Promise<void> {
+  if (name) {
+    const instances = { ...connectionSettings().instances, [name]: url };
+    await config().update(Settings.instances, instances, vscode.ConfigurationTarget.Global);
+  }
+  await config().update(Settings.postgresUrl, url, vscode.ConfigurationTarget.Global);
+}
+
+export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
+  return (
+    e.affectsConfiguration(`${Settings.section}.${Settings.postgresUrl}`) ||
+    e.affectsConfiguration(`${Settings.section}.${Settings.instances}`)
+  );
+}

@@ -1,0 +1,116 @@
+// Watches every notebook's executions (any controller: Jupyter, ours, a test kernel) through the
+// stable workspace.onDidChangeNotebookDocument API and hands tracking events to the sender.
+import * as vscode from "vscode";
+import { randomUUID } from "node:crypto";
+import type { NotebookInfo, TrackEvent } from "../../server/protocol";
+import { Disposable } from "../util/disposable";
+import { type ExecutionEvent, NotebookExecutions } from "./executions";
+import { matchesAny } from "./glob";
+import { buildNotebookInfo, type PlainCell } from "./notebook-info";
+
+export interface ObserverOptions {
+  /** Whether tracking is on now (setting, and workspace trust). */
+  enabled: () => boolean;
+  exclude: () => string[];
+  emit: (event: TrackEvent) => void;
+  settleMs?: number;
+}
+
+export class NotebookObserver extends Disposable {
+  private readonly notebooks = new Map<vscode.NotebookDocument, NotebookExecutions<vscode.NotebookCell>>();
+
+  constructor(private readonly options: ObserverOptions) {
+    super();
+    this.track(vscode.workspace.onDidChangeNotebookDocument((e) => this.onChange(e)));
+    this.track(vscode.workspace.onDidCloseNotebookDocument((nb) => this.onClose(nb)));
+    this.track({ dispose: () => this.notebooks.forEach((n) => n.dispose()) });
+  }
+
+  /** Whether `nb` is tracked at all: a saved file, not excluded, tracking on. */
+  isTracked(nb: vscode.NotebookDocument): boolean {
+    if (!this.options.enabled() || nb.isUntitled || nb.notebookType === "interactive") return false;
+    return !matchesAny(notebookKey(nb.uri), this.options.exclude());
+  }
+
+  private onChange(e: vscode.NotebookDocumentChangeEvent): void {
+    const changes = e.cellChanges.filter((c) => c.executionSummary !== undefined);
+    if (changes.length === 0 || !this.isTracked(e.notebook)) return;
+    const executions = this.executionsOf(e.notebook);
+    for (const c of changes) {
+      const s = c.executionSummary!;
+      executions.update(c.cell, {
+        index: c.cell.index,
+        executionOrder: s.executionOrder,
+        success: s.success,
+        timing: s.timing ? { startTime: s.timing.startTime, endTime: s.timing.endTime } : undefined,
+      });
+    }
+  }
+
+  private onClose(nb: vscode.NotebookDocument): void {
+    const executions = this.notebooks.get(nb);
+    if (!executions) return;
+    executions.dispose();
+    this.notebooks.delete(nb);
+    this.options.emit({ type: "notebookClosed", notebookUri: nb.uri.toString(), ...stamp() });
+  }
+
+  private executionsOf(nb: vscode.NotebookDocument): NotebookExecutions<vscode.NotebookCell> {
+    let ex = this.notebooks.get(nb);
+    if (!ex) {
+      ex = new NotebookExecutions({ emit: (e) => this.forward(nb, e), settleMs: this.options.settleMs });
+      this.notebooks.set(nb, ex);
+    }
+    return ex;
+  }
+
+  private forward(nb: vscode.NotebookDocument, e: ExecutionEvent): void {
+    const notebookUri = nb.uri.toString();
+    switch (e.type) {
+      case "cellStarted":
+        return this.options.emit({
+          type: "cellStarted",
+          notebook: notebookInfo(nb),
+          cell: e.cell,
+          ...stamp(),
+        });
+      case "cellFinished":
+        return this.options.emit({
+          type: "cellFinished",
+          notebook: notebookInfo(nb),
+          cell: e.cell,
+          ...stamp(),
+        });
+      case "kernelRestarted":
+        return this.options.emit({ type: "kernelRestarted", notebookUri, ...stamp() });
+      case "executionIdle":
+        return this.options.emit({ type: "executionIdle", notebookUri, ...stamp() });
+    }
+  }
+}
+
+function stamp(): { eventId: string; at: number } {
+  return { eventId: randomUUID(), at: Date.now() };
+}
+
+/** The Transform key: the path relative to its workspace folder (posix), else the file name. */
+export function notebookKey(uri: vscode.Uri): string {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (folder) return vscode.workspace.asRelativePath(uri, false).replace(/\\/g, "/");
+  return uri.path.split("/").pop() ?? uri.path;
+}
+
+export function notebookInfo(nb: vscode.NotebookDocument): NotebookInfo {
+  const cells: PlainCell[] = nb.getCells().map((c) => ({
+    kind: c.kind === vscode.NotebookCellKind.Code ? "code" : "markup",
+    languageId: c.document.languageId,
+    text: c.document.getText(),
+    metadata: c.metadata,
+  }));
+  return buildNotebookInfo({
+    uri: nb.uri.toString(),
+    key: notebookKey(nb.uri),
+    cells,
+    metadata: nb.metadata,
+  });
+}

@@ -1,0 +1,110 @@
+// Wires observation to delivery: observer -> durable queue -> server (lamin/track), in order.
+import * as vscode from "vscode";
+import { join } from "node:path";
+import { LAMIN_ERROR_CODES, type RunSummary, type TrackEvent } from "../../server/protocol";
+import type { LaminServer } from "../client/server";
+import { Disposable } from "../util/disposable";
+import { NotebookObserver } from "./observer";
+import { DurableQueue } from "./queue";
+import { type Delivery, EventSender } from "./sender";
+
+export interface TrackingOptions {
+  enabled: () => boolean;
+  exclude: () => string[];
+  /** Shown when the database is unreachable (what to check, what happens to the runs). */
+  onUnavailable: (error: string, queued: number) => void;
+  log: vscode.LogOutputChannel;
+}
+
+export class Tracking extends Disposable {
+  readonly observer: NotebookObserver;
+  readonly queue: DurableQueue;
+  private readonly sender: EventSender;
+  private readonly runEmitter = this.track(new vscode.EventEmitter<RunSummary>());
+  private readonly deliveredEmitter = this.track(new vscode.EventEmitter<TrackEvent>());
+  private recovered = false;
+  /** Fires with every run the server reports (from tracking results and runChanged notifications). */
+  readonly onDidChangeRun = this.runEmitter.event;
+  readonly onDidDeliver = this.deliveredEmitter.event;
+
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly server: LaminServer,
+    private readonly options: TrackingOptions,
+  ) {
+    super();
+    this.queue = DurableQueue.open({
+      dir: join(context.globalStorageUri.fsPath, "queue"),
+      sessionId: vscode.env.sessionId,
+    });
+    this.sender = this.track(
+      new EventSender(this.queue, {
+        send: (e) => this.deliver(e),
+        onDelivered: (e, result) => {
+          if (result.run) this.runEmitter.fire(result.run);
+          this.deliveredEmitter.fire(e);
+        },
+        onUnavailable: options.onUnavailable,
+        onDrained: () => void this.recover(),
+        log: (m) => options.log.warn(m),
+      }),
+    );
+    this.observer = this.track(
+      new NotebookObserver({
+        enabled: options.enabled,
+        exclude: options.exclude,
+        emit: (e) => {
+          options.log.debug(`track ${e.type} ${"notebook" in e ? e.notebook.key : e.notebookUri}`);
+          this.sender.enqueue(e);
+        },
+      }),
+    );
+    this.track(server.onDidChangeState((s) => s === "running" && void this.flush()));
+    this.track(server.onNotification("lamin/connectionChanged", (p) => p.connected && void this.flush()));
+    this.track(server.onNotification("lamin/runChanged", (p) => this.runEmitter.fire(p.run)));
+  }
+
+  get pending(): number {
+    return this.sender.pending;
+  }
+
+  /** Sends what is queued now; resolves when the queue is empty or the server is unavailable. */
+  flush(): Promise<void> {
+    return this.sender.kick();
+  }
+
+  private async deliver(event: TrackEvent): Promise<Delivery> {
+    const sent = this.server.requestIfRunning("lamin/track", event);
+    if (!sent)
+      return { kind: "unavailable", error: this.server.error ?? "the LaminDB server is not running" };
+    try {
+      return { kind: "ok", result: await sent };
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      const code = (e as { code?: unknown }).code;
+      if (code === LAMIN_ERROR_CODES.databaseUnavailable) return { kind: "unavailable", error };
+      if (code !== undefined && Object.values(LAMIN_ERROR_CODES).includes(code as never))
+        return { kind: "rejected", error };
+      // a transport error (the server went away mid-request): ask the server what it sees
+      const status = await this.server.requestIfRunning("lamin/status", {})?.catch(() => undefined);
+      return status?.connected
+        ? { kind: "rejected", error }
+        : { kind: "unavailable", error: status?.error ?? error };
+    }
+  }
+
+  /** Once per session, after earlier events were replayed: runs of sessions that died become aborted. */
+  private async recover(): Promise<void> {
+    if (this.recovered || !this.server.isRunning || !this.options.enabled()) return;
+    this.recovered = true;
+    try {
+      const r = await this.server.request("lamin/recoverRuns", { sessionId: vscode.env.sessionId });
+      if (r.aborted.length)
+        this.options.log.info(`aborted ${r.aborted.length} run(s) left open by a VS Code session that ended`);
+      r.aborted.forEach((run) => this.runEmitter.fire(run));
+    } catch (e) {
+      this.recovered = false;
+      this.options.log.warn(`lamin/recoverRuns failed: ${String(e)}`);
+    }
+  }
+}

@@ -1,0 +1,242 @@
+// Extension tests in a real VS Code: code-server 4.100.3 (VS Code 1.100.3) driven by headless Chromium.
+// 1. the integration suite (test/extension/suite) inside the real extension host, through the workbench
+//    payload (extensionDevelopmentPath + extensionTestsPath, exit code via codeAutomationExit);
+// 2. a Playwright flow in the workbench UI: open a notebook, run a cell, see the run and the renderer;
+// 3. the suite's untrusted mode in a second code-server with Workspace Trust on.
+// code-server and Chromium are installed when missing (scripts/ensure-*.mjs); .e2e/ holds everything.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  buildSuite,
+  browser,
+  openWorkbench,
+  prepare,
+  runSuite,
+  startSession,
+  type Session,
+} from "./e2e/session";
+import { BADGE, CONTAINER, inFrames, insertRunFromElsewhere, runCommand, TREE_ROWS } from "./e2e/ui";
+import { installVsixSession } from "./e2e/vsix";
+
+const SEEDED = ["T cell", "B cell", "NK cell"];
+
+async function reportSuite(
+  t: test.TestContext,
+  name: string,
+  out: Awaited<ReturnType<typeof runSuite>>,
+): Promise<void> {
+  for (const line of out.console.filter((l) => l.includes("LAMIN-"))) console.log(`  [${name}] ${line}`);
+  for (const r of out.results) {
+    await t.test(`${r.name} (${r.ms} ms in the extension host)`, () => {
+      if (!r.ok) throw new Error(r.error);
+    });
+  }
+  assert.equal(
+    out.code,
+    0,
+    `suite exit code ${String(out.code)}; ${out.results.filter((r) => !r.ok).length} failed of ${out.results.length}`,
+  );
+}
+
+describe("extension in code-server", { timeout: 8 * 60_000 }, () => {
+  before(() => prepare());
+  // Every session is stopped in its own after(); if a handle of the harness (a Playwright or esbuild
+  // child, a socket) still keeps this file's process alive, it must not hang npm test: exit once the
+  // runner has reported. The timer is unref'd, so a process that ends by itself is not held back.
+  after(() => {
+    setTimeout(() => process.exit(), 5000).unref();
+  });
+
+  describe("trusted workspace", () => {
+    let s: Session | undefined;
+    before(async () => {
+      s = await startSession("main", { trusted: true, seedLabels: SEEDED });
+    });
+    after(async () => {
+      await s?.stop();
+    });
+
+    test("integration suite in the real extension host", async (t) => {
+      const started = Date.now();
+      const suite = await buildSuite(join(s!.dir, "suite"), {
+        mode: "main",
+        workspace: s!.workspace,
+        resultsFile: join(s!.dir, "results.json"),
+        seededLabels: SEEDED,
+      });
+      const out = await runSuite(s!, suite, join(s!.dir, "results.json"), 5 * 60_000);
+      console.log(`  integration suite: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      await reportSuite(t, "main", out);
+    });
+
+    test("workbench UI: run a cell, see the run in the status bar and the describe renderer", async () => {
+      const ctx = await browser(s!.dir);
+      try {
+        const page = await openWorkbench(ctx, s!);
+        const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: "ui.ipynb" }).first();
+        await row.waitFor({ timeout: 15000 });
+        await row.dblclick();
+        await page.waitForSelector(".notebook-editor .cell-list-container .code-cell-row", {
+          timeout: 60000,
+        });
+        const kernel = page
+          .locator(
+            ".notebook-toolbar-container a.kernel-label, .notebook-toolbar-container [aria-label*='Kernel']",
+          )
+          .first();
+        await kernel.click();
+        await page
+          .locator(".quick-input-widget .quick-input-list .monaco-list-row", {
+            hasText: "LaminDB Test Kernel",
+          })
+          .first()
+          .click({ timeout: 15000 });
+        const cell = page.locator(".notebook-editor .code-cell-row").first();
+        await cell.hover();
+        await cell.locator(".run-button-container .action-label, .run-button-container a").first().click();
+        const status = page.locator(".statusbar-item", { hasText: /Run \w+ completed/ });
+        await status.waitFor({ timeout: 30000 });
+        console.log(`  status bar: ${(await status.innerText()).trim()}`);
+        // the output webview: page > iframe.webview > #active-frame
+        const output = page
+          .frameLocator("iframe.webview.ready")
+          .frameLocator("#active-frame")
+          .getByText("test-label")
+          .first();
+        await output.waitFor({ timeout: 30000 });
+        await page.screenshot({ path: join(s!.dir, "ui.png") });
+      } catch (e) {
+        await ctx
+          .pages()[0]
+          ?.screenshot({ path: join(s!.dir, "ui-failure.png") })
+          .catch(() => {});
+        throw e;
+      } finally {
+        await ctx.close();
+      }
+    });
+    test("workbench UI: Runs tree, badge and live updates, describe panel, explorer, query kernel", async () => {
+      const ctx = await browser(s!.dir);
+      const page = await openWorkbench(ctx, s!);
+      try {
+        await page.locator(CONTAINER).click();
+        // runs tracked by the suite, with their status icons
+        const passed = page.locator(TREE_ROWS, { has: page.locator(".codicon-pass") }).first();
+        await passed.waitFor({ timeout: 60000 });
+        await page
+          .locator(TREE_ROWS, { has: page.locator(".codicon-error") })
+          .first()
+          .waitFor();
+        // a run written by another connection appears without a refresh, spinning, and the badge counts it
+        const uid = await insertRunFromElsewhere(s!.cs.userData, "pipelines/elsewhere.py");
+        const live = page.locator(TREE_ROWS, { hasText: uid.slice(0, 8) });
+        await live.waitFor({ timeout: 20000 });
+        await live.locator(".codicon-sync.codicon-modifier-spin").waitFor({ timeout: 5000 });
+        await page.locator(BADGE, { hasText: "1" }).waitFor({ timeout: 10000 });
+        // describe from the tree: the panel's renderer draws the run
+        await live.click();
+        const title = await inFrames(page, ".ldb-describe, [class*=ldb-]", { hasText: uid.slice(0, 7) });
+        console.log(`  describe panel: ${(await title.locator.first().innerText()).split("\n")[0]}`);
+        // the explorer: a query's rows, and the editor completes field names
+        await runCommand(page, "LaminDB: Open runs explorer");
+        const editor = await inFrames(page, ".lamin-editor .view-lines");
+        await editor.locator.first().click();
+        await page.keyboard.press("Control+A");
+        await page.keyboard.type('Run.filter(status="errored").to_dataframe(include="created_by__handle")');
+        await page.keyboard.press("Escape");
+        await page.keyboard.press("Enter");
+        // the header cell, not the query line, which holds the same text
+        await editor.frame
+          .locator("th", { hasText: "created_by__handle" })
+          .first()
+          .waitFor({ timeout: 20000 });
+        await editor.frame.locator("tr.ldb-row").first().waitFor({ timeout: 5000 });
+        const rows = await editor.frame.locator("tr.ldb-row").count();
+        assert.ok(rows >= 1, `explorer rows: ${rows}`);
+        await page.keyboard.press("Control+A");
+        await page.keyboard.type("Run.filter(tran");
+        const suggestion = editor.frame
+          .locator(".suggest-widget .monaco-list-row", { hasText: "transform" })
+          .first();
+        await suggestion.waitFor({ timeout: 20000 });
+        await page.keyboard.press("Escape");
+        // the query kernel in a notebook: the dataframe renderer draws its output
+        await runCommand(page, "View: Close All Editors");
+        await runCommand(page, "View: Show Explorer");
+        await page
+          .locator(".explorer-folders-view .monaco-list-row", { hasText: "query.ipynb" })
+          .first()
+          .dblclick();
+        await page.waitForSelector(".notebook-editor .cell-list-container .code-cell-row", {
+          timeout: 60000,
+        });
+        await page
+          .locator(
+            ".notebook-toolbar-container a.kernel-label, .notebook-toolbar-container [aria-label*='Kernel']",
+          )
+          .first()
+          .click();
+        await page
+          .locator(".quick-input-widget .quick-input-list .monaco-list-row", { hasText: "query cells" })
+          .first()
+          .click({ timeout: 15000 });
+        const cell = page.locator(".notebook-editor .code-cell-row").first();
+        await cell.hover();
+        await cell.locator(".run-button-container .action-label, .run-button-container a").first().click();
+        const table = await inFrames(page, "tr.ldb-row", { timeout: 30000 });
+        assert.ok((await table.locator.count()) >= 1);
+        await page.screenshot({ path: join(s!.dir, "inspect.png") });
+      } catch (e) {
+        await page.screenshot({ path: join(s!.dir, "inspect-failure.png") }).catch(() => {});
+        throw e;
+      } finally {
+        await ctx.close();
+      }
+    });
+  });
+
+  describe("untrusted workspace", () => {
+    let s: Session | undefined;
+    before(async () => {
+      s = await startSession("untrusted", { trusted: false });
+    });
+    after(async () => {
+      await s?.stop();
+    });
+
+    test("nothing is written", async (t) => {
+      const suite = await buildSuite(join(s!.dir, "suite"), {
+        mode: "untrusted",
+        workspace: s!.workspace,
+        resultsFile: join(s!.dir, "results.json"),
+        seededLabels: [],
+      });
+      const out = await runSuite(s!, suite, join(s!.dir, "results.json"), 3 * 60_000);
+      await reportSuite(t, "untrusted", out);
+    });
+  });
+
+  describe("packaged .vsix", () => {
+    test("npm run package makes a .vsix that installs into a fresh code-server and activates", async () => {
+      const started = Date.now();
+      const { session, vsix } = await installVsixSession();
+      try {
+        console.log(`  .vsix: ${(vsix.size / 1024 / 1024).toFixed(1)} MiB`);
+        const ctx = await browser(session.dir);
+        try {
+          const page = ctx.pages()[0] ?? (await ctx.newPage());
+          await page.goto(`${session.cs.url}/?folder=${encodeURIComponent(session.workspace)}`);
+          await page.locator(CONTAINER).click({ timeout: 60000 });
+          // the embedded database opened from the packaged node_modules: the Runs view answers
+          await page.locator(TREE_ROWS, { hasText: "No runs yet" }).first().waitFor({ timeout: 60000 });
+        } finally {
+          await ctx.close();
+        }
+      } finally {
+        await session.stop();
+      }
+      console.log(`  package + install + activate: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+  });
+});

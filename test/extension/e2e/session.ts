@@ -1,0 +1,181 @@
+// One code-server for a suite: isolated folders under .e2e/run-<id>, the test kernel installed, the
+// integration suite bundled, and helpers to run it through the workbench payload (as @vscode/test-electron
+// would) or to drive the workbench UI with Playwright. Always stop() (it ends the process group).
+import { spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { join, resolve } from "node:path";
+import * as esbuild from "esbuild";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { CHROMIUM_ARGS, ensureChromium } from "../../../scripts/ensure-chromium.mjs";
+import {
+  E2E_ROOT,
+  ensureCodeServer,
+  startCodeServer,
+  type CodeServer,
+} from "../../../scripts/ensure-code-server.mjs";
+import type { TestResult } from "../suite/harness";
+import { writeWorkspace } from "./workspace";
+
+export const REPO = resolve(".");
+const REMOTE = "vscode-remote://remote"; // code-server's remote authority
+export const EXTENSION_ID = "lamindb-vscode.lamindb-vscode";
+
+/** Builds what every session needs once: the extension and server bundles, chromium, code-server. */
+export function prepare(): void {
+  ensureChromium();
+  ensureCodeServer();
+  if (
+    !existsSync(join(REPO, "dist/extension.js")) ||
+    !existsSync(join(REPO, "dist/server.js")) ||
+    !existsSync(join(REPO, "dist/webview/explorer.js")) ||
+    process.env.LAMIN_E2E_BUILD
+  ) {
+    const r = spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
+    if (r.status !== 0) throw new Error("build failed");
+  }
+}
+
+export interface Session {
+  dir: string;
+  workspace: string;
+  cs: CodeServer;
+  stop(): Promise<void>;
+}
+
+export async function startSession(
+  name: string,
+  options: { trusted: boolean; seedLabels?: string[] },
+): Promise<Session> {
+  // the previous run of this session stays for inspection until the next one starts
+  for (const old of readdirSync(E2E_ROOT).filter((d) => d.startsWith(`run-${name}-`)))
+    rmSync(join(E2E_ROOT, old), { recursive: true, force: true });
+  const dir = join(E2E_ROOT, `run-${name}-${process.pid}-${Date.now().toString(36)}`);
+  const workspace = join(dir, "ws");
+  writeWorkspace(workspace);
+  await installTestKernel(join(dir, "extensions"));
+  if (options.seedLabels?.length)
+    await seedEmbedded(
+      join(dir, "user-data", "User", "globalStorage", EXTENSION_ID, "db"),
+      options.seedLabels,
+    );
+  const cs = await startCodeServer({ folder: workspace, dir, disableTrust: options.trusted });
+  return { dir, workspace, cs, stop: () => cs.stop() };
+}
+
+export async function installTestKernel(extensions: string): Promise<void> {
+  const target = join(extensions, "lamindb-test.test-kernel-0.0.1");
+  mkdirSync(target, { recursive: true });
+  const src = join(REPO, "test/extension/fixtures/test-kernel");
+  await esbuild.build({
+    entryPoints: [join(src, "extension.ts")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    external: ["vscode"],
+    outfile: join(target, "extension.js"),
+    logLevel: "warning",
+  });
+  copyFileSync(join(src, "package.json"), join(target, "package.json"));
+}
+
+/** Registry values for the completion test, written before any server opens the folder. */
+async function seedEmbedded(dbDir: string, labels: string[]): Promise<void> {
+  mkdirSync(dbDir, { recursive: true });
+  const { connect, ULabel } = await import("../../../db/index");
+  const ln = await connect({ dir: dbDir });
+  try {
+    for (const name of labels) await new ULabel({ name }).save();
+  } finally {
+    await ln.close();
+  }
+}
+
+export async function buildSuite(outDir: string, config: Record<string, unknown>): Promise<string> {
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, "index.js");
+  await esbuild.build({
+    entryPoints: [join(REPO, "test/extension/suite/index.ts")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    external: ["vscode"],
+    outfile,
+    sourcemap: "inline",
+    logLevel: "warning",
+  });
+  writeFileSync(join(outDir, "suite-config.json"), JSON.stringify(config, null, 2));
+  return outfile;
+}
+
+export async function browser(dir: string): Promise<BrowserContext> {
+  const profile = join(dir, "chromium");
+  mkdirSync(profile, { recursive: true });
+  return chromium.launchPersistentContext(profile, {
+    executablePath: ensureChromium(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 900 },
+  });
+}
+
+export function workbenchUrl(s: Session, payload: Array<[string, string]>): string {
+  const q = `folder=${encodeURIComponent(s.workspace)}`;
+  return `${s.cs.url}/?${q}${payload.length ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ""}`;
+}
+
+/** Runs the bundled suite in the real extension host; resolves with its per-test results. */
+export async function runSuite(
+  s: Session,
+  suiteFile: string,
+  resultsFile: string,
+  timeoutMs: number,
+  extension = REPO,
+): Promise<{ code: unknown; results: TestResult[]; console: string[] }> {
+  const ctx = await browser(s.dir);
+  const lines: string[] = [];
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    let done: (v: { code: unknown }) => void = () => {};
+    const exited = new Promise<{ code: unknown }>((r) => (done = r));
+    await page.exposeFunction("codeAutomationExit", (code: unknown) => done({ code }));
+    page.on("console", (m) => {
+      const t = m.text();
+      if (/LAMIN-|^\s+(ok|FAIL) /.test(t)) lines.push(t);
+    });
+    await page.goto(
+      workbenchUrl(s, [
+        ["extensionDevelopmentPath", `${REMOTE}${extension}`],
+        ["extensionTestsPath", `${REMOTE}${suiteFile}`],
+      ]),
+    );
+    const timeout = new Promise<{ code: unknown }>((r) =>
+      setTimeout(() => r({ code: "TIMEOUT" }), timeoutMs),
+    );
+    const res = await Promise.race([exited, timeout]);
+    if (res.code !== 0) await page.screenshot({ path: join(s.dir, "suite-failure.png") }).catch(() => {});
+    const results = existsSync(resultsFile)
+      ? (JSON.parse(readFileSync(resultsFile, "utf8")) as TestResult[])
+      : [];
+    return { code: res.code, results, console: lines };
+  } finally {
+    await ctx.close();
+  }
+}
+
+export async function openWorkbench(ctx: BrowserContext, s: Session): Promise<Page> {
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  await page.goto(workbenchUrl(s, [["extensionDevelopmentPath", `${REMOTE}${REPO}`]]));
+  await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+  await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60000 });
+  return page;
+}

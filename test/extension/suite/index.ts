@@ -1,0 +1,272 @@
+// The integration suite, run INSIDE a real VS Code extension host (code-server, loaded through the
+// workbench's extensionTestsPath payload; or @vscode/test-electron). It drives notebooks with the test
+// kernel and checks what the server recorded through the extension's API and lamin/* requests.
+import * as vscode from "vscode";
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { LaminExtensionApi } from "../../../extension/api";
+import type { RunSummary, TrackEvent } from "../../../server/protocol";
+import { runTests, sleep, waitFor, type TestFn } from "./harness";
+import { inspectTests } from "./inspect";
+import { editCell, execute, openNotebook, testKernel } from "./notebooks";
+
+interface SuiteConfig {
+  mode: "main" | "untrusted";
+  workspace: string;
+  resultsFile: string;
+  seededLabels: string[];
+}
+
+const EXTENSION_ID = "lamindb-vscode.lamindb-vscode";
+
+export async function run(): Promise<void> {
+  const config = JSON.parse(readFileSync(join(__dirname, "suite-config.json"), "utf8")) as SuiteConfig;
+  const ext = vscode.extensions.getExtension<LaminExtensionApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} not found`);
+  const api = await ext.activate();
+  const delivered: TrackEvent[] = [];
+  api.tracking.onDidDeliver((e) => delivered.push(e));
+  const ctx = { api, config, delivered };
+  const tests =
+    config.mode === "main"
+      ? [...mainTests(ctx), ...inspectTests(api, config.workspace)]
+      : untrustedTests(ctx);
+  const results = await runTests(tests, config.resultsFile);
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(`LAMIN-SUITE done: ${results.length - failed} passed, ${failed} failed`);
+  if (failed) throw new Error(`${failed} test(s) failed`);
+}
+
+interface Ctx {
+  api: LaminExtensionApi;
+  config: SuiteConfig;
+  delivered: TrackEvent[];
+}
+
+const uriOf = (nb: vscode.NotebookDocument) => nb.uri.toString();
+
+async function activeRun(
+  api: LaminExtensionApi,
+  nb: vscode.NotebookDocument,
+  status?: RunSummary["status"],
+): Promise<RunSummary> {
+  return waitFor(`a ${status ?? ""} run of ${nb.uri.path}`, async () => {
+    await api.tracking.flush();
+    const run = await api.request("lamin/activeRun", { notebookUri: uriOf(nb) });
+    return run && (!status || run.status === status) ? run : undefined;
+  });
+}
+
+async function runByUid(api: LaminExtensionApi, uid: string): Promise<RunSummary> {
+  const run = await api.request("lamin/run", { uid });
+  assert.ok(run, `run ${uid} exists`);
+  return run;
+}
+
+function mainTests({ api, config, delivered }: Ctx): Array<[string, TestFn]> {
+  const ws = config.workspace;
+  return [
+    [
+      "activates in <= 50 ms and starts the server after activate() returned",
+      async () => {
+        assert.ok(api.activationMs <= 50, `activate() took ${api.activationMs.toFixed(1)} ms`);
+        await waitFor("server running", () => api.server.state === "running", 60000);
+        const status = await waitFor(
+          "database connected",
+          async () => {
+            const s = await api.request("lamin/status", {});
+            return s.connected ? s : undefined;
+          },
+          60000,
+        );
+        assert.equal(status.kind, "pglite");
+        console.log(`LAMIN-METRIC activationMs=${api.activationMs.toFixed(2)}`);
+      },
+    ],
+    [
+      "a notebook executed by another controller becomes a completed run with the cells' timing and params",
+      async () => {
+        const nb = await openNotebook(ws, "notebooks/track.ipynb");
+        await execute(nb);
+        const run = await activeRun(api, nb, "completed");
+        assert.equal(run.transform.key, "notebooks/track.ipynb");
+        assert.equal(run.transform.kind, "notebook");
+        assert.match(run.transform.uid, /^[0-9A-Za-z]{12}0000$/);
+        const cells = nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+        const first = cells[0].executionSummary?.timing;
+        const last = cells[cells.length - 1].executionSummary?.timing;
+        assert.ok(first && last, "cells carry timing");
+        const started = Date.parse(run.started_at);
+        // VS Code exposes a cell's start time only once it ended: the run starts when the first start is seen
+        assert.ok(
+          started >= first.startTime && started - first.startTime < 1000,
+          `started_at ${run.started_at} vs cell start ${new Date(first.startTime).toISOString()}`,
+        );
+        assert.equal(Date.parse(run.finished_at ?? ""), last.endTime, "finished_at is the last cell's end");
+        const d = await api.request("lamin/describe", { registry: "Run", uid: run.uid });
+        assert.deepEqual(d.params, { alpha: 0.5, label: "pbmc", genes: ["CD3E", "CD19"] });
+      },
+    ],
+    [
+      "the status bar shows the active notebook's run",
+      async () => {
+        const nb = await openNotebook(ws, "notebooks/track.ipynb");
+        const run = await activeRun(api, nb, "completed");
+        const text = await waitFor("status bar text", async () => {
+          await api.statusBar.refresh();
+          const t = api.statusBar.text;
+          return t && t.includes(run.uid.slice(0, 8)) && t.includes("completed") ? t : undefined;
+        });
+        assert.equal(api.statusBar.run?.uid, run.uid);
+        console.log(`status bar: ${text}`);
+      },
+    ],
+    [
+      "a failing cell ends the run as errored",
+      async () => {
+        const nb = await openNotebook(ws, "notebooks/fail.ipynb");
+        await execute(nb);
+        const run = await activeRun(api, nb, "errored");
+        assert.ok(run.finished_at);
+      },
+    ],
+    [
+      "a kernel restart mid-execution aborts the run; the next execution starts a new one",
+      async () => {
+        const nb = await openNotebook(ws, "notebooks/restart.ipynb");
+        const kernel = await testKernel();
+        const done = execute(nb); // the second cell hangs until the restart
+        await waitFor("the hanging cell started", () =>
+          delivered.some(
+            (e) =>
+              e.type === "cellStarted" && e.notebook.key === "notebooks/restart.ipynb" && e.cell.index === 1,
+          ),
+        );
+        const first = await activeRun(api, nb, "started");
+        kernel.restart(nb);
+        await done;
+        await sleep(500); // the cancelled cell's end settles; the run must stay open
+        assert.equal((await runByUid(api, first.uid)).status, "started");
+        await execute(nb, 0, 1);
+        const second = await activeRun(api, nb, "completed");
+        assert.notEqual(second.uid, first.uid);
+        assert.equal((await runByUid(api, first.uid)).status, "aborted");
+        assert.equal(second.transform.uid, first.transform.uid, "same source: same transform");
+      },
+    ],
+    [
+      "an unchanged notebook reuses its transform, an edited one gets a new version (suffix 0001)",
+      async () => {
+        const nb = await openNotebook(ws, "notebooks/version.ipynb");
+        const kernel = await testKernel();
+        await execute(nb);
+        const r1 = await activeRun(api, nb, "completed");
+        kernel.restart(nb);
+        await execute(nb);
+        const r2 = await waitFor("a second run", async () => {
+          const r = await activeRun(api, nb, "completed");
+          return r.uid !== r1.uid ? r : undefined;
+        });
+        assert.equal(r2.transform.uid, r1.transform.uid);
+        await editCell(nb, 0, "a = 10");
+        await execute(nb);
+        const r3 = await waitFor("a run of the edited notebook", async () => {
+          const r = await activeRun(api, nb, "completed");
+          return r.uid !== r2.uid ? r : undefined;
+        });
+        assert.equal(r3.transform.uid.slice(0, 12), r1.transform.uid.slice(0, 12), "same stem");
+        assert.equal(r3.transform.uid.slice(12), "0001");
+      },
+    ],
+    [
+      "durable queue: with the server unavailable events wait on disk, and every run arrives when it is back",
+      async () => {
+        await api.server.stop();
+        const nb = await openNotebook(ws, "notebooks/queue.ipynb");
+        const kernel = await testKernel();
+        await execute(nb);
+        await waitFor("events queued", () => api.tracking.pending >= 5);
+        kernel.restart(nb);
+        await execute(nb);
+        await waitFor("second run's events queued", () => api.tracking.pending >= 11);
+        const dir = api.tracking.queueDir!;
+        const lines = readdirSync(dir)
+          .filter((f) => f.endsWith(".jsonl") && f !== "rejected.jsonl")
+          .map((f) => readFileSync(join(dir, f), "utf8").trim().split("\n").length)
+          .reduce((a, b) => a + b, 0);
+        assert.ok(lines >= 11, `queue file holds ${lines} lines`);
+        assert.equal(await api.server.start(), true);
+        await waitFor(
+          "queue drained",
+          async () => {
+            await api.tracking.flush();
+            return api.tracking.pending === 0;
+          },
+          30000,
+        );
+        const transforms = await api.request("lamin/transforms", {
+          offset: 0,
+          limit: 10,
+          key: "notebooks/queue.ipynb",
+        });
+        assert.equal(transforms.items.length, 1);
+        const runs = await api.request("lamin/runs", {
+          offset: 0,
+          limit: 10,
+          transformId: transforms.items[0].id,
+        });
+        assert.equal(runs.total, 2, "both runs arrived");
+        assert.deepEqual(runs.items.map((r) => r.status).sort(), ["completed", "completed"]);
+      },
+    ],
+    [
+      "a registry completion appears in a notebook cell",
+      async () => {
+        const nb = await openNotebook(ws, "notebooks/complete.ipynb");
+        const cell = nb.cellAt(0).document;
+        const end = cell.lineAt(cell.lineCount - 1).range.end;
+        const labels = await waitFor(
+          "registry completions",
+          async () => {
+            const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+              "vscode.executeCompletionItemProvider",
+              cell.uri,
+              end,
+              '"',
+            );
+            const got = list.items.map((i) => (typeof i.label === "string" ? i.label : i.label.label));
+            return config.seededLabels.every((l) => got.includes(l)) ? got : undefined;
+          },
+          30000,
+        );
+        assert.ok(labels.length >= config.seededLabels.length);
+      },
+    ],
+  ];
+}
+
+function untrustedTests({ api, config }: Ctx): Array<[string, TestFn]> {
+  return [
+    [
+      "an untrusted workspace: tracking is off and nothing is written",
+      async () => {
+        assert.equal(vscode.workspace.isTrusted, false);
+        assert.equal(api.tracking.enabled, false);
+        await waitFor("server running", () => api.server.state === "running", 60000);
+        const nb = await openNotebook(config.workspace, "notebooks/untrusted.ipynb");
+        const kernel = await testKernel();
+        await kernel.execute(nb, nb.getCells());
+        await waitFor("the cell ran", () => nb.cellAt(0).executionSummary?.success, 10000);
+        await sleep(1500);
+        assert.equal(api.tracking.pending, 0);
+        assert.equal(api.tracking.queueDir, undefined, "no queue was opened");
+        const runs = await api.request("lamin/runs", { offset: 0, limit: 5 }).catch(() => ({ total: 0 }));
+        assert.equal(runs.total, 0);
+        const active = await api.request("lamin/activeRun", { notebookUri: uriOf(nb) }).catch(() => null);
+        assert.equal(active, null);
+        assert.ok(!existsSync(join(config.workspace, ".lamindb")), "nothing in the workspace");
+      },
+    ],
+  ];
+}

@@ -4,6 +4,7 @@
 import { FieldError, InvalidArgument } from "../errors";
 import type { ModelSpec } from "../schema/fields";
 import {
+  TEXT_LOOKUPS,
   col,
   ident,
   isLookup,
@@ -14,18 +15,6 @@ import {
   type Fragment,
   type Lookup,
 } from "../query/compile";
-
-const TEXT_LOOKUPS: Lookup[] = [
-  "iexact",
-  "contains",
-  "icontains",
-  "startswith",
-  "istartswith",
-  "endswith",
-  "iendswith",
-  "regex",
-  "iregex",
-];
 
 /** Which registries have feature links in this schema. */
 export function hasFeatures(model: ModelSpec): boolean {

@@ -35,6 +35,18 @@ export const LOOKUPS = [
   "iregex",
 ] as const;
 export type Lookup = (typeof LOOKUPS)[number];
+/** The lookups that compare text (textLookup below), also used on record names of categorical features. */
+export const TEXT_LOOKUPS: readonly Lookup[] = [
+  "iexact",
+  "contains",
+  "icontains",
+  "startswith",
+  "istartswith",
+  "endswith",
+  "iendswith",
+  "regex",
+  "iregex",
+];
 export const isLookup = (s: string | undefined): s is Lookup =>
   s !== undefined && (LOOKUPS as readonly string[]).includes(s);
 

@@ -33,3 +33,4 @@ export { RecordList } from "./records/record-list";
 export { FeatureManager, type FeatureValue } from "./features/manager";
 export { type DescriptionResult, type DescribeOptions } from "./describe/describe";
 export { DEFAULT_DATAFRAME_LIMIT } from "./query/dataframe";
+export { LOOKUPS, TEXT_LOOKUPS, isLookup } from "./query/compile";

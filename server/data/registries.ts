@@ -13,8 +13,10 @@ import {
   Space,
   Storage,
   Transform,
+  TEXT_LOOKUPS,
   ULabel,
   User,
+  isLookup,
   type QuerySet,
   type SQLRecord,
 } from "../../db/index";
@@ -142,23 +144,14 @@ export function publicFields(spec: ModelSpecLike): Array<{ name: string; type: s
   return fields;
 }
 
-export const TEXT_LOOKUPS = [
-  "exact",
-  "iexact",
-  "contains",
-  "icontains",
-  "startswith",
-  "istartswith",
-  "endswith",
-  "iendswith",
-  "in",
-  "isnull",
-  "regex",
-];
-export const ORDER_LOOKUPS = ["exact", "in", "gt", "gte", "lt", "lte", "isnull"];
+// The lookups suggested per field type come from the query layer's own lists, so completion never
+// offers a lookup that filter() would reject (status takes only exact and in there).
+const ORDER_LOOKUPS: readonly string[] = ["exact", "in", "gt", "gte", "lt", "lte", "range", "isnull"];
 
 export function lookupsFor(type: string): string[] {
-  return type === "char" || type === "text" || type === "status" ? TEXT_LOOKUPS : ORDER_LOOKUPS;
+  if (type === "status") return ["exact", "in"];
+  if (type === "char" || type === "text") return ["exact", ...TEXT_LOOKUPS, "in", "isnull"];
+  return [...ORDER_LOOKUPS];
 }
 
 /** Resolves `transform__key` from Run: the registry and field the path ends on. */
@@ -172,9 +165,7 @@ export function resolvePath(start: string, path: string[]): { registry: string; 
       current.spec.fields.find((f) => f.name === part) ??
       (part === "status" && current.spec.name === "Run" ? { name: "status" } : undefined);
     if (field)
-      return isLast || TEXT_LOOKUPS.includes(path[i + 1]) || ORDER_LOOKUPS.includes(path[i + 1])
-        ? { registry: current.spec.name, field: field.name }
-        : undefined;
+      return isLast || isLookup(path[i + 1]) ? { registry: current.spec.name, field: field.name } : undefined;
     const rel = relations(current.spec).find((r) => r.name === part);
     if (!rel) return undefined;
     if (isLast) {

@@ -27,6 +27,7 @@ export { FolderLock, holderAlive, readLockHolder, type LockHolder } from "./conn
 export { redactUrl } from "./connection/postgres";
 export { lookupKey, type Lookup, type LookupOptions } from "./query/lookup";
 export { type SearchOptions } from "./query/search";
+export { typeahead, type TypeaheadOptions, type TypeaheadRow } from "./query/typeahead";
 export { type ToDataFrameOptions, type Scored } from "./query/queryset";
 export { setInstances, instanceNames, closeNamedInstances } from "./instances";
 export { RecordList } from "./records/record-list";

@@ -3,6 +3,7 @@ import {
   CodeActionKind,
   createConnection,
   ProposedFeatures,
+  StreamMessageReader,
   TextDocumentSyncKind,
   type CompletionList,
   type InitializeResult,
@@ -25,8 +26,14 @@ import { registerRequests } from "./requests/register";
 import { Tracker } from "./tracking/tracker";
 import { pythonParser } from "./python/parser";
 import { RecentRuns } from "./recent-runs";
+import { keepConsoleOffStdout, StdoutMessageWriter } from "./stdio";
 
-const connection = createConnection(ProposedFeatures.all);
+keepConsoleOffStdout();
+const connection = createConnection(
+  ProposedFeatures.all,
+  new StreamMessageReader(process.stdin),
+  new StdoutMessageWriter(),
+);
 const docs = new Documents();
 let options: LaminInitializationOptions;
 let db: Database;
@@ -149,9 +156,14 @@ async function stop(code: number): Promise<void> {
   await db?.close().catch(() => {});
   process.exit(code);
 }
+let shutdownReceived = false;
 connection.onShutdown(async () => {
+  shutdownReceived = true;
   await db?.close();
 });
+// The client went away (its end of stdin closed): as vscode-languageserver does for --stdio.
+process.stdin.on("end", () => void stop(shutdownReceived ? 0 : 1));
+process.stdin.on("close", () => void stop(shutdownReceived ? 0 : 1));
 connection.onExit(() => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 process.on("SIGINT", () => void stop(0));

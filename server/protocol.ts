@@ -19,6 +19,13 @@ export interface LaminInitializationOptions {
   sessionId: string;
 }
 
+/**
+ * Node options the server is started with, by the extension and by every test and benchmark alike.
+ * A 2 MB young generation (Node's default is 16 MB per semi-space) keeps the server's resident memory
+ * about 30 MB lower; its short-lived garbage (parse trees, rows, JSON) is collected as cheaply.
+ */
+export const SERVER_NODE_ARGS: readonly string[] = ["--max-semi-space-size=2"];
+
 // ---- summaries for trees, status bar and completions --------------------------------------------
 
 export interface TransformSummary {

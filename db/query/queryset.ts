@@ -326,6 +326,17 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   /** Plain objects of some fields (Django's values()): no records are built, only these columns read. */
   async values<K extends string>(...fields: K[]): Promise<Array<Record<K, unknown>>> {
+    const columns = this.valueColumns(fields);
+    return columns.read(await this.rawRows(this.selectSql({ rowColumns: columns.select })));
+  }
+
+  /** The columns values() reads, checked against the model, and how a row of them becomes an object. */
+  valueColumns<K extends string>(
+    fields: K[],
+  ): {
+    select: (alias: string) => string[];
+    read: (rows: Array<Record<string, unknown>>) => Array<Record<K, unknown>>;
+  } {
     const model = this.registry.spec;
     const specs = fields.map((name) => {
       const f = fieldOf(model, name);
@@ -333,14 +344,15 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
       if (!f && !fk) throw FieldError.unknown(name, queryableNames(model), model.name);
       return { name, column: f ? f.column : fk!.column, type: f ? f.type : ("bigint" as const) };
     });
-    const rows = await this.rawRows(
-      this.selectSql({ rowColumns: (alias) => specs.map((x) => col(alias, x.column)) }),
-    );
-    return rows.map((r) => {
-      const out = {} as Record<K, unknown>;
-      for (const x of specs) out[x.name] = fromDbValue(x.type, r[x.column]);
-      return out;
-    });
+    return {
+      select: (alias) => specs.map((x) => col(alias, x.column)),
+      read: (rows) =>
+        rows.map((r) => {
+          const out = {} as Record<K, unknown>;
+          for (const x of specs) out[x.name] = fromDbValue(x.type, r[x.column]);
+          return out;
+        }),
+    };
   }
 
   then<R1 = T[], R2 = never>(

@@ -9,11 +9,12 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from "vscode-languageclient/node";
-import type {
-  LaminInitializationOptions,
-  LaminMethod,
-  LaminNotification,
-  LaminNotifications,
+import {
+  SERVER_NODE_ARGS,
+  type LaminInitializationOptions,
+  type LaminMethod,
+  type LaminNotification,
+  type LaminNotifications,
 } from "../../server/protocol";
 import { Disposable, toDisposable } from "../util/disposable";
 import { redactingChannel } from "./redacting-channel";
@@ -164,11 +165,11 @@ export class LaminServer extends Disposable {
     this.secrets = start.secrets;
     this.label = start.label;
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.stdio },
+      run: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_ARGS] } },
       debug: {
         module,
         transport: TransportKind.stdio,
-        options: { execArgv: ["--nolazy", "--inspect=6019"] },
+        options: { execArgv: [...SERVER_NODE_ARGS, "--nolazy", "--inspect=6019"] },
       },
     };
     const clientOptions: LanguageClientOptions = {

@@ -3,7 +3,7 @@
 // million rows that is ~0.1 ms in the database, where an in-memory copy of the names would cost
 // more than the server's whole memory budget (see docs/server.md). Results are cached per
 // (registry, field, prefix) until a change to the registry's table arrives.
-import type { SQLRecord } from "../../db/index";
+import { typeahead, type SQLRecord } from "../../db/index";
 import type { Database } from "../connection/database";
 import { labelField, registry, type RegistryClassLike } from "./registries";
 import { lookupKey, search, similar } from "./query-api";
@@ -72,26 +72,18 @@ export class RegistryValues {
     const cached = this.cache.get(key);
     if (this.fresh(cached)) return cached.items;
     const items = await this.db.use(async () => {
-      // The indexed prefix query answers almost every request. The contains pass (trigram index,
-      // several times slower at a million rows) runs only when the prefix found few values: that is
-      // when the user is likely after a middle part or has a typo. Measured in bench/server-bench.ts.
-      // values(): only the four columns an item shows, no records built
-      const columns = valueColumns(reg, field);
-      const rows = await reg
-        .filter({ [`${field}__istartswith`]: prefix })
-        .limit(LIMIT)
-        .values(...columns);
-      const out = rows.map((r) => this.rowItem(r, field, "prefix"));
-      if (out.length < FEW && prefix.length >= 2) {
-        const seen = new Set(out.map((i) => i.id));
-        const more = await reg
-          .filter({ [`${field}__icontains`]: prefix })
-          .limit(LIMIT)
-          .values(...columns);
-        for (const r of more)
-          if (!seen.has(Number(r.id)) && out.length < LIMIT) out.push(this.rowItem(r, field, "contains"));
-      }
-      return rank(out, prefix);
+      // One statement: the indexed prefix query answers almost every request; the contains half
+      // (trigram index) runs inside it only when the prefix found few values, which is when the
+      // user is likely after a middle part or has a typo. Measured in bench/server-bench.ts.
+      const rows = await typeahead(reg.filter({}), field, prefix, {
+        fields: valueColumns(reg, field),
+        limit: LIMIT,
+        few: FEW,
+      });
+      return rank(
+        rows.map((r) => this.rowItem(r, field, r.match)),
+        prefix,
+      ).slice(0, LIMIT);
     });
     return this.remember(key, items);
   }
@@ -203,8 +195,8 @@ export function rank(items: ValueItem[], prefix: string): ValueItem[] {
   );
 }
 
-/** The columns a completion item shows: id, uid, the value field and a description when there is one. */
+/** The columns a completion item shows: the value field, uid and a description when there is one. */
 function valueColumns(reg: RegistryClassLike, field: string): string[] {
   const names = new Set(reg.spec.fields.map((f) => f.name));
-  return ["id", field, ...["uid", "description"].filter((c) => names.has(c) && c !== field)];
+  return [field, ...["uid", "description"].filter((c) => names.has(c) && c !== field)];
 }

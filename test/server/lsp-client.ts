@@ -8,7 +8,12 @@ import {
   StreamMessageWriter,
   type MessageConnection,
 } from "vscode-jsonrpc/node";
-import type { LaminInitializationOptions, LaminNotifications, LaminRequests } from "../../server/protocol";
+import {
+  SERVER_NODE_ARGS,
+  type LaminInitializationOptions,
+  type LaminNotifications,
+  type LaminRequests,
+} from "../../server/protocol";
 
 export const SERVER = join(__dirname, "..", "..", "dist", "server.js");
 
@@ -65,9 +70,12 @@ export class LspClient {
 
   static async start(
     options: LaminInitializationOptions,
-    extra: { notebookSync?: boolean } = {},
+    extra: { notebookSync?: boolean; nodeArgs?: string[] } = {},
   ): Promise<LspClient> {
-    const child = spawn(process.execPath, [SERVER, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+    const nodeArgs = [...SERVER_NODE_ARGS, ...(extra.nodeArgs ?? [])];
+    const child = spawn(process.execPath, [...nodeArgs, SERVER, "--stdio"], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     const client = new LspClient(child);
     await client.connection.sendRequest("initialize", {
       processId: process.pid,

@@ -18,6 +18,7 @@ import { RegistryValues } from "./data/registry-values";
 import { Diagnostics } from "./diagnostics-scheduler";
 import { Documents } from "./documents";
 import { toResponseError } from "./errors";
+import { closeNamedInstances, useNamedInstances } from "./evaluate/instances";
 import { hoverAt } from "./hover";
 import { errorMessage, log } from "./log";
 import type { LaminInitializationOptions, LaminNotifications, LaminRequests } from "./protocol";
@@ -51,6 +52,7 @@ function onChange(change: Change): void {
 
 connection.onInitialize((params): InitializeResult => {
   options = parseOptions(params.initializationOptions);
+  useNamedInstances(options);
   db = new Database(options, {
     onConnection: (connected, error) =>
       notify("lamin/connectionChanged", { connected, ...(error ? { error } : {}) }),
@@ -146,11 +148,11 @@ let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await db?.close().catch(() => {});
+  await Promise.allSettled([db?.close(), closeNamedInstances()]);
   process.exit(code);
 }
 connection.onShutdown(async () => {
-  await db?.close();
+  await Promise.all([db?.close(), closeNamedInstances()]);
 });
 connection.onExit(() => void stop(0));
 process.on("SIGTERM", () => void stop(0));

@@ -1,5 +1,5 @@
-// When diagnostics run: per document, debounced after edits; for every open document after the
-// data changed (a value that was unknown may exist now).
+// When diagnostics run: per document (Python, JavaScript, TypeScript), debounced after edits; for every
+// open document after the data changed (a value that was unknown may exist now).
 import type { Connection } from "vscode-languageserver";
 import { diagnose } from "./diagnostics";
 import type { Documents } from "./documents";
@@ -36,7 +36,8 @@ export class Diagnostics {
     clearTimeout(this.allTimer);
     this.allTimer = setTimeout(() => {
       for (const uri of this.published) this.schedule(uri, 0);
-      for (const doc of this.docs.allPython()) if (doc.getText().includes(".get(")) this.schedule(doc.uri, 0);
+      for (const doc of this.docs.allSources())
+        if (doc.getText().includes(".get(")) this.schedule(doc.uri, 0);
     }, DATA_DELAY_MS);
   }
 
@@ -48,7 +49,7 @@ export class Diagnostics {
 
   private async run(uri: string): Promise<void> {
     const doc = this.docs.get(uri);
-    if (!doc || this.docs.languageOf(doc) !== "python" || !this.connected()) return;
+    if (!doc || !this.docs.languageOf(doc) || !this.connected()) return;
     try {
       const diagnostics = await diagnose(this.docs, doc, this.values);
       if (diagnostics.length === 0 && !this.published.has(uri)) return;

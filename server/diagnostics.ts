@@ -1,5 +1,6 @@
-// `ln.ULabel.get(name="Unknwn")` where no such value exists: a warning with "did you mean" from
-// search(), carrying the suggestions for the quick fix (code-actions.ts).
+// `ln.ULabel.get(name="Unknwn")` (Python) or `ln.ULabel.get({ name: "Unknwn" })` (JavaScript/TypeScript)
+// where no such value exists: a warning with "did you mean" from search(), carrying the suggestions
+// for the quick fix (code-actions.ts). Only get() is checked: an empty filter() is a fine answer.
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { collectBindings } from "./completion/bindings";
@@ -8,6 +9,7 @@ import { receiverEndingAt, type Receiver } from "./completion/receiver";
 import { registry } from "./data/registries";
 import type { RegistryValues } from "./data/registry-values";
 import type { Documents } from "./documents";
+import { getCalls } from "./get-calls";
 import { treeFor } from "./python/parser";
 import { tokensOf } from "./python/tokens";
 
@@ -25,37 +27,27 @@ export async function diagnose(
   doc: TextDocument,
   values: RegistryValues,
 ): Promise<Diagnostic[]> {
+  const language = docs.languageOf(doc);
   const text = doc.getText();
-  if (!text.includes(".get(")) return [];
-  const tree = await treeFor(doc.uri, doc.version, text);
+  if (!language || !text.includes(".get(")) return [];
+  const tree = await treeFor(doc.uri, doc.version, text, language);
   if (!tree) return [];
   const bindings = new Map<string, Receiver>();
-  for (const cell of docs.earlierCells(doc.uri)) {
-    const t = await treeFor(cell.uri, cell.version, cell.getText());
+  for (const cell of docs.earlierCells(doc.uri, language)) {
+    const t = await treeFor(cell.uri, cell.version, cell.getText(), language);
     if (t) collectBindings(t.rootNode, bindings);
   }
   collectBindings(tree.rootNode, bindings);
   const out: Diagnostic[] = [];
-  for (const call of tree.rootNode.descendantsOfType("call")) {
-    if (!call) continue;
-    const fn = call.childForFieldName("function");
-    if (fn?.type !== "attribute" || fn.childForFieldName("attribute")?.text !== "get") continue;
-    const object = fn.childForFieldName("object");
-    if (!object) continue;
-    const tokens = tokensOf(object);
+  for (const call of getCalls(tree.rootNode, language)) {
+    const tokens = tokensOf(call.object);
     const { receiver } = receiverEndingAt(tokens, tokens.length - 1, bindings);
     if (!receiver || (receiver.kind !== "registry" && receiver.kind !== "queryset")) continue;
-    for (const arg of call.childForFieldName("arguments")?.namedChildren ?? []) {
-      if (arg?.type !== "keyword_argument") continue;
-      const keyword = arg.childForFieldName("name")?.text ?? "";
-      const valueNode = arg.childForFieldName("value");
-      if (valueNode?.type !== "string" || keyword.includes("__")) continue;
-      const content = valueNode.namedChildren.filter((c) => c?.type === "string_content");
-      if (content.length !== 1 || valueNode.namedChildren.some((c) => c?.type === "interpolation")) continue;
+    for (const { keyword, value, start, end } of call.args) {
+      if (keyword.includes("__")) continue; // lookups and relation paths are not plain values
       const target = valueTarget(receiver.registry, keyword);
       const field = target && registry(target.registry)?.spec.fields.find((f) => f.name === target.field);
       if (!target || !field || (field.type !== "char" && field.type !== "text")) continue;
-      const value = content[0]!.text;
       if (await values.exists(target.registry, target.field, value)) continue;
       const suggestions = (await values.suggest(target.registry, target.field, value))
         .map((s) => s.value)
@@ -63,7 +55,7 @@ export async function diagnose(
       const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
       const data: UnknownValueData = { registry: target.registry, field: target.field, value, suggestions };
       out.push({
-        range: { start: doc.positionAt(content[0]!.startIndex), end: doc.positionAt(content[0]!.endIndex) },
+        range: { start: doc.positionAt(start), end: doc.positionAt(end) },
         severity: DiagnosticSeverity.Warning,
         source: "lamindb",
         code: UNKNOWN_VALUE,

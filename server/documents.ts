@@ -59,14 +59,14 @@ export class Documents {
       .filter((d) => d.uri !== uri && d.uri.split("#")[0] === path && this.languageOf(d) === language);
   }
 
-  /** Every open Python document: plain ones and notebook cells. */
-  allPython(): TextDocument[] {
-    const out = this.text.all().filter((d) => this.languageOf(d) === "python");
+  /** Every open document the server reads (Python, JavaScript, TypeScript): plain ones and cells. */
+  allSources(): TextDocument[] {
+    const out = this.text.all().filter((d) => this.languageOf(d) !== undefined);
     for (const uri of this.openNotebooks.keys()) {
       const nb = this.notebooks.getNotebookDocument(uri);
       for (const cell of nb?.cells ?? []) {
         const doc = this.notebooks.getCellTextDocument(cell);
-        if (doc && this.languageOf(doc) === "python") out.push(doc);
+        if (doc && this.languageOf(doc) !== undefined) out.push(doc);
       }
     }
     return out;

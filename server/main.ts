@@ -19,6 +19,7 @@ import { RegistryValues } from "./data/registry-values";
 import { Diagnostics } from "./diagnostics-scheduler";
 import { Documents } from "./documents";
 import { toResponseError } from "./errors";
+import { closeNamedInstances, useNamedInstances } from "./evaluate/instances";
 import { hoverAt } from "./hover";
 import { errorMessage, log } from "./log";
 import type { LaminInitializationOptions, LaminNotifications, LaminRequests } from "./protocol";
@@ -58,6 +59,7 @@ function onChange(change: Change): void {
 
 connection.onInitialize((params): InitializeResult => {
   options = parseOptions(params.initializationOptions);
+  useNamedInstances(options);
   db = new Database(options, {
     onConnection: (connected, error) =>
       notify("lamin/connectionChanged", { connected, ...(error ? { error } : {}) }),
@@ -153,13 +155,13 @@ let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await db?.close().catch(() => {});
+  await Promise.allSettled([db?.close(), closeNamedInstances()]);
   process.exit(code);
 }
 let shutdownReceived = false;
 connection.onShutdown(async () => {
   shutdownReceived = true;
-  await db?.close();
+  await Promise.all([db?.close(), closeNamedInstances()]);
 });
 // The client went away (its end of stdin closed): as vscode-languageserver does for --stdio.
 process.stdin.on("end", () => void stop(shutdownReceived ? 0 : 1));

@@ -27,6 +27,10 @@ export interface CompletionItem {
   kind?: number;
   textEdit?: { range: { start: Position; end: Position }; newText: string };
 }
+export interface TextEdit {
+  range: { start: Position; end: Position };
+  newText: string;
+}
 export interface Diagnostic {
   range: { start: Position; end: Position };
   message: string;
@@ -127,7 +131,8 @@ export class LspClient {
     });
   }
 
-  openNotebook(uri: string, cells: string[]): string[] {
+  /** Opens a notebook through notebook sync; a cell is its text (Python) or `{ text, languageId }`. */
+  openNotebook(uri: string, cells: Array<string | { text: string; languageId: string }>): string[] {
     const cellUris = cells.map((_, i) => `vscode-notebook-cell:${uri.replace(/^file:/, "")}#C${i}`);
     void this.connection.sendNotification("notebookDocument/didOpen", {
       notebookDocument: {
@@ -136,11 +141,10 @@ export class LspClient {
         version: 1,
         cells: cells.map((_, i) => ({ kind: 2, document: cellUris[i] })),
       },
-      cellTextDocuments: cells.map((text, i) => ({
+      cellTextDocuments: cells.map((cell, i) => ({
         uri: cellUris[i],
-        languageId: "python",
         version: 1,
-        text,
+        ...(typeof cell === "string" ? { languageId: "python", text: cell } : cell),
       })),
     });
     return cellUris;
@@ -165,7 +169,7 @@ export class LspClient {
   codeActions(
     uri: string,
     diagnostics: Diagnostic[],
-  ): Promise<Array<{ title: string; edit: { changes: Record<string, Array<{ newText: string }>> } }>> {
+  ): Promise<Array<{ title: string; edit: { changes: Record<string, TextEdit[]> } }>> {
     return this.connection.sendRequest("textDocument/codeAction", {
       textDocument: { uri },
       range: diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },

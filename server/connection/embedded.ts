@@ -4,11 +4,10 @@
 // that socket with the ordinary PostgreSQL driver: pglite-socket's queue keeps each connection's
 // transaction whole, which an in-process handle beside the socket would not. When the holder
 // exits, a client notices (its pid is gone or the socket drops) and the next opener takes over.
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import {
   connect,
+  createPglite,
   FolderLock,
   holderAlive,
   InstanceLockedError,
@@ -45,7 +44,7 @@ function socketUrl(port: number): string {
 async function serveFolder(dir: string): Promise<{ port: number; stop(): Promise<void> }> {
   const lock = FolderLock.acquire(dir);
   try {
-    const pglite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
+    const pglite = await createPglite(dir);
     const server = new PGLiteSocketServer({
       db: pglite,
       host: "127.0.0.1",

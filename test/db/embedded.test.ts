@@ -2,7 +2,7 @@
 // error naming the holder and writes nothing; close() releases everything.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -104,6 +104,14 @@ const { connect, Transform, Run } = require("./db/index.ts");
   try {
     assert.equal(await Run.filter({ transform__key: "persist.ipynb" }).count(), 20);
     assert.equal((await Transform.get({ key: "persist.ipynb" })).kind, "notebook");
+    // the resident-memory setting (db/connection/pglite.ts), passed at start, not written to the folder
+    const shown = await ln.knex.raw("SHOW shared_buffers");
+    assert.equal((shown.rows as Array<{ shared_buffers: string }>)[0].shared_buffers, "32MB");
+    assert.equal(
+      existsSync(join(dir, "postgresql.auto.conf")) &&
+        /shared_buffers/.test(readFileSync(join(dir, "postgresql.auto.conf"), "utf8")),
+      false,
+    );
   } finally {
     await ln.close();
   }

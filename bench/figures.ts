@@ -174,14 +174,23 @@ function readResults(file: string): Partial<BenchResults> {
  */
 export function mergeResults(
   figures: readonly BenchFigure[],
-  { file = RESULTS_FILE, replaces }: { file?: string; replaces?: (name: string) => boolean } = {},
+  {
+    file = RESULTS_FILE,
+    replaces,
+    machine: extra = {},
+  }: {
+    file?: string;
+    replaces?: (name: string) => boolean;
+    /** Facts of this run beside the machine's (a browser version, the load average). */
+    machine?: Record<string, string | number>;
+  } = {},
 ): string {
   const existing = readResults(file);
   const names = new Set(figures.map((f) => f.name));
   const kept = (existing.figures ?? []).filter((f) => !names.has(f.name) && !replaces?.(f.name));
   const merged: BenchResults = {
     // keys other benchmarks add (e.g. the Chromium version) survive
-    machine: { ...(existing.machine ?? {}), ...machine() },
+    machine: { ...(existing.machine ?? {}), ...machine(), ...extra },
     command: "npm run bench",
     figures: [...kept, ...figures],
   };

@@ -3,37 +3,20 @@
 // baseline measured in the same run: a plain, non-virtualised <table> of the first 10,000 rows (all
 // 100,000 take minutes on a small machine, which is the point of virtualising).
 // Run: node --import tsx bench/renderer/table-bench.ts   (prints a table, merges into bench/results.json)
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
-import { join } from "node:path";
+import { loadavg } from "node:os";
 import type { Page } from "playwright-core";
 import { DATAFRAME_MIME } from "../../db/shapes";
 import { MAKE_FRAME_JS } from "../../test/renderer/fixtures";
-import { repoRoot, startHarness, type HarnessWindow } from "../../test/renderer/harness";
-
-export interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number };
-  ratio?: number;
-}
+import { startHarness, type HarnessWindow } from "../../test/renderer/harness";
+import { figure, mergeResults, percentile, printTable, type BenchFigure } from "../figures";
 
 const ROWS = 100_000;
 const REPS = 7;
 const NAIVE_ROWS = 10_000;
 const SCROLL_FRAMES = 180;
 
-const median = (xs: number[]): number => quantile(xs, 0.5);
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
-}
-const round = (x: number): number => Math.round(x * 10) / 10;
+const median = (xs: number[]): number => percentile(xs, 50);
+const p95 = (xs: number[]): number => percentile(xs, 95);
 
 /** renderOutputItem (item.json() included, as in VS Code) -> rAF -> rAF, in the page; returns ms. */
 async function firstPaint(page: Page): Promise<number> {
@@ -159,60 +142,32 @@ export async function runRendererBench(): Promise<BenchFigure[]> {
 
     const naive = await naivePaint(page);
     const naiveFrames = await scrollFrames(page, "#naive", 24 * 40);
-    const naiveMedian = median(naiveFrames);
     const browserVersion = h.browser.version();
 
+    const paint = "renderer: first paint, 100,000-row table";
+    const scroll = "renderer: scroll frame time at 40 rows/frame, 100,000 rows";
+    const plainScroll = "plain 10,000-row <table>, scroll frame time";
     const figures: BenchFigure[] = [
-      {
-        name: "renderer: first paint, 100,000-row table (median)",
-        value: round(median(paints)),
-        unit: "ms",
-        baseline: { name: "plain <table> of 10,000 rows (no virtualisation)", value: round(naive) },
-        ratio: round(naive / median(paints)),
-      },
-      {
-        name: "renderer: first paint, 100,000-row table (p95)",
-        value: round(quantile(paints, 0.95)),
-        unit: "ms",
-      },
-      {
-        name: "renderer: first paint, 100,000-row table, JSON already parsed (median)",
-        value: round(median(ownPaints)),
-        unit: "ms",
-      },
-      { name: "renderer: rows in the DOM for 100,000 (virtualised)", value: domRows, unit: "rows" },
-      {
-        name: "renderer: scroll frame time at 40 rows/frame, 100,000 rows (median)",
-        value: round(median(frames)),
-        unit: "ms",
-        baseline: { name: "plain 10,000-row <table>, scroll frame time (median)", value: round(naiveMedian) },
-        ratio: round(naiveMedian / median(frames)),
-      },
-      {
-        name: "renderer: scroll frame time at 40 rows/frame, 100,000 rows (p95)",
-        value: round(quantile(frames, 0.95)),
-        unit: "ms",
-        baseline: {
-          name: "plain 10,000-row <table>, scroll frame time (p95)",
-          value: round(quantile(naiveFrames, 0.95)),
-        },
-      },
-      {
-        name: "renderer: scroll frame time at 40 rows/frame, 100,000 rows (max)",
-        value: round(Math.max(...frames)),
-        unit: "ms",
-      },
-      {
-        name: "renderer: scroll frame time at 4 rows/frame, 100,000 rows (p95)",
-        value: round(quantile(wheelFrames, 0.95)),
-        unit: "ms",
-      },
-      { name: "renderer: sort 100,000 rows by an int column, to paint", value: round(sort), unit: "ms" },
-      {
-        name: "renderer: filter 100,000 rows, to paint (index built in idle time after first paint)",
-        value: round(filter),
-        unit: "ms",
-      },
+      figure(`${paint} (median)`, median(paints), "ms", {
+        baseline: { name: "plain <table> of 10,000 rows (no virtualisation)", value: naive },
+      }),
+      figure(`${paint} (p95)`, p95(paints), "ms"),
+      figure(`${paint}, JSON already parsed (median)`, median(ownPaints), "ms"),
+      figure("renderer: rows in the DOM for 100,000 (virtualised)", domRows, "rows"),
+      figure(`${scroll} (median)`, median(frames), "ms", {
+        baseline: { name: `${plainScroll} (median)`, value: median(naiveFrames) },
+      }),
+      figure(`${scroll} (p95)`, p95(frames), "ms", {
+        baseline: { name: `${plainScroll} (p95)`, value: p95(naiveFrames) },
+      }),
+      figure(`${scroll} (max)`, Math.max(...frames), "ms"),
+      figure("renderer: scroll frame time at 4 rows/frame, 100,000 rows (p95)", p95(wheelFrames), "ms"),
+      figure("renderer: sort 100,000 rows by an int column, to paint", sort, "ms"),
+      figure(
+        "renderer: filter 100,000 rows, to paint (index built in idle time after first paint)",
+        filter,
+        "ms",
+      ),
     ];
     lastChromium = browserVersion;
     return figures;
@@ -221,49 +176,16 @@ export async function runRendererBench(): Promise<BenchFigure[]> {
   }
 }
 
-function mergeResults(figures: BenchFigure[], chromium: string): string {
-  const file = join(repoRoot, "bench", "results.json");
-  let existing: { machine?: Record<string, unknown>; figures?: BenchFigure[] } = {};
-  if (existsSync(file)) {
-    try {
-      existing = JSON.parse(readFileSync(file, "utf8")) as typeof existing;
-    } catch {
-      existing = {};
-    }
-  }
-  const names = new Set(figures.map((f) => f.name));
-  const merged = {
-    machine: {
-      ...(existing.machine ?? {}),
-      cpu: cpus()[0]?.model ?? "unknown",
-      cpus: cpus().length,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-      chromium,
-      // The figures depend on what else runs: a shared 2-core machine under load doubles them.
-      loadavg1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
-    },
-    // Every "renderer:" figure is this bench's: drop old ones so renamed figures do not linger.
-    figures: [
-      ...(existing.figures ?? []).filter((f) => !names.has(f.name) && !f.name.startsWith("renderer:")),
-      ...figures,
-    ],
-  };
-  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
-  return file;
-}
-
 async function main(): Promise<void> {
   const figures = await runRendererBench();
-  const chromium = lastChromium;
-  const rows = figures.map((f) => ({
-    figure: f.name,
-    value: `${f.value} ${f.unit}`,
-    baseline: f.baseline ? `${f.baseline.value} ${f.unit} (${f.baseline.name})` : "",
-    ratio: f.ratio ? `${f.ratio}x` : "",
-  }));
-  console.table(rows);
-  console.log(`merged into ${mergeResults(figures, chromium)}`);
+  printTable(figures);
+  const file = mergeResults(figures, {
+    // every "renderer:" figure is this bench's: renamed ones do not linger
+    replaces: (name) => name.startsWith("renderer:"),
+    // frame times depend on what else runs: a shared 2-core machine under load doubles them
+    machine: { chromium: lastChromium, loadavg1m: Math.round((loadavg()[0] ?? 0) * 100) / 100 },
+  });
+  console.log(`merged into ${file}`);
 }
 
 // Run directly (not when imported by scripts/bench.mjs or a test). No top-level await: this file is CommonJS under tsx.

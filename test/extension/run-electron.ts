@@ -6,6 +6,7 @@ import { runTests } from "@vscode/test-electron";
 import { chmodSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { E2E_ROOT } from "../../scripts/ensure-code-server.mjs";
+import { startPostgres } from "../../scripts/postgres.mjs";
 import { buildSuite, prepare } from "./e2e/session";
 import { writeWorkspace } from "./e2e/workspace";
 
@@ -16,11 +17,14 @@ async function main(): Promise<void> {
   const workspace = join(dir, "ws");
   writeWorkspace(workspace);
   const resultsFile = join(dir, "results.json");
+  // the suite stops and starts this cluster to test the queue across a database outage
+  const pg = await startPostgres({ dedicated: true });
   const suite = await buildSuite(join(dir, "suite"), {
     mode: "main",
     workspace,
     resultsFile,
     seededLabels: [],
+    postgres: { url: pg.url, ...pg.commands! },
   });
   const shim = resolve("test/extension/e2e/fake-code.sh");
   chmodSync(shim, 0o755);
@@ -38,7 +42,7 @@ async function main(): Promise<void> {
       "--disable-workspace-trust",
     ],
     extensionTestsEnv: { LAMIN_E2E_DIR: dir },
-  });
+  }).finally(() => pg.stop());
   process.exit(code);
 }
 

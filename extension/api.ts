@@ -28,6 +28,8 @@ export interface LaminExtensionApi {
     readonly enabled: boolean;
     /** Events waiting in the durable queue. */
     readonly pending: number;
+    /** Why events wait (the server or its database is unreachable); undefined while they flow. */
+    readonly unavailable: string | undefined;
     readonly queueDir: string | undefined;
     flush(): Promise<void>;
     readonly onDidDeliver: vscode.Event<TrackEvent>;

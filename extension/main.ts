@@ -171,6 +171,9 @@ class LaminExtension extends Disposable {
         get pending() {
           return tracking()?.pending ?? 0;
         },
+        get unavailable() {
+          return tracking()?.unavailable;
+        },
         get queueDir() {
           const t = tracking();
           return t ? dirname(t.queue.path) : undefined;

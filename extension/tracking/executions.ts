@@ -5,7 +5,8 @@
 // sets `timing` only when both start and end times are known, so:
 //   - all three undefined: the cell was queued (VS Code clears the summary) or its outputs were cleared;
 //   - executionOrder set, success and timing undefined: the cell is running;
-//   - success or timing set: it finished (success undefined with timing: cancelled, e.g. by a restart).
+//   - success or timing set: it finished (success undefined with timing: cancelled, e.g. by a restart:
+//     reported as cellCancelled, which leaves the run open).
 // An executionOrder that drops (back to 1) on a new execution means a new kernel: the kernel restarted.
 // The queue has drained when, after a short settle delay, no cell is running or was just queued.
 import type { CellTiming } from "../../server/protocol";
@@ -20,6 +21,7 @@ export interface CellSummary {
 export type ExecutionEvent =
   | { type: "cellStarted"; cell: CellTiming }
   | { type: "cellFinished"; cell: CellTiming & { success: boolean } }
+  | { type: "cellCancelled"; cell: CellTiming }
   | { type: "kernelRestarted" }
   | { type: "executionIdle" };
 
@@ -69,8 +71,19 @@ export class NotebookExecutions<K> {
       }
       st.state = "idle";
       st.lastFinished = sig;
-      if (s.success === undefined) this.cancelled = true;
-      else {
+      if (s.success === undefined) {
+        // ended with timing but no success: cancelled (a restart or an interrupt); the run stays open
+        this.cancelled = true;
+        this.options.emit({
+          type: "cellCancelled",
+          cell: {
+            index: s.index,
+            executionOrder: s.executionOrder,
+            startTime: s.timing?.startTime,
+            endTime: s.timing?.endTime,
+          },
+        });
+      } else {
         this.options.emit({
           type: "cellFinished",
           cell: {

@@ -9,6 +9,8 @@ import { matchesAny } from "./glob";
 import { buildNotebookInfo, type PlainCell } from "./notebook-info";
 
 export interface ObserverOptions {
+  /** This VS Code session (vscode.env.sessionId): every event names it. */
+  sessionId: string;
   /** Whether tracking is on now (setting, and workspace trust). */
   enabled: () => boolean;
   exclude: () => string[];
@@ -52,7 +54,11 @@ export class NotebookObserver extends Disposable {
     if (!executions) return;
     executions.dispose();
     this.notebooks.delete(nb);
-    this.options.emit({ type: "notebookClosed", notebookUri: nb.uri.toString(), ...stamp() });
+    this.options.emit({ type: "notebookClosed", notebookUri: nb.uri.toString(), ...this.stamp() });
+  }
+
+  private stamp(): { eventId: string; at: number; sessionId: string } {
+    return { eventId: randomUUID(), at: Date.now(), sessionId: this.options.sessionId };
   }
 
   private executionsOf(nb: vscode.NotebookDocument): NotebookExecutions<vscode.NotebookCell> {
@@ -72,25 +78,23 @@ export class NotebookObserver extends Disposable {
           type: "cellStarted",
           notebook: notebookInfo(nb),
           cell: e.cell,
-          ...stamp(),
+          ...this.stamp(),
         });
       case "cellFinished":
         return this.options.emit({
           type: "cellFinished",
           notebook: notebookInfo(nb),
           cell: e.cell,
-          ...stamp(),
+          ...this.stamp(),
         });
+      case "cellCancelled":
+        return this.options.emit({ type: "cellCancelled", notebookUri, cell: e.cell, ...this.stamp() });
       case "kernelRestarted":
-        return this.options.emit({ type: "kernelRestarted", notebookUri, ...stamp() });
+        return this.options.emit({ type: "kernelRestarted", notebookUri, ...this.stamp() });
       case "executionIdle":
-        return this.options.emit({ type: "executionIdle", notebookUri, ...stamp() });
+        return this.options.emit({ type: "executionIdle", notebookUri, ...this.stamp() });
     }
   }
-}
-
-function stamp(): { eventId: string; at: number } {
-  return { eventId: randomUUID(), at: Date.now() };
 }
 
 /** The Transform key: the path relative to its workspace folder (posix), else the file name. */

@@ -46,7 +46,7 @@ export class DurableQueue {
     const pid = options.pid ?? process.pid;
     mkdirSync(options.dir, { recursive: true });
     const queue = new DurableQueue(options.dir, `${pid}.${safe(options.sessionId)}.jsonl`);
-    queue.entries = readEntries(queue.file);
+    queue.entries = readEntries(queue.file, options.sessionId);
     const adopted = queue.adoptOrphans(pid, options.isAlive ?? isProcessAlive, options.newId ?? randomId);
     if (adopted.length) {
       queue.entries = [...adopted, ...queue.entries];
@@ -124,7 +124,7 @@ export class DurableQueue {
     const own = this.file.slice(this.dir.length + 1);
     const adopted: TrackEvent[] = [];
     for (const name of readdirSync(this.dir).sort()) {
-      const m = /^(\d+)\..+\.jsonl$/.exec(name);
+      const m = /^(\d+)\.(.+)\.jsonl$/.exec(name);
       if (!m || name === own) continue;
       const owner = Number(m[1]);
       if (owner !== pid && isAlive(owner)) continue;
@@ -134,7 +134,7 @@ export class DurableQueue {
       } catch {
         continue; // another window took it
       }
-      const events = readEntries(claimed);
+      const events = readEntries(claimed, m[2]);
       adopted.push(...events, ...closeEvents(events, newId));
       rmSync(claimed, { force: true });
     }
@@ -143,15 +143,28 @@ export class DurableQueue {
   }
 }
 
+/** A notebookClosed per notebook (and session) of a dead window, attributed to that window's session. */
 function closeEvents(events: TrackEvent[], newId: () => string): TrackEvent[] {
-  const uris = new Set<string>();
-  for (const e of events) uris.add("notebook" in e ? e.notebook.uri : e.notebookUri);
+  const open = new Map<string, { notebookUri: string; sessionId?: string }>();
+  for (const e of events) {
+    const notebookUri = "notebook" in e ? e.notebook.uri : e.notebookUri;
+    open.set(`${e.sessionId ?? ""}\u0000${notebookUri}`, { notebookUri, sessionId: e.sessionId });
+  }
   const at = events.reduce((max, e) => Math.max(max, e.at), 0);
-  return [...uris].map((notebookUri) => ({ type: "notebookClosed", notebookUri, eventId: newId(), at }));
+  return [...open.values()].map(({ notebookUri, sessionId }) => ({
+    type: "notebookClosed",
+    notebookUri,
+    eventId: newId(),
+    at,
+    ...(sessionId ? { sessionId } : {}),
+  }));
 }
 
-/** Reads JSON lines; a torn last line (a crash during append) is skipped. */
-function readEntries(file: string): TrackEvent[] {
+/**
+ * Reads JSON lines; a torn last line (a crash during append) is skipped. Events queued before they
+ * carried a sessionId get the session the file belongs to.
+ */
+function readEntries(file: string, sessionId: string): TrackEvent[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -162,7 +175,8 @@ function readEntries(file: string): TrackEvent[] {
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
     try {
-      out.push(JSON.parse(line) as TrackEvent);
+      const event = JSON.parse(line) as TrackEvent;
+      out.push(event.sessionId ? event : { ...event, sessionId });
     } catch {
       // torn write
     }

@@ -22,10 +22,14 @@ export class Tracking extends Disposable {
   private readonly sender: EventSender;
   private readonly runEmitter = this.track(new vscode.EventEmitter<RunSummary>());
   private readonly deliveredEmitter = this.track(new vscode.EventEmitter<TrackEvent>());
+  private readonly pendingEmitter = this.track(new vscode.EventEmitter<number>());
   private recovered = false;
+  private outage: string | undefined;
   /** Fires with every run the server reports (from tracking results and runChanged notifications). */
   readonly onDidChangeRun = this.runEmitter.event;
   readonly onDidDeliver = this.deliveredEmitter.event;
+  /** Fires with the number of queued events whenever it changes. */
+  readonly onDidChangePending = this.pendingEmitter.event;
 
   constructor(
     context: vscode.ExtensionContext,
@@ -41,21 +45,28 @@ export class Tracking extends Disposable {
       new EventSender(this.queue, {
         send: (e) => this.deliver(e),
         onDelivered: (e, result) => {
+          this.outage = undefined;
           if (result.run) this.runEmitter.fire(result.run);
           this.deliveredEmitter.fire(e);
+          this.pendingEmitter.fire(this.pending);
         },
-        onUnavailable: options.onUnavailable,
+        onUnavailable: (error, queued) => {
+          this.outage = error;
+          options.onUnavailable(error, queued);
+        },
         onDrained: () => void this.recover(),
         log: (m) => options.log.warn(m),
       }),
     );
     this.observer = this.track(
       new NotebookObserver({
+        sessionId: vscode.env.sessionId,
         enabled: options.enabled,
         exclude: options.exclude,
         emit: (e) => {
           options.log.debug(`track ${e.type} ${"notebook" in e ? e.notebook.key : e.notebookUri}`);
           this.sender.enqueue(e);
+          this.pendingEmitter.fire(this.pending);
         },
       }),
     );
@@ -66,6 +77,11 @@ export class Tracking extends Disposable {
 
   get pending(): number {
     return this.sender.pending;
+  }
+
+  /** Why events wait in the queue (the server or its database is unreachable); none once they flow. */
+  get unavailable(): string | undefined {
+    return this.outage;
   }
 
   /** Sends what is queued now; resolves when the queue is empty or the server is unavailable. */

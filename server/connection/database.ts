@@ -6,7 +6,7 @@ import { connect, DatabaseError, redactUrl, type Instance } from "../../db/index
 import type { LaminInitializationOptions } from "../protocol";
 import { errorMessage, log } from "../log";
 import { listenPostgres, pollCounters, type Change, type ChangeFeed } from "./changes";
-import { holderAlive, openEmbedded } from "./embedded";
+import { ensureFolder, holderAlive, openEmbedded } from "./embedded";
 
 interface Open {
   instance: Instance;
@@ -47,6 +47,7 @@ export class Database {
   private feed?: ChangeFeed;
   private monitor?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
+  private probeTimer?: NodeJS.Timeout;
   private lastError?: string;
   private closed = false;
   private reportedDown = false;
@@ -72,7 +73,7 @@ export class Database {
   status(): DatabaseStatus {
     const managedByLamin = this.instance?.info.schema.managedBy === "lamindb";
     return {
-      connected: this.instance !== undefined,
+      connected: this.instance !== undefined && !this.reportedDown,
       kind: this.kind,
       location: this.location,
       role: this.open?.role,
@@ -95,6 +96,7 @@ export class Database {
         const instance = await connect({ url: d.url, user: this.options.user });
         this.open = { instance, close: () => instance.close() };
       } else {
+        ensureFolder(d.dir, this.options.trusted);
         const e = await openEmbedded(d.dir, this.options.user);
         this.open = { instance: e.instance, role: e.role, holderPid: e.holderPid, close: e.close };
       }
@@ -176,25 +178,48 @@ export class Database {
     }
     try {
       const result = await fn(instance);
-      if (this.reportedDown) {
-        this.reportedDown = false;
-        this.lastError = undefined;
-        this.events.onConnection(true);
-        this.events.onChange({ table: "*" });
-      }
+      this.back();
       return result;
     } catch (e) {
       if (isConnectionError(e)) {
         if (this.kind === "pglite") void this.lost(e);
         else if (!this.reportedDown) {
-          // the pool reconnects by itself on the next statement; say so once
+          // the pool reconnects by itself on the next statement; say so once, and probe for its return
           this.reportedDown = true;
           this.lastError = errorMessage(e);
           this.events.onConnection(false, this.lastError);
+          this.probe(instance);
         }
       }
       throw e;
     }
+  }
+
+  /** A statement went through after an outage: say the database is back (once). */
+  private back(): void {
+    if (!this.reportedDown) return;
+    this.reportedDown = false;
+    this.lastError = undefined;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    log("info", `The database ${this.location} is reachable again`);
+    this.events.onConnection(true);
+    this.events.onChange({ table: "*" });
+  }
+
+  // While a PostgreSQL server is down nobody may ask anything of it: a cheap statement every second
+  // finds out when it is back, so the extension replays its queue at once rather than at its backoff.
+  private probe(instance: Instance): void {
+    if (this.probeTimer || this.closed) return;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      if (!this.reportedDown || this.closed || instance.isClosed) return;
+      instance.knex.raw("SELECT 1").then(
+        () => this.back(),
+        () => this.probe(instance),
+      );
+    }, 1000);
+    this.probeTimer.unref();
   }
 
   async close(): Promise<void> {
@@ -202,6 +227,7 @@ export class Database {
     this.feed?.close();
     if (this.monitor) clearInterval(this.monitor);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.probeTimer) clearTimeout(this.probeTimer);
     const open = this.open;
     this.open = undefined;
     await open?.close().catch(() => {});

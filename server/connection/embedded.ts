@@ -4,6 +4,7 @@
 // that socket with the ordinary PostgreSQL driver: pglite-socket's queue keeps each connection's
 // transaction whole, which an in-process handle beside the socket would not. When the holder
 // exits, a client notices (its pid is gone or the socket drops) and the next opener takes over.
+import { mkdirSync, statSync } from "node:fs";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import {
   connect,
@@ -35,6 +36,40 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 // the lock's own liveness check, re-exported for database.ts
 export { holderAlive };
+
+export class EmbeddedFolderError extends Error {
+  override name = "EmbeddedFolderError";
+}
+
+/**
+ * Makes the embedded database's folder (mkdir -p), so the server works without the extension. An
+ * untrusted workspace (`create` false) creates nothing: a missing folder is then an error.
+ */
+export function ensureFolder(dir: string, create: boolean): void {
+  let isDir: boolean | undefined;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // missing: made below
+  }
+  if (isDir === false)
+    throw new EmbeddedFolderError(
+      `The embedded database path ${dir} is a file, not a folder: move it away, or connect to PostgreSQL.`,
+    );
+  if (isDir) return;
+  if (!create)
+    throw new EmbeddedFolderError(
+      `There is no embedded database in ${dir} yet, and an untrusted workspace creates none: trust the workspace, or connect to PostgreSQL.`,
+    );
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new EmbeddedFolderError(
+      `Cannot create the embedded database folder ${dir} (${code}): make its parent folder writable, or connect to PostgreSQL.`,
+    );
+  }
+}
 
 function socketUrl(port: number): string {
   // pglite-socket accepts any user and password; it listens on 127.0.0.1 only.

@@ -7,6 +7,8 @@ const TABLE = "lamin_vscode_track_events";
 
 export class EventsLog {
   private readonly memory = new Map<string, number | null>();
+  /** Claims of failed events whose release failed too (the database went away): still ours to apply. */
+  private readonly unreleased = new Set<string>();
 
   private persistent(instance: Instance): boolean {
     return instance.info.schema.managedBy !== "lamindb";
@@ -14,6 +16,7 @@ export class EventsLog {
 
   /** true if this call claimed the id; false if it was already applied. */
   async claim(instance: Instance, eventId: string): Promise<boolean> {
+    if (this.unreleased.delete(eventId)) return true;
     if (!this.persistent(instance)) {
       if (this.memory.has(eventId)) return false;
       this.memory.set(eventId, null);
@@ -39,9 +42,14 @@ export class EventsLog {
       await instance.run(async (db) => db(TABLE).update({ run_id: runId }).where({ event_id: eventId }));
   }
 
-  /** Frees a claim whose event failed, so a retry can apply it. */
+  /** Frees a claim whose event failed, so a retry can apply it (never throws). */
   async release(instance: Instance, eventId: string): Promise<void> {
     if (!this.persistent(instance)) return void this.memory.delete(eventId);
-    await instance.run(async (db) => db(TABLE).where({ event_id: eventId }).delete());
+    try {
+      await instance.run(async (db) => db(TABLE).where({ event_id: eventId }).delete());
+    } catch {
+      // the retry comes back to this process, which knows the event was not applied
+      this.unreleased.add(eventId);
+    }
   }
 }

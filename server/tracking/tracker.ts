@@ -1,14 +1,15 @@
 // lamin/track: notebook execution events in, runs out (the rules are in docs/tracking.md).
-// One run per kernel session of a notebook: it starts with the first execution after the notebook
-// opened or its kernel restarted, is "completed" or "errored" whenever execution goes idle, resumes
-// ("started" again) when more cells run in the same session, and is "aborted" by a restart or
-// close that interrupts an execution. A changed notebook source at the start of an execution
-// burst makes a new Transform version and a new run.
+// One run per kernel session of a notebook (per VS Code session): it starts with the first execution
+// after the notebook opened or its kernel restarted, is "completed" or "errored" whenever execution
+// goes idle, resumes ("started" again) when more cells run in the same session, and is "aborted" by a
+// restart or close that interrupts an execution. A changed notebook source at the start of an
+// execution burst makes a new Transform version and a new run.
 import { hashString, Run, Transform, type Instance } from "../../db/index";
-import type { NotebookInfo, RunSummary, TrackEvent, TrackResult } from "../protocol";
+import type { CellTiming, NotebookInfo, RunSummary, TrackEvent, TrackResult } from "../protocol";
 import { runsAll } from "../data/typed";
-import { auxOf, newAux, setAux, type TrackingAux } from "./aux";
+import { auxOf, cellsSummary, newAux, setAux, type CellRecord } from "./aux";
 import { EventsLog } from "./events-log";
+import { sessionKey, Sessions, type Session } from "./sessions";
 import { knownRunSummary, runSummary } from "./summaries";
 
 const STARTED = -1;
@@ -16,18 +17,9 @@ const COMPLETED = 0;
 const ERRORED = 1;
 const ABORTED = 2;
 
-interface Session {
-  run: Run;
-  transform: Transform;
-  aux: TrackingAux;
-  busy: boolean; // a cell ran since the last idle
-  failed: boolean; // a cell failed in this burst
-  lastEnd?: number;
-  lastOrder: number;
-}
-
 export interface TrackerHooks {
-  instance(): Promise<Instance> | Instance;
+  /** Runs fn with the open database; a connection failure marks the database down. */
+  use<T>(fn: (instance: Instance) => Promise<T>): Promise<T>;
   sessionId: string;
   trusted: boolean;
   userHandle: string;
@@ -39,8 +31,10 @@ export class WriteRefused extends Error {
   override name = "WriteRefused";
 }
 
+const busy = (s: Session) => s.run._status_code === STARTED;
+
 export class Tracker {
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new Sessions();
   private readonly log = new EventsLog();
   private queue: Promise<unknown> = Promise.resolve();
   /** key + source hash -> the Transform save() resolved them to (saves a transaction per run). */
@@ -55,47 +49,62 @@ export class Tracker {
 
   /** Events are applied one at a time, in arrival order. */
   track(event: TrackEvent): Promise<TrackResult> {
-    const next = this.queue.then(() => this.apply(event));
+    const next = this.queue.then(() => {
+      if (!this.hooks.trusted) {
+        throw new WriteRefused(
+          "This workspace is not trusted: the LaminDB extension records no runs here. Trust the workspace to track runs.",
+        );
+      }
+      return this.hooks.use((instance) => this.apply(instance, event));
+    });
     this.queue = next.catch(() => {});
     return next;
   }
 
+  /** The run this server holds for a notebook of its own VS Code session. */
   activeRun(notebookUri: string): Run | undefined {
-    return this.sessions.get(notebookUri)?.run;
+    return this.sessions.liveRun(this.hooks.sessionId, notebookUri);
   }
 
-  private async apply(event: TrackEvent): Promise<TrackResult> {
-    if (!this.hooks.trusted) {
-      throw new WriteRefused(
-        "This workspace is not trusted: the LaminDB extension records no runs here. Trust the workspace to track runs.",
-      );
-    }
-    const instance = await this.hooks.instance();
+  private sessionOf(event: TrackEvent): string {
+    return typeof event.sessionId === "string" && event.sessionId ? event.sessionId : this.hooks.sessionId;
+  }
+
+  private async apply(instance: Instance, event: TrackEvent): Promise<TrackResult> {
     if (!(await this.log.claim(instance, event.eventId))) {
       const runId = await this.log.runOf(instance, event.eventId);
       const run = runId === null ? null : await runsAll().filter({ id: runId }).first();
       return { run: run ? await runSummary(run) : null, duplicate: true };
     }
+    const sessionId = this.sessionOf(event);
     try {
-      const changed = await this.dispatch(event);
+      const changed = await this.dispatch(instance, sessionId, event);
       await this.log.settle(instance, event.eventId, changed ? Number(changed.run.id) : null);
       if (!changed) return { run: null, duplicate: false };
-      const session = [...this.sessions.values()].find((x) => x.run === changed.run);
+      const session = this.sessions.owning(changed.run);
       const summary = session
         ? knownRunSummary(changed.run, session.transform, this.hooks.userHandle)
         : await runSummary(changed.run);
       this.hooks.changed(summary, changed.created ? "created" : "updated");
       return { run: summary, duplicate: false };
     } catch (e) {
-      await this.log.release(instance, event.eventId).catch(() => {});
+      // what memory holds of the session may be ahead of the database now: read it back next time
+      this.sessions.drop(sessionKey(sessionId, "notebook" in event ? event.notebook.uri : event.notebookUri));
+      await this.log.release(instance, event.eventId);
       throw e;
     }
   }
 
-  private async dispatch(event: TrackEvent): Promise<{ run: Run; created: boolean } | undefined> {
+  private async dispatch(
+    instance: Instance,
+    sessionId: string,
+    event: TrackEvent,
+  ): Promise<{ run: Run; created: boolean } | undefined> {
     switch (event.type) {
       case "cellStarted": {
         const { session, created } = await this.ensureRun(
+          instance,
+          sessionId,
           event.notebook,
           event.cell.executionOrder,
           event.cell.startTime ?? event.at,
@@ -105,52 +114,46 @@ export class Tracker {
           executionOrder: event.cell.executionOrder,
           startTime: event.cell.startTime,
         });
-        if (event.cell.executionOrder !== undefined) session.lastOrder = event.cell.executionOrder;
         if (!created) await this.save(session); // a resumed run: status back to started
         return { run: session.run, created };
       }
       case "cellFinished": {
         const { session, created } = await this.ensureRun(
+          instance,
+          sessionId,
           event.notebook,
           undefined,
           event.cell.startTime ?? event.at,
         );
-        const cell = event.cell;
-        const known = [...session.aux.cells]
-          .reverse()
-          .find((c) => c.index === cell.index && c.endTime === undefined);
-        const record = {
-          index: cell.index,
-          executionOrder: cell.executionOrder,
-          startTime: cell.startTime,
-          endTime: cell.endTime,
-          success: cell.success,
-        };
-        if (known) Object.assign(known, record);
-        else session.aux.cells.push(record);
-        if (!cell.success) session.failed = true;
-        session.lastEnd = cell.endTime ?? event.at;
-        if (cell.executionOrder !== undefined)
-          session.lastOrder = Math.max(session.lastOrder, cell.executionOrder);
+        recordEnd(session, event.cell, { success: event.cell.success });
+        if (!event.cell.success) session.aux.failed = true;
         await this.save(session);
         return { run: session.run, created };
       }
-      case "executionIdle": {
-        const session = this.sessions.get(event.notebookUri);
-        if (!session || !session.busy) return undefined;
-        session.busy = false;
-        session.run._status_code = session.failed ? ERRORED : COMPLETED;
-        session.run.finished_at = new Date(session.lastEnd ?? event.at);
+      case "cellCancelled": {
+        // a cancellation alone starts nothing; it is noted on the run it interrupted
+        const session = await this.sessions.get(instance, sessionId, event.notebookUri);
+        if (!session) return undefined;
+        recordEnd(session, event.cell, { cancelled: true });
         await this.save(session);
-        session.failed = false;
+        return { run: session.run, created: false };
+      }
+      case "executionIdle": {
+        const session = await this.sessions.get(instance, sessionId, event.notebookUri);
+        if (!session || !busy(session)) return undefined;
+        session.run._status_code = session.aux.failed ? ERRORED : COMPLETED;
+        session.run.finished_at = new Date(cellsSummary(session.aux.cells).lastEnd ?? event.at);
+        session.aux.failed = false;
+        await this.save(session);
         return { run: session.run, created: false };
       }
       case "kernelRestarted":
       case "notebookClosed": {
-        const session = this.sessions.get(event.notebookUri);
-        this.sessions.delete(event.notebookUri);
-        if (!session || !session.busy) return undefined;
-        return { run: await this.abort(session, event.at), created: false };
+        const session = await this.sessions.get(instance, sessionId, event.notebookUri);
+        if (!session) return undefined;
+        const aborted = busy(session) ? await this.abort(session, event.at) : undefined;
+        this.sessions.end(session);
+        return aborted && { run: aborted, created: false };
       }
     }
   }
@@ -158,6 +161,7 @@ export class Tracker {
   private async abort(session: Session, at: number): Promise<Run> {
     session.run._status_code = ABORTED;
     session.run.finished_at = new Date(at);
+    session.aux.ended = true;
     await this.save(session);
     return session.run;
   }
@@ -169,23 +173,23 @@ export class Tracker {
 
   /** The session's run, starting one (and resolving the Transform) when there is none. */
   private async ensureRun(
+    instance: Instance,
+    sessionId: string,
     nb: NotebookInfo,
     executionOrder: number | undefined,
     startTime: number,
   ): Promise<{ session: Session; created: boolean }> {
-    let session = this.sessions.get(nb.uri);
+    let session = await this.sessions.get(instance, sessionId, nb.uri);
     // executionOrder back to 1 after later cells ran: the kernel restarted without telling us.
-    if (session && executionOrder === 1 && session.lastOrder >= 1) {
-      if (session.busy) await this.abort(session, startTime);
-      this.sessions.delete(nb.uri);
+    if (session && executionOrder === 1 && cellsSummary(session.aux.cells).lastOrder >= 1) {
+      if (busy(session)) await this.abort(session, startTime);
+      this.sessions.end(session);
       session = undefined;
     }
-    if (session && !session.busy) {
+    if (session && !busy(session)) {
       if (session.transform.hash !== hashString(nb.source)) {
-        this.sessions.delete(nb.uri); // the source changed: a new version, a new run
-        session = undefined;
+        session = undefined; // the source changed: a new version, a new run
       } else {
-        session.busy = true;
         session.run._status_code = STARTED;
         session.run.finished_at = null;
         return { session, created: false };
@@ -199,11 +203,11 @@ export class Tracker {
       params: nb.params ?? null,
     });
     if (nb.kernel) run.extra_data = { environment: { ...nb.kernel } };
-    const aux = newAux(this.hooks.sessionId, nb.uri);
+    const aux = newAux(sessionId, nb.uri);
     setAux(run, aux);
     await run.save();
-    session = { run, transform, aux, busy: true, failed: false, lastOrder: 0 };
-    this.sessions.set(nb.uri, session);
+    session = { key: sessionKey(sessionId, nb.uri), run, transform, aux };
+    this.sessions.add(session);
     return { session, created: true };
   }
 
@@ -225,24 +229,52 @@ export class Tracker {
   /** lamin/recoverRuns: runs left "started" by a server process of this machine that is gone. */
   async recover(sessionId: string): Promise<Run[]> {
     if (!this.hooks.trusted) throw new WriteRefused("This workspace is not trusted: runs are not changed.");
-    const instance = await this.hooks.instance();
-    const candidates = await runsAll()
-      .filter({ _status_code: STARTED, created_by_id: instance.userId })
-      .orderBy("id")
-      .toArray();
-    const aborted: Run[] = [];
-    const { hostname } = await import("node:os");
-    for (const run of candidates) {
-      const aux = auxOf(run);
-      if (!aux || aux.sessionId === sessionId || aux.hostname !== hostname()) continue;
-      if (aux.serverPid === process.pid || alive(aux.serverPid)) continue;
-      run._status_code = ABORTED;
-      run.finished_at = new Date();
-      await run.save();
-      aborted.push(run);
-    }
-    return aborted;
+    return this.hooks.use(async (instance) => {
+      const candidates = await runsAll()
+        .filter({ _status_code: STARTED, created_by_id: instance.userId })
+        .orderBy("id")
+        .toArray();
+      const aborted: Run[] = [];
+      const { hostname } = await import("node:os");
+      for (const run of candidates) {
+        const aux = auxOf(run);
+        if (!aux || aux.sessionId === sessionId || aux.hostname !== hostname()) continue;
+        // the process that last wrote it may be replaying an earlier session's queue right now
+        if (aux.serverPid === process.pid || alive(aux.serverPid)) continue;
+        run._status_code = ABORTED;
+        run.finished_at = new Date();
+        await run.save();
+        aborted.push(run);
+      }
+      return aborted;
+    });
   }
+}
+
+/**
+ * Records a cell's end on the session's run, on the entry its start made if there is one. The cell's
+ * own start time is exact (a start seen running is a few ms late), so the run starts no later than it.
+ */
+function recordEnd(
+  session: Session,
+  cell: CellTiming,
+  outcome: Pick<CellRecord, "success" | "cancelled">,
+): void {
+  const record: CellRecord = {
+    index: cell.index,
+    executionOrder: cell.executionOrder,
+    startTime: cell.startTime,
+    endTime: cell.endTime,
+    ...outcome,
+  };
+  const known = [...session.aux.cells]
+    .reverse()
+    .find((c) => c.index === cell.index && c.endTime === undefined);
+  if (known) Object.assign(known, record);
+  else session.aux.cells.push(record);
+  const started = new Date(session.run.started_at).getTime();
+  if (cell.startTime !== undefined && cell.startTime < started)
+    session.run.started_at = new Date(cell.startTime);
 }
 
 function alive(pid: number): boolean {

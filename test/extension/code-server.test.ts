@@ -13,13 +13,13 @@ import {
   openWorkbench,
   prepare,
   runSuite,
+  SEEDED_LABELS,
   startSession,
   type Session,
 } from "./e2e/session";
 import { BADGE, CONTAINER, inFrames, insertRunFromElsewhere, runCommand, TREE_ROWS } from "./e2e/ui";
 import { installVsixSession } from "./e2e/vsix";
-
-const SEEDED = ["T cell", "B cell", "NK cell"];
+import { startPostgres, type ThrowawayPostgres } from "../../scripts/postgres.mjs";
 
 async function reportSuite(
   t: test.TestContext,
@@ -50,11 +50,15 @@ describe("extension in code-server", { timeout: 8 * 60_000 }, () => {
 
   describe("trusted workspace", () => {
     let s: Session | undefined;
+    // the suite stops and starts this cluster (its own folder and port) to test the queue across an outage
+    let pg: ThrowawayPostgres | undefined;
     before(async () => {
-      s = await startSession("main", { trusted: true, seedLabels: SEEDED });
+      pg = await startPostgres({ dedicated: true });
+      s = await startSession("main", { trusted: true, seedLabels: SEEDED_LABELS });
     });
     after(async () => {
       await s?.stop();
+      await pg?.stop();
     });
 
     test("integration suite in the real extension host", async (t) => {
@@ -63,7 +67,8 @@ describe("extension in code-server", { timeout: 8 * 60_000 }, () => {
         mode: "main",
         workspace: s!.workspace,
         resultsFile: join(s!.dir, "results.json"),
-        seededLabels: SEEDED,
+        seededLabels: SEEDED_LABELS,
+        postgres: { url: pg!.url, ...pg!.commands! },
       });
       const out = await runSuite(s!, suite, join(s!.dir, "results.json"), 5 * 60_000);
       console.log(`  integration suite: ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -3,10 +3,11 @@
 // default it runs the shim e2e/fake-code.sh, which accepts the same CLI arguments and runs the suite in
 // code-server (no desktop VS Code or Electron can be downloaded here).
 import { runTests } from "@vscode/test-electron";
-import { chmodSync, mkdirSync, rmSync } from "node:fs";
+import { chmodSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { E2E_ROOT } from "../../scripts/ensure-code-server.mjs";
-import { buildSuite, prepare } from "./e2e/session";
+import { startPostgres } from "../../scripts/postgres.mjs";
+import { buildSuite, embeddedDbDir, prepare, seedEmbedded, SEEDED_LABELS } from "./e2e/session";
 import { writeWorkspace } from "./e2e/workspace";
 
 async function main(): Promise<void> {
@@ -16,15 +17,18 @@ async function main(): Promise<void> {
   const workspace = join(dir, "ws");
   writeWorkspace(workspace);
   const resultsFile = join(dir, "results.json");
+  await seedEmbedded(embeddedDbDir(join(dir, "user-data")), SEEDED_LABELS);
+  // the suite stops and starts this cluster to test the queue across a database outage
+  const pg = await startPostgres({ dedicated: true });
   const suite = await buildSuite(join(dir, "suite"), {
     mode: "main",
     workspace,
     resultsFile,
-    seededLabels: [],
+    seededLabels: SEEDED_LABELS,
+    postgres: { url: pg.url, ...pg.commands! },
   });
   const shim = resolve("test/extension/e2e/fake-code.sh");
   chmodSync(shim, 0o755);
-  mkdirSync(join(dir, "user-data"), { recursive: true });
   const code = await runTests({
     ...(process.env.LAMIN_VSCODE_DOWNLOAD
       ? {}
@@ -38,7 +42,7 @@ async function main(): Promise<void> {
       "--disable-workspace-trust",
     ],
     extensionTestsEnv: { LAMIN_E2E_DIR: dir },
-  });
+  }).finally(() => pg.stop());
   process.exit(code);
 }
 

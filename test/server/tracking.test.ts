@@ -42,6 +42,43 @@ const idle = (uri: string, t: number): TrackEvent => ({
   type: "executionIdle",
   notebookUri: uri,
 });
+const cancelled = (uri: string, index: number, order: number, t: number): TrackEvent => ({
+  eventId: id(),
+  at: t + 5,
+  type: "cellCancelled",
+  notebookUri: uri,
+  cell: { index, executionOrder: order, startTime: t, endTime: t + 5 },
+});
+const ended = (type: "kernelRestarted" | "notebookClosed", uri: string, t: number): TrackEvent => ({
+  eventId: id(),
+  at: t,
+  type,
+  notebookUri: uri,
+});
+/** The same event as sent by another VS Code session (a queue replayed by a later window). */
+const from = (sessionId: string, e: TrackEvent): TrackEvent => ({ ...e, sessionId });
+
+interface StoredRun {
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  aux: {
+    sessionId: string;
+    serverPid: number;
+    ended?: boolean;
+    cells: Array<{ index: number; success?: boolean; cancelled?: boolean; endTime?: number }>;
+  };
+}
+
+/** The run as stored, _aux included (lamin/run answers a summary only). */
+async function stored(client: LspClient, uid: string): Promise<StoredRun> {
+  const r = await client.request("lamin/evaluate", {
+    language: "javascript",
+    code: `const r = await ln.Run.get("${uid}"); ({ status: r.status, started_at: r.started_at, finished_at: r.finished_at, aux: r._aux.lamin_vscode })`,
+  });
+  if (r.error) throw new Error(r.error.message);
+  return r.outputs[0].items[0].data as unknown as StoredRun;
+}
 
 for (const kind of ["postgres", "pglite"] as Kind[]) {
   describe(`lamin/track [${kind}]`, () => {
@@ -106,12 +143,7 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
       const nb = notebook("file:///w/restart.ipynb");
       const t0 = Date.now();
       const a = await track(started(nb, 0, 1, t0));
-      const restarted = await track({
-        eventId: id(),
-        at: t0 + 5,
-        type: "kernelRestarted",
-        notebookUri: nb.uri,
-      });
+      const restarted = await track(ended("kernelRestarted", nb.uri, t0 + 5));
       assert.equal(restarted.run?.status, "aborted");
       const b = await track(started(nb, 0, 1, t0 + 10));
       assert.notEqual(b.run?.id, a.run?.id);
@@ -121,8 +153,132 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
       const c = await track(started(nb, 0, 1, t0 + 20));
       assert.notEqual(c.run?.id, b.run?.id);
       assert.equal((await f.client.request("lamin/run", { id: b.run!.id }))?.status, "aborted");
-      const closed = await track({ eventId: id(), at: t0 + 30, type: "notebookClosed", notebookUri: nb.uri });
+      const closed = await track(ended("notebookClosed", nb.uri, t0 + 30));
       assert.equal(closed.run?.status, "aborted");
+    });
+
+    test("started_at is the first cell's exact start, which arrives with its end; never later", async () => {
+      const nb = notebook("file:///w/timing.ipynb");
+      const t0 = Date.parse("2026-02-03T04:05:06.789Z");
+      // the start is seen running 40 ms late; the finished summary carries the real start
+      const seen = await track({ ...started(nb, 0, 1, t0 + 40) });
+      assert.equal(seen.run?.started_at, new Date(t0 + 40).toISOString());
+      const first = await track(finished(nb, 0, 1, t0));
+      assert.equal(first.run?.started_at, new Date(t0).toISOString());
+      // a later cell's start never moves it
+      await track(started(nb, 1, 2, t0 + 50));
+      const later = await track(finished(nb, 1, 2, t0 + 50));
+      assert.equal(later.run?.started_at, new Date(t0).toISOString());
+      const done = await track(idle(nb.uri, t0 + 60));
+      assert.equal(done.run?.started_at, new Date(t0).toISOString());
+      assert.equal((await stored(f.client, done.run!.uid)).started_at, new Date(t0).toISOString());
+    });
+
+    test("a cancelled cell is recorded as cancelled and leaves the run open; alone it starts nothing", async () => {
+      const nb = notebook("file:///w/cancel.ipynb");
+      const t0 = Date.now();
+      const a = await track(started(nb, 0, 1, t0));
+      await track(finished(nb, 0, 1, t0));
+      await track(started(nb, 1, 2, t0 + 10));
+      const c = await track(cancelled(nb.uri, 1, 2, t0 + 10));
+      assert.equal(c.run?.id, a.run?.id);
+      assert.equal(c.run?.status, "started", "a cancellation does not end the run");
+      assert.equal(c.run?.finished_at, null);
+      const s = await stored(f.client, a.run!.uid);
+      assert.deepEqual(
+        s.aux.cells.map((x) => [x.index, x.success, x.cancelled ?? false]),
+        [
+          [0, true, false],
+          [1, undefined, true],
+        ],
+      );
+      assert.equal(s.aux.cells[1].endTime, t0 + 15);
+      const restarted = await track(ended("kernelRestarted", nb.uri, t0 + 30));
+      assert.equal(restarted.run?.status, "aborted");
+      assert.equal(restarted.run?.finished_at, new Date(t0 + 30).toISOString());
+      const none = await track(cancelled("file:///w/never-ran.ipynb", 0, 1, t0));
+      assert.equal(none.run, null);
+    });
+
+    test("events of another VS Code session go to that session's run, not this one's", async () => {
+      const uri = "file:///w/two-windows.ipynb";
+      const nb = notebook(uri);
+      const t0 = Date.now();
+      const mine = await track(started(nb, 0, 1, t0));
+      const theirs = await track(from("other-window", started(nb, 0, 1, t0 + 1)));
+      assert.notEqual(theirs.run?.id, mine.run?.id, "same notebook, other session: another run");
+      assert.equal((await stored(f.client, theirs.run!.uid)).aux.sessionId, "other-window");
+      assert.equal((await stored(f.client, mine.run!.uid)).aux.sessionId, f.options.sessionId);
+      // their restart does not touch my run
+      await track(from("other-window", ended("kernelRestarted", uri, t0 + 2)));
+      assert.equal((await f.client.request("lamin/run", { id: mine.run!.id }))?.status, "started");
+      assert.equal((await f.client.request("lamin/run", { id: theirs.run!.id }))?.status, "aborted");
+      await track(finished(nb, 0, 1, t0));
+      assert.equal((await track(idle(uri, t0 + 10))).run?.status, "completed");
+    });
+
+    test("a queue replayed by a later window continues its session's run; recovery leaves it alone", async () => {
+      // window A starts a run and dies with events still queued
+      const a = await LspClient.start({ ...f.options, sessionId: "window-a" });
+      await a.ready(120_000);
+      const nb = notebook("file:///w/replayed.ipynb");
+      const t0 = Date.now();
+      const left = await a.request("lamin/track", started(nb, 0, 1, t0));
+      await a.kill("SIGKILL");
+      // window B (this server) replays A's queue: the same run goes on, now owned by B's server
+      const resumed = await track(from("window-a", finished(nb, 0, 1, t0)));
+      assert.equal(resumed.run?.id, left.run!.id);
+      const owned = await stored(f.client, left.run!.uid);
+      assert.equal(owned.aux.sessionId, "window-a");
+      assert.notEqual(owned.aux.serverPid, a.child.pid, "the replaying server owns it now");
+      await track(from("window-a", started(nb, 1, 2, t0 + 10)));
+      // window C starts meanwhile: A's run is owned by a live server, so recovery leaves it alone
+      const c = await LspClient.start({ ...f.options, sessionId: "window-c" });
+      try {
+        await c.ready(120_000);
+        const r = await c.request("lamin/recoverRuns", { sessionId: "window-c" });
+        assert.ok(!r.aborted.some((x) => x.id === left.run!.id));
+      } finally {
+        await c.stop();
+      }
+      await track(from("window-a", finished(nb, 1, 2, t0 + 10)));
+      const done = await track(from("window-a", idle(nb.uri, t0 + 20)));
+      assert.equal(done.run?.id, left.run!.id);
+      assert.equal(done.run?.status, "completed");
+      assert.equal(done.run?.finished_at, new Date(t0 + 15).toISOString());
+      const runs = await f.client.request("lamin/runs", {
+        offset: 0,
+        limit: 10,
+        transformId: left.run!.transform.id,
+      });
+      assert.equal(runs.items.filter((r) => r.transform.key === "replayed.ipynb").length, 1, "one run");
+      // the session's notebook closing after the idle changes nothing; afterwards it starts afresh
+      const closed = await track(from("window-a", ended("notebookClosed", nb.uri, t0 + 30)));
+      assert.equal(closed.run, null);
+      const again = await track(from("window-a", started(nb, 0, 1, t0 + 40)));
+      assert.notEqual(again.run?.id, left.run!.id);
+    });
+
+    test("a restarted server picks its session's open run up from the database", async () => {
+      const options = { ...f.options, sessionId: `restarting-${kind}` };
+      const first = await LspClient.start(options);
+      await first.ready(120_000);
+      const nb = notebook("file:///w/server-restart.ipynb");
+      const t0 = Date.now();
+      const a = await first.request("lamin/track", started(nb, 0, 1, t0));
+      await first.request("lamin/track", finished(nb, 0, 1, t0, false));
+      await first.stop();
+      const second = await LspClient.start(options);
+      try {
+        await second.ready(120_000);
+        const b = await second.request("lamin/track", started(nb, 1, 2, t0 + 10));
+        assert.equal(b.run?.id, a.run?.id, "the same kernel session: the same run");
+        await second.request("lamin/track", finished(nb, 1, 2, t0 + 10));
+        const end = await second.request("lamin/track", idle(nb.uri, t0 + 20));
+        assert.equal(end.run?.status, "errored", "the failure before the restart counts");
+      } finally {
+        await second.stop();
+      }
     });
 
     test("a changed source gives a new version; an unchanged one is reused", async () => {
@@ -142,14 +298,16 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
       assert.equal(b.run?.transform.is_latest, true);
     });
 
-    test("recoverRuns aborts runs left started by a server that is gone", async () => {
+    test("recoverRuns aborts runs left started by a server that is gone (VS Code quit mid-execution)", async () => {
       const other = await LspClient.start({ ...f.options, sessionId: "dead-session" });
       await other.ready(120_000);
       const nb = notebook("file:///w/orphan.ipynb");
       const left = await other.request("lamin/track", started(nb, 0, 1, Date.now()));
       await other.kill("SIGKILL");
       const r = await f.client.request("lamin/recoverRuns", { sessionId: f.options.sessionId });
-      assert.ok(r.aborted.some((x) => x.id === left.run!.id && x.status === "aborted"));
+      const found = r.aborted.find((x) => x.id === left.run!.id);
+      assert.equal(found?.status, "aborted");
+      assert.ok(found?.finished_at, "finished_at is set");
     });
 
     test("an untrusted workspace refuses every write", async () => {

@@ -62,10 +62,7 @@ export async function startSession(
   writeWorkspace(workspace);
   await installTestKernel(join(dir, "extensions"));
   if (options.seedLabels?.length)
-    await seedEmbedded(
-      join(dir, "user-data", "User", "globalStorage", EXTENSION_ID, "db"),
-      options.seedLabels,
-    );
+    await seedEmbedded(embeddedDbDir(join(dir, "user-data")), options.seedLabels);
   const cs = await startCodeServer({ folder: workspace, dir, disableTrust: options.trusted });
   return { dir, workspace, cs, stop: () => cs.stop() };
 }
@@ -87,8 +84,16 @@ export async function installTestKernel(extensions: string): Promise<void> {
   copyFileSync(join(src, "package.json"), join(target, "package.json"));
 }
 
+/** ULabels the suite expects to find (completions, the Registries tree's counts). */
+export const SEEDED_LABELS = ["T cell", "B cell", "NK cell"];
+
+/** Where the extension keeps its embedded database under a user-data folder. */
+export function embeddedDbDir(userData: string): string {
+  return join(userData, "User", "globalStorage", EXTENSION_ID, "db");
+}
+
 /** Registry values for the completion test, written before any server opens the folder. */
-async function seedEmbedded(dbDir: string, labels: string[]): Promise<void> {
+export async function seedEmbedded(dbDir: string, labels: string[]): Promise<void> {
   mkdirSync(dbDir, { recursive: true });
   const { connect, ULabel } = await import("../../../db/index");
   const ln = await connect({ dir: dbDir });

@@ -50,6 +50,8 @@ export const NOTEBOOKS: Record<string, Cell[]> = {
   "restart.ipynb": [{ code: "x = 1" }, { code: "# hang\nwhile True: pass" }],
   "version.ipynb": [{ code: "a = 1" }, { code: "b = 2" }],
   "queue.ipynb": [{ code: "q = 1" }, { code: "q += 1" }],
+  "outage.ipynb": [{ code: "o = 1" }, { code: 'raise ValueError("while the database is down")' }],
+  "close.ipynb": [{ code: "c = 1" }, { code: "# hang\nwhile True: pass" }],
   "complete.ipynb": [{ code: 'import lamindb as ln\nln.ULabel.get(name="' }],
   "ui.ipynb": [{ md: "# UI demo" }, { code: 'ln.ULabel.get(name="T cell").describe()' }],
   "untrusted.ipynb": [{ code: "x = 1" }],

@@ -14,13 +14,30 @@ export async function testKernel(): Promise<TestKernelApi> {
 export async function openNotebook(workspace: string, rel: string): Promise<vscode.NotebookDocument> {
   const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.file(join(workspace, rel)));
   const editor = await vscode.window.showNotebookDocument(nb);
+  await selectTestKernel(editor);
+  return nb;
+}
+
+/**
+ * Opens a notebook in an editor only, as a user would: openNotebookDocument() would hold the document
+ * open for minutes after its editor closed, so closing the editor closes the document only this way.
+ */
+export async function openNotebookInEditor(workspace: string, rel: string): Promise<vscode.NotebookDocument> {
+  const uri = vscode.Uri.file(join(workspace, rel));
+  await vscode.commands.executeCommand("vscode.openWith", uri, "jupyter-notebook");
+  const editor = vscode.window.activeNotebookEditor;
+  if (editor?.notebook.uri.toString() !== uri.toString()) throw new Error(`${rel} did not open in an editor`);
+  await selectTestKernel(editor);
+  return editor.notebook;
+}
+
+async function selectTestKernel(editor: vscode.NotebookEditor): Promise<void> {
   const kernel = await testKernel();
   await vscode.commands.executeCommand("notebook.selectKernel", {
     notebookEditor: editor,
     id: kernel.controllerId,
     extension: TEST_KERNEL_EXTENSION,
   });
-  return nb;
 }
 
 /** Executes cells [start, end) through the workbench, as a user would. */

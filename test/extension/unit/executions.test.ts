@@ -11,10 +11,7 @@ async function until(cond: () => boolean) {
 function tracker(queuedGraceMs = 20) {
   const events: ExecutionEvent[] = [];
   const ex = new NotebookExecutions<string>({ emit: (e) => events.push(e), settleMs: 10, queuedGraceMs });
-  const types = () =>
-    events.map((e) =>
-      e.type === "cellStarted" || e.type === "cellFinished" ? `${e.type}:${e.cell.index}` : e.type,
-    );
+  const types = () => events.map((e) => ("cell" in e ? `${e.type}:${e.cell.index}` : e.type));
   return { ex, events, types };
 }
 
@@ -105,11 +102,17 @@ describe("NotebookExecutions", () => {
   });
 
   it("a restart mid-execution: the cancelled cell leaves the run open, the restart is reported before the next start", async () => {
-    const { ex, types } = tracker();
+    const { ex, events, types } = tracker();
     run(ex, "a", 0, 1, true, 0);
     ex.update("b", { index: 1 });
     ex.update("b", { index: 1, executionOrder: 2 }); // running... then the kernel dies
     ex.update("b", { index: 1, executionOrder: 2, timing: { startTime: 10, endTime: 20 } }); // ended, success undefined
+    assert.deepEqual(events.at(-1), {
+      type: "cellCancelled",
+      cell: { index: 1, executionOrder: 2, startTime: 10, endTime: 20 },
+    });
+    ex.update("b", { index: 1, executionOrder: 2, timing: { startTime: 10, endTime: 20 } }); // a metadata edit
+    assert.equal(types().filter((t) => t === "cellCancelled:1").length, 1, "reported once");
     await settle();
     assert.ok(!types().includes("executionIdle"), "a cancelled batch does not complete");
     run(ex, "a", 0, 1, true, 100);

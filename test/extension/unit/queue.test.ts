@@ -59,11 +59,12 @@ describe("DurableQueue", () => {
     assert.equal(DurableQueue.open({ dir, sessionId: "s", pid: 12, isAlive: () => true }).size, 1);
   });
 
-  it("adopts the queue of a window that is gone, in event order, and closes its notebooks", () => {
+  it("adopts the queue of a window that is gone, in event order, and closes its notebooks in its session", () => {
     const dir = tempDir();
     const dead = DurableQueue.open({ dir, sessionId: "old", pid: 21, isAlive: () => true });
+    // e1 as an earlier version of the extension queued it: without a sessionId
     const e1 = { ...ev("file:///a.ipynb"), at: 1 };
-    const e2 = { ...ev("file:///b.ipynb"), at: 2 };
+    const e2 = { ...ev("file:///b.ipynb"), at: 2, sessionId: "old" };
     dead.append(e1);
     dead.append(e2);
     const alive = DurableQueue.open({ dir, sessionId: "other", pid: 22, isAlive: () => true });
@@ -84,6 +85,11 @@ describe("DurableQueue", () => {
     assert.deepEqual(
       got.slice(2).map((e) => (e.type === "notebookClosed" ? e.notebookUri : "")),
       ["file:///a.ipynb", "file:///b.ipynb"],
+    );
+    assert.deepEqual(
+      got.map((e) => e.sessionId),
+      ["old", "old", "old", "old"],
+      "replayed and closing events belong to the dead window's session",
     );
     const files = readdirSync(dir).sort();
     assert.deepEqual(files, ["22.other.jsonl", "23.new.jsonl"], "the live window's queue is left alone");

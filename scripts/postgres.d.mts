@@ -1,0 +1,18 @@
+// Types for scripts/postgres.mjs.
+export interface ThrowawayPostgres {
+  url: string;
+  /** Stops the server and removes its folder. */
+  stop(): Promise<void>;
+  /** Stops the server, keeping its data folder and port (throws for a DATABASE_URL server). */
+  pause(): void;
+  /** Starts it again on the same folder and port. */
+  resume(): void;
+  /** pause and resume as command lines ([command, ...args]) for another process; none for DATABASE_URL. */
+  commands: { pause: string[]; resume: string[] } | undefined;
+  source: string;
+}
+
+export declare function startPostgres(options?: {
+  log?: (message: string) => void;
+  dedicated?: boolean;
+}): Promise<ThrowawayPostgres>;

@@ -5,7 +5,7 @@
 // the first time that session is seen.
 import type { Instance, Run, Transform } from "../../db/index";
 import { runsAll, transformsAll } from "../data/typed";
-import { auxOf, type TrackingAux } from "./aux";
+import { auxOf, type TrackingAux } from "./run-state";
 
 export interface Session {
   key: string;

@@ -7,7 +7,7 @@
 import { hashString, Run, Transform, type Instance } from "../../db/index";
 import type { CellTiming, NotebookInfo, RunSummary, TrackEvent, TrackResult } from "../protocol";
 import { runsAll } from "../data/typed";
-import { auxOf, cellsSummary, newAux, setAux, type CellRecord } from "./aux";
+import { auxOf, cellsSummary, newAux, setAux, type CellRecord } from "./run-state";
 import { EventsLog } from "./events-log";
 import { sessionKey, Sessions, type Session } from "./sessions";
 import { knownRunSummary, runSummary } from "./summaries";

@@ -1,5 +1,6 @@
-// Hover on a registry value (`get(name="CD8")`) or a uid (`get("3kJx0aB")`): the record's
-// describe() summary in Markdown. Anywhere else: nothing, without touching the database.
+// Hover on a registry value (`get(name="CD8")`), a uid (`get("3kJx0aB")`) or a lookup identifier
+// (`labels.adgb_dt`): the record's describe() summary in Markdown. Anywhere else: nothing, without
+// touching the database.
 import { MarkupKind, type Hover, type Position } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { analyze } from "./analysis";
@@ -17,7 +18,8 @@ export async function hoverAt(
   values: RegistryValues,
 ): Promise<Hover | null> {
   const a = await analyze(docs, doc, position);
-  if (!a || (a.context.kind !== "values" && a.context.kind !== "uids")) return null;
+  if (!a || (a.context.kind !== "values" && a.context.kind !== "uids"))
+    return lookupHover(docs, doc, position, values);
   const ctx = a.context;
   if (!ctx.value) return null;
   let record;
@@ -40,4 +42,28 @@ export async function hoverAt(
   const start = doc.positionAt(ctx.span.start);
   const end = doc.positionAt(ctx.span.start + ctx.value.length);
   return { contents: { kind: MarkupKind.Markdown, value: describeMarkdown(d) }, range: { start, end } };
+}
+
+/** `labels.adgb_dt` with the cursor anywhere on `adgb_dt`: the record that lookup() key stands for. */
+async function lookupHover(
+  docs: Documents,
+  doc: TextDocument,
+  position: Position,
+  values: RegistryValues,
+): Promise<Hover | null> {
+  const text = doc.getText();
+  let end = doc.offsetAt(position);
+  while (end < text.length && /\w/.test(text[end])) end++;
+  const a = await analyze(docs, doc, doc.positionAt(end));
+  if (!a || a.context.kind !== "lookupKeys" || !a.context.prefix) return null;
+  const { registry: regName, prefix: key, span } = a.context;
+  const reg = registry(regName);
+  const match = (await values.lookupKeys(regName, key)).find((v) => v.key === key);
+  const record = reg && match ? await values.record(reg, { uid: match.uid }) : null;
+  if (!record) return null;
+  const d = await describe(record);
+  return {
+    contents: { kind: MarkupKind.Markdown, value: describeMarkdown(d) },
+    range: { start: doc.positionAt(span.start), end: doc.positionAt(end) },
+  };
 }

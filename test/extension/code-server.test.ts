@@ -45,7 +45,13 @@ describe("extension in code-server", { timeout: 8 * 60_000 }, () => {
   // child, a socket) still keeps this file's process alive, it must not hang npm test: exit once the
   // runner has reported. The timer is unref'd, so a process that ends by itself is not held back.
   after(() => {
-    setTimeout(() => process.exit(), 5000).unref();
+    setTimeout(() => {
+      // say what held the process, so the leak can be found rather than absorbed
+      console.error(
+        `[e2e] still alive 5 s after the last test: ${process.getActiveResourcesInfo().join(", ")}`,
+      );
+      process.exit();
+    }, 5000).unref();
   });
 
   describe("trusted workspace", () => {

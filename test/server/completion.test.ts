@@ -154,6 +154,21 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
       assert.equal(nothing, null);
     });
 
+    test("hover on a lookup identifier, anywhere on it, shows the record it stands for", async () => {
+      const cells = f.client.openNotebook(`file:///work/lk${unique()}.ipynb`, [
+        "import lamindb as ln\nlabels = ln.ULabel.lookup()",
+        "labels.adgb_dt\nlabels.no_such_key",
+      ]);
+      for (const character of [7, 10, 14]) {
+        const h = await f.client.hover(cells[1], { line: 0, character });
+        assert.ok(h, `a hover at character ${character}`);
+        assert.match(h.contents.value, /ADGB-DT/);
+        assert.deepEqual(h.range, { start: { line: 0, character: 7 }, end: { line: 0, character: 14 } });
+      }
+      assert.equal(await f.client.hover(cells[1], { line: 1, character: 9 }), null, "an unknown key");
+      assert.equal(await f.client.hover(cells[1], { line: 0, character: 3 }), null, "the variable itself");
+    });
+
     test("an unknown value gets a did-you-mean warning and a quick fix", async () => {
       const cells = f.client.openNotebook(`file:///work/d${unique()}.ipynb`, [
         "import lamindb as ln",

@@ -162,7 +162,13 @@ export class LspClient {
     return Array.isArray(r) ? r : r.items;
   }
 
-  hover(uri: string, position: Position): Promise<{ contents: { kind: string; value: string } } | null> {
+  hover(
+    uri: string,
+    position: Position,
+  ): Promise<{
+    contents: { kind: string; value: string };
+    range?: { start: Position; end: Position };
+  } | null> {
     return this.connection.sendRequest("textDocument/hover", { textDocument: { uri }, position });
   }
 

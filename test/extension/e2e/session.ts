@@ -176,6 +176,10 @@ export async function openWorkbench(ctx: BrowserContext, s: Session): Promise<Pa
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   await page.goto(workbenchUrl(s, [["extensionDevelopmentPath", `${REMOTE}${REPO}`]]));
   await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
-  await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60000 });
+  // restored with the folder open: rows in the Explorer, or in the LaminDB views if a test left them shown
+  await page.waitForSelector(
+    '.explorer-folders-view .monaco-list-row, [id="workbench.view.extension.lamindb"] .monaco-list-row',
+    { timeout: 60000 },
+  );
   return page;
 }

@@ -1,4 +1,4 @@
-// Search: a quick pick backed by the server's search() over the main registries, grouped by registry.
+// Search: a quick pick backed by the server's search() over the main registries, in registry order.
 // Typed before the database is open (the server starts with the first request), a search fails; the
 // pick says so and searches again when the server reports the database connected.
 import * as vscode from "vscode";
@@ -22,19 +22,21 @@ type Item = vscode.QuickPickItem & { record?: RecordSummary };
 /** What one registry's search gave: its records, or why it failed. */
 type Found = { records: RecordSummary[] } | { error: string };
 
+// The server matched and ranked these already: alwaysShow keeps the quick pick's own label filter from
+// hiding a record found by another field, and the registry is in the description because the quick pick
+// hides separators while its input has text.
 function itemsOf(results: Found[]): Item[] {
-  const items: Item[] = [];
-  results.forEach((found, i) => {
-    if (!("records" in found) || !found.records.length) return;
-    items.push({ label: SEARCH_REGISTRIES[i], kind: vscode.QuickPickItemKind.Separator });
-    for (const record of found.records)
-      items.push({
-        label: record.label,
-        description: record.uid,
-        detail: record.description ?? undefined,
-        record,
-      });
-  });
+  const items: Item[] = results.flatMap((found) =>
+    "records" in found
+      ? found.records.map((record) => ({
+          label: record.label,
+          description: `${record.registry} · ${record.uid}`,
+          detail: record.description ?? undefined,
+          alwaysShow: true,
+          record,
+        }))
+      : [],
+  );
   if (items.length === 0 && results.every((r) => "error" in r)) {
     // every registry failed: say why (the message, not an empty list that looks like "no matches")
     const error = (results[0] as { error: string }).error;

@@ -178,18 +178,17 @@ describe("extension in code-server", { timeout: 12 * 60_000 }, () => {
       const ctx = await browser(s!.dir);
       const page = await openWorkbench(ctx, s!);
       try {
-        // search: typing a term lists matching records under their registry; picking one describes it
+        // search: typing a term lists matching records with their registry; picking one describes it
         await runCommand(page, "LaminDB: Search records...");
         await page
           .locator(".quick-input-widget .quick-input-title", { hasText: "search records" })
           .waitFor({ timeout: 10000 });
         await page.keyboard.type(SEEDED[0]);
-        const found = page.locator(".quick-input-widget .monaco-list-row", { hasText: SEEDED[0] }).first();
+        const found = page
+          .locator(".quick-input-widget .monaco-list-row", { hasText: SEEDED[0] })
+          .filter({ hasText: "ULabel" })
+          .first();
         await found.waitFor({ timeout: 20000 });
-        await page
-          .locator(".quick-input-widget .monaco-list-row", { hasText: "ULabel" })
-          .first()
-          .waitFor({ timeout: 5000 });
         await found.click();
         await inFrames(page, ".ldb-describe, [class*=ldb-]", { hasText: SEEDED[0] });
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import {
   buildSuite,
   browser,
-  openWorkbench,
+  inWorkbench,
   prepare,
   runSuite,
   startSession,
@@ -81,9 +81,7 @@ describe("extension in code-server", { timeout: 12 * 60_000 }, () => {
     });
 
     test("workbench UI: run a cell, see the run in the status bar and the describe renderer", async () => {
-      const ctx = await browser(s!.dir);
-      try {
-        const page = await openWorkbench(ctx, s!);
+      await inWorkbench(s!, "ui", async (page) => {
         const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: "ui.ipynb" }).first();
         await row.waitFor({ timeout: 15000 });
         await row.dblclick();
@@ -98,21 +96,10 @@ describe("extension in code-server", { timeout: 12 * 60_000 }, () => {
           .getByText("test-label")
           .first();
         await output.waitFor({ timeout: 30000 });
-        await page.screenshot({ path: join(s!.dir, "ui.png") });
-      } catch (e) {
-        await ctx
-          .pages()[0]
-          ?.screenshot({ path: join(s!.dir, "ui-failure.png") })
-          .catch(() => {});
-        throw e;
-      } finally {
-        await ctx.close();
-      }
+      });
     });
     test("workbench UI: Runs tree, badge and live updates, describe panel, explorer, query kernel", async () => {
-      const ctx = await browser(s!.dir);
-      const page = await openWorkbench(ctx, s!);
-      try {
+      await inWorkbench(s!, "inspect", async (page) => {
         await page.locator(CONTAINER).click();
         // runs tracked by the suite, with their status icons
         const passed = page.locator(TREE_ROWS, { has: page.locator(".codicon-pass") }).first();
@@ -166,18 +153,10 @@ describe("extension in code-server", { timeout: 12 * 60_000 }, () => {
         await runFirstCell(page, "query cells");
         const table = await inFrames(page, "tr.ldb-row", { timeout: 30000 });
         assert.ok((await table.locator.count()) >= 1);
-        await page.screenshot({ path: join(s!.dir, "inspect.png") });
-      } catch (e) {
-        await page.screenshot({ path: join(s!.dir, "inspect-failure.png") }).catch(() => {});
-        throw e;
-      } finally {
-        await ctx.close();
-      }
+      });
     });
     test("workbench UI: search finds a record and describes the pick; delete permanently asks first", async () => {
-      const ctx = await browser(s!.dir);
-      const page = await openWorkbench(ctx, s!);
-      try {
+      await inWorkbench(s!, "search-delete", async (page) => {
         // search: typing a term lists matching records with their registry; picking one describes it
         await runCommand(page, "LaminDB: Search records...");
         await page
@@ -227,13 +206,7 @@ describe("extension in code-server", { timeout: 12 * 60_000 }, () => {
         await dialog.locator(".monaco-button", { hasText: "Delete permanently" }).click();
         await row.waitFor({ state: "detached", timeout: 20000 });
         assert.equal(await runExists(s!.cs.userData, uid), false, "deleted from the database");
-        await page.screenshot({ path: join(s!.dir, "search-delete.png") });
-      } catch (e) {
-        await page.screenshot({ path: join(s!.dir, "search-delete-failure.png") }).catch(() => {});
-        throw e;
-      } finally {
-        await ctx.close();
-      }
+      });
     });
   });
 

@@ -122,7 +122,8 @@ export class LspClient {
     });
   }
 
-  openNotebook(uri: string, cells: string[]): string[] {
+  /** notebookDocument/didOpen; a cell is Python unless given with its languageId. Returns the cells' URIs. */
+  openNotebook(uri: string, cells: Array<string | { text: string; languageId: string }>): string[] {
     const cellUris = cells.map((_, i) => `vscode-notebook-cell:${uri.replace(/^file:/, "")}#C${i}`);
     void this.connection.sendNotification("notebookDocument/didOpen", {
       notebookDocument: {
@@ -131,11 +132,11 @@ export class LspClient {
         version: 1,
         cells: cells.map((_, i) => ({ kind: 2, document: cellUris[i] })),
       },
-      cellTextDocuments: cells.map((text, i) => ({
+      cellTextDocuments: cells.map((c, i) => ({
         uri: cellUris[i],
-        languageId: "python",
+        languageId: typeof c === "string" ? "python" : c.languageId,
         version: 1,
-        text,
+        text: typeof c === "string" ? c : c.text,
       })),
     });
     return cellUris;

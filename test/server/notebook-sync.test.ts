@@ -13,25 +13,9 @@ interface Cell {
   languageId: "javascript" | "typescript" | "python";
 }
 
-/** notebookDocument/didOpen of a .ipynb with these cells; returns the cells' URIs. */
 function openNotebook(client: LspClient, cells: Cell[]): { uri: string; cells: string[] } {
   const uri = `file:///work/query-${process.pid}-${n++}.ipynb`;
-  const uris = cells.map((_, i) => `vscode-notebook-cell:${uri.replace(/^file:/, "")}#C${i}`);
-  void client.connection.sendNotification("notebookDocument/didOpen", {
-    notebookDocument: {
-      uri,
-      notebookType: "jupyter-notebook",
-      version: 1,
-      cells: cells.map((_, i) => ({ kind: 2, document: uris[i] })),
-    },
-    cellTextDocuments: cells.map((c, i) => ({
-      uri: uris[i],
-      languageId: c.languageId,
-      version: 1,
-      text: c.text,
-    })),
-  });
-  return { uri, cells: uris };
+  return { uri, cells: client.openNotebook(uri, cells) };
 }
 
 const labels = async (client: LspClient, uri: string, template: string) =>

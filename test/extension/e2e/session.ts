@@ -183,3 +183,27 @@ export async function openWorkbench(ctx: BrowserContext, s: Session): Promise<Pa
   );
   return page;
 }
+
+/**
+ * A fresh browser on the workbench for `fn`; a screenshot `<name>.png` after it, or `<name>-failure.png`
+ * when it (or opening the workbench) failed.
+ */
+export async function inWorkbench(
+  s: Session,
+  name: string,
+  fn: (page: Page) => Promise<void>,
+): Promise<void> {
+  const ctx = await browser(s.dir);
+  try {
+    await fn(await openWorkbench(ctx, s));
+    await ctx.pages()[0]?.screenshot({ path: join(s.dir, `${name}.png`) });
+  } catch (e) {
+    await ctx
+      .pages()[0]
+      ?.screenshot({ path: join(s.dir, `${name}-failure.png`) })
+      .catch(() => {});
+    throw e;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -83,7 +83,16 @@ connection.onInitialize((params): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      notebookDocumentSync: { notebookSelector: [{ notebook: "*", cells: [{ language: "python" }] }] },
+      // Python cells of any notebook and the query kernel's JavaScript/TypeScript cells, synced as notebooks
+      // (cells in order), so completion reads bindings from earlier cells only
+      notebookDocumentSync: {
+        notebookSelector: [
+          {
+            notebook: "*",
+            cells: [{ language: "python" }, { language: "javascript" }, { language: "typescript" }],
+          },
+        ],
+      },
       completionProvider: { triggerCharacters: [".", '"', "'", "(", ",", "="], resolveProvider: false },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },

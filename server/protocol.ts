@@ -38,6 +38,15 @@ export interface TransformSummary {
   created_at: string;
 }
 
+/** A transform key with its versions: the Transforms tree's first level. */
+export interface TransformKeySummary {
+  key: string;
+  kind: string; // the newest version's
+  versions: number;
+  latest: TransformSummary; // the newest version (created last)
+  activity: string; // ISO 8601: the newest of its versions' creation and their runs' starts
+}
+
 export interface RunSummary {
   id: number;
   uid: string;
@@ -159,6 +168,11 @@ export interface LaminRequests {
   "lamin/transforms": {
     params: { offset: number; limit: number; key?: string };
     result: Page<TransformSummary>;
+  };
+  /** Transform keys, each once, by latest activity; a key's versions come from lamin/transforms { key }. */
+  "lamin/transformKeys": {
+    params: { offset: number; limit: number };
+    result: Page<TransformKeySummary>;
   };
   "lamin/registryCounts": {
     params: Record<string, never>;

@@ -1,4 +1,6 @@
-// Search: a quick pick backed by the server's search() over the main registries, grouped by registry.
+// Search: a quick pick backed by the server's search() over the main registries, in registry order.
+// Typed before the database is open (the server starts with the first request), a search fails; the
+// pick says so and searches again when the server reports the database connected.
 import * as vscode from "vscode";
 import type { LaminServer } from "../client/server";
 import type { RecordSummary } from "../../server/protocol";
@@ -17,8 +19,34 @@ export const SEARCH_REGISTRIES = [
 
 type Item = vscode.QuickPickItem & { record?: RecordSummary };
 
+/** What one registry's search gave: its records, or why it failed. */
+type Found = { records: RecordSummary[] } | { error: string };
+
+// The server matched and ranked these already: alwaysShow keeps the quick pick's own label filter from
+// hiding a record found by another field, and the registry is in the description because the quick pick
+// hides separators while its input has text.
+function itemsOf(results: Found[]): Item[] {
+  const items: Item[] = results.flatMap((found) =>
+    "records" in found
+      ? found.records.map((record) => ({
+          label: record.label,
+          description: `${record.registry} · ${record.uid}`,
+          detail: record.description ?? undefined,
+          alwaysShow: true,
+          record,
+        }))
+      : [],
+  );
+  if (items.length === 0 && results.every((r) => "error" in r)) {
+    // every registry failed: say why (the message, not an empty list that looks like "no matches")
+    const error = (results[0] as { error: string }).error;
+    items.push({ label: "$(warning) Cannot search yet", detail: error, alwaysShow: true });
+  }
+  return items;
+}
+
 export function searchQuickPick(
-  server: Pick<LaminServer, "request">,
+  server: Pick<LaminServer, "request" | "onNotification">,
   onPick: (target: RecordTarget) => Promise<void>,
 ): Promise<void> {
   const qp = vscode.window.createQuickPick<Item>();
@@ -38,25 +66,19 @@ export function searchQuickPick(
     qp.busy = true;
     const results = await Promise.all(
       SEARCH_REGISTRIES.map((registry) =>
-        server.request("lamin/search", { registry, query, limit: 8 }).catch(() => [] as RecordSummary[]),
+        server.request("lamin/search", { registry, query, limit: 8 }).then(
+          (records): Found => ({ records }),
+          (e: unknown): Found => ({ error: e instanceof Error ? e.message : String(e) }),
+        ),
       ),
     );
     if (mine !== generation) return;
-    const items: Item[] = [];
-    results.forEach((found, i) => {
-      if (!found.length) return;
-      items.push({ label: SEARCH_REGISTRIES[i], kind: vscode.QuickPickItemKind.Separator });
-      for (const record of found)
-        items.push({
-          label: record.label,
-          description: record.uid,
-          detail: record.description ?? undefined,
-          record,
-        });
-    });
-    qp.items = items;
+    qp.items = itemsOf(results);
     qp.busy = false;
   };
+  const connected = server.onNotification("lamin/connectionChanged", (p) => {
+    if (p.connected) void search(qp.value);
+  });
   return new Promise<void>((resolve) => {
     qp.onDidChangeValue((v) => {
       clearTimeout(timer);
@@ -70,6 +92,7 @@ export function searchQuickPick(
     });
     qp.onDidHide(() => {
       clearTimeout(timer);
+      connected.dispose();
       qp.dispose();
       resolve();
     });

@@ -52,7 +52,7 @@ export class Sidebar extends Disposable {
     this.settings = this.track(new ViewSettings(state));
     const retry = () => this.retrySoon();
     this.runs = new RunsTree(server, this.settings, this.runsChanged.event, retry);
-    this.transforms = new TransformsTree(server, this.runs, this.transformsChanged.event, retry);
+    this.transforms = new TransformsTree(server, this.transformsChanged.event, retry);
     this.registries = new RegistriesTree(server, this.registriesChanged.event, retry);
     this.runsView = this.track(
       vscode.window.createTreeView(Views.runs, { treeDataProvider: this.runs, showCollapseAll: true }),

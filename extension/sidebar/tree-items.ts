@@ -1,9 +1,10 @@
 // The elements of the three trees and how each is drawn. Elements are plain data from the server
-// (plus the offset of a "Load more…" page): the providers keep nothing between calls.
+// (plus, for "Load more…", the paged list and its next offset): the providers keep nothing between calls.
 import * as vscode from "vscode";
 import type { RunStatus } from "../../db/shapes";
-import type { RecordSummary, RunSummary, TransformSummary } from "../../server/protocol";
+import type { RecordSummary, RunSummary, TransformKeySummary, TransformSummary } from "../../server/protocol";
 import { Commands } from "../commands/ids";
+import type { PagedList } from "./paged-children";
 
 /** Which runs a page lists: the view's filter plus the group it sits in. */
 export interface RunScope {
@@ -12,23 +13,18 @@ export interface RunScope {
   includeTrash?: boolean;
 }
 
+/** Where a run row sits, which decides its label (under a transform: its start time). */
+export type RunGrouping = "transform" | "status" | "none";
+
 export type TreeNode =
-  | { kind: "run"; run: RunSummary; grouped: "transform" | "status" | "none" }
-  | {
-      kind: "moreRuns";
-      scope: RunScope;
-      offset: number;
-      total: number;
-      grouped: "transform" | "status" | "none";
-    }
+  | { kind: "run"; run: RunSummary; grouped: RunGrouping }
+  | { kind: "more"; list: PagedList; offset: number; total: number }
   | { kind: "status"; status: RunStatus; count: number; scope: RunScope }
   | { kind: "transformGroup"; transform: TransformSummary; scope: RunScope }
-  | { kind: "moreTransforms"; offset: number; total: number; as: "group" | "key"; scope: RunScope }
-  | { kind: "key"; key: string; latest: TransformSummary }
+  | { kind: "key"; key: TransformKeySummary }
   | { kind: "version"; transform: TransformSummary }
   | { kind: "registry"; registry: string; count: number }
   | { kind: "record"; record: RecordSummary }
-  | { kind: "moreRecords"; registry: string; offset: number; total: number }
   | { kind: "message"; text: string; detail?: string };
 
 export const PAGE = 100;
@@ -56,7 +52,7 @@ function when(iso: string | null): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-function runItem(run: RunSummary, grouped: "transform" | "status" | "none"): vscode.TreeItem {
+function runItem(run: RunSummary, grouped: RunGrouping): vscode.TreeItem {
   const trashed = run.branch_id === TRASH_BRANCH;
   const label = grouped === "transform" ? when(run.started_at) : (run.name ?? run.transform.key);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
@@ -89,8 +85,8 @@ function runItem(run: RunSummary, grouped: "transform" | "status" | "none"): vsc
   return item;
 }
 
-function more(label: string, offset: number, total: number): vscode.TreeItem {
-  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+function more(offset: number, total: number): vscode.TreeItem {
+  const item = new vscode.TreeItem("Load more…", vscode.TreeItemCollapsibleState.Collapsed);
   item.description = `${offset.toLocaleString()} of ${total.toLocaleString()} shown`;
   item.iconPath = new vscode.ThemeIcon("ellipsis");
   item.contextValue = "more";
@@ -101,12 +97,8 @@ export function toTreeItem(node: TreeNode): vscode.TreeItem {
   switch (node.kind) {
     case "run":
       return runItem(node.run, node.grouped);
-    case "moreRuns":
-      return more("Load more…", node.offset, node.total);
-    case "moreTransforms":
-      return more("Load more…", node.offset, node.total);
-    case "moreRecords":
-      return more("Load more…", node.offset, node.total);
+    case "more":
+      return more(node.offset, node.total);
     case "status": {
       const item = new vscode.TreeItem(node.status, vscode.TreeItemCollapsibleState.Collapsed);
       item.description = node.count.toLocaleString();
@@ -123,9 +115,11 @@ export function toTreeItem(node: TreeNode): vscode.TreeItem {
       return item;
     }
     case "key": {
-      const item = new vscode.TreeItem(node.key, vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = node.latest.kind;
-      item.iconPath = new vscode.ThemeIcon(node.latest.kind === "notebook" ? "notebook" : "symbol-method");
+      const k = node.key;
+      const item = new vscode.TreeItem(k.key, vscode.TreeItemCollapsibleState.Collapsed);
+      item.description = `${k.kind} · ${k.versions === 1 ? "1 version" : `${k.versions.toLocaleString()} versions`}`;
+      item.iconPath = new vscode.ThemeIcon(k.kind === "notebook" ? "notebook" : "symbol-method");
+      item.tooltip = `${k.key}: latest version ${k.latest.version}, last active ${when(k.activity)}`;
       item.contextValue = "transformKey";
       return item;
     }

@@ -1,16 +1,15 @@
-// Paged lists for the sidebar: runs, transforms, registry records and counts.
+// Paged lists for the sidebar: runs, transforms (versions), registry records and counts. Transform keys
+// are paged in transform-keys.ts.
 import type { QuerySet, SQLRecord } from "../../db/index";
 import { runsAll, runsScoped, transformsScoped } from "../data/typed";
 import { labelField, LN_REGISTRIES } from "../data/registries";
 import { registryByName, search } from "../data/query-api";
 import type { LaminRequests, RecordSummary } from "../protocol";
 import { runSummaries, runSummary, transformSummary } from "../tracking/summaries";
+import { pageSize } from "./page-size";
 
 type P<M extends keyof LaminRequests> = LaminRequests[M]["params"];
 type R<M extends keyof LaminRequests> = LaminRequests[M]["result"];
-
-const MAX_PAGE = 500;
-const pageSize = (n: number) => Math.max(0, Math.min(MAX_PAGE, Math.floor(n)));
 
 export async function runs(p: P<"lamin/runs">): Promise<R<"lamin/runs">> {
   let qs = p.includeTrash ? runsAll() : runsScoped();

@@ -7,6 +7,7 @@ import { runSummaries, runSummary } from "../tracking/summaries";
 import { evaluate } from "../evaluate/evaluate";
 import * as browse from "./browse";
 import * as data from "./data";
+import { transformKeys } from "./transform-keys";
 
 type Handler<M extends keyof LaminRequests> = (
   p: LaminRequests[M]["params"],
@@ -43,6 +44,7 @@ export function registerRequests(host: RequestHost): void {
     return run ? use(() => runSummary(run)) : null;
   });
   host.on("lamin/transforms", (p) => use(() => browse.transforms(p)));
+  host.on("lamin/transformKeys", (p) => use(() => transformKeys(p)));
   host.on("lamin/registryCounts", () => use(() => browse.registryCounts()));
   host.on("lamin/records", (p) => host.db().use((i) => browse.records(p, i)));
   host.on("lamin/search", (p) => host.db().use((i) => browse.searchRecords(p, i)));

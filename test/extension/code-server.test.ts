@@ -10,14 +10,24 @@ import { join } from "node:path";
 import {
   buildSuite,
   browser,
-  openWorkbench,
+  inWorkbench,
   prepare,
   runSuite,
   SEEDED_LABELS,
   startSession,
   type Session,
 } from "./e2e/session";
-import { BADGE, CONTAINER, inFrames, insertRunFromElsewhere, runCommand, TREE_ROWS } from "./e2e/ui";
+import {
+  BADGE,
+  CONTAINER,
+  inFrames,
+  insertRunFromElsewhere,
+  onTreeRow,
+  runCommand,
+  runExists,
+  runFirstCell,
+  TREE_ROWS,
+} from "./e2e/ui";
 import { installVsixSession } from "./e2e/vsix";
 import { startPostgres, type ThrowawayPostgres } from "../../scripts/postgres.mjs";
 
@@ -39,7 +49,7 @@ async function reportSuite(
   );
 }
 
-describe("extension in code-server", { timeout: 8 * 60_000 }, () => {
+describe("extension in code-server", { timeout: 12 * 60_000 }, () => {
   before(() => prepare());
   // Every session is stopped in its own after(); if a handle of the harness (a Playwright or esbuild
   // child, a socket) still keeps this file's process alive, it must not hang npm test: exit once the
@@ -82,30 +92,11 @@ describe("extension in code-server", { timeout: 8 * 60_000 }, () => {
     });
 
     test("workbench UI: run a cell, see the run in the status bar and the describe renderer", async () => {
-      const ctx = await browser(s!.dir);
-      try {
-        const page = await openWorkbench(ctx, s!);
+      await inWorkbench(s!, "ui", async (page) => {
         const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: "ui.ipynb" }).first();
         await row.waitFor({ timeout: 15000 });
         await row.dblclick();
-        await page.waitForSelector(".notebook-editor .cell-list-container .code-cell-row", {
-          timeout: 60000,
-        });
-        const kernel = page
-          .locator(
-            ".notebook-toolbar-container a.kernel-label, .notebook-toolbar-container [aria-label*='Kernel']",
-          )
-          .first();
-        await kernel.click();
-        await page
-          .locator(".quick-input-widget .quick-input-list .monaco-list-row", {
-            hasText: "LaminDB Test Kernel",
-          })
-          .first()
-          .click({ timeout: 15000 });
-        const cell = page.locator(".notebook-editor .code-cell-row").first();
-        await cell.hover();
-        await cell.locator(".run-button-container .action-label, .run-button-container a").first().click();
+        await runFirstCell(page, "LaminDB Test Kernel");
         const status = page.locator(".statusbar-item", { hasText: /Run \w+ completed/ });
         await status.waitFor({ timeout: 30000 });
         console.log(`  status bar: ${(await status.innerText()).trim()}`);
@@ -116,21 +107,10 @@ describe("extension in code-server", { timeout: 8 * 60_000 }, () => {
           .getByText("test-label")
           .first();
         await output.waitFor({ timeout: 30000 });
-        await page.screenshot({ path: join(s!.dir, "ui.png") });
-      } catch (e) {
-        await ctx
-          .pages()[0]
-          ?.screenshot({ path: join(s!.dir, "ui-failure.png") })
-          .catch(() => {});
-        throw e;
-      } finally {
-        await ctx.close();
-      }
+      });
     });
     test("workbench UI: Runs tree, badge and live updates, describe panel, explorer, query kernel", async () => {
-      const ctx = await browser(s!.dir);
-      const page = await openWorkbench(ctx, s!);
-      try {
+      await inWorkbench(s!, "inspect", async (page) => {
         await page.locator(CONTAINER).click();
         // runs tracked by the suite, with their status icons
         const passed = page.locator(TREE_ROWS, { has: page.locator(".codicon-pass") }).first();
@@ -146,8 +126,10 @@ describe("extension in code-server", { timeout: 8 * 60_000 }, () => {
         await live.locator(".codicon-sync.codicon-modifier-spin").waitFor({ timeout: 5000 });
         await page.locator(BADGE, { hasText: "1" }).waitFor({ timeout: 10000 });
         // describe from the tree: the panel's renderer draws the run
-        await live.click();
-        const title = await inFrames(page, ".ldb-describe, [class*=ldb-]", { hasText: uid.slice(0, 7) });
+        const title = await onTreeRow(
+          () => live.click(),
+          () => inFrames(page, ".ldb-describe, [class*=ldb-]", { hasText: uid.slice(0, 7), timeout: 15000 }),
+        );
         console.log(`  describe panel: ${(await title.locator.first().innerText()).split("\n")[0]}`);
         // the explorer: a query's rows, and the editor completes field names
         await runCommand(page, "LaminDB: Open runs explorer");
@@ -179,31 +161,63 @@ describe("extension in code-server", { timeout: 8 * 60_000 }, () => {
           .locator(".explorer-folders-view .monaco-list-row", { hasText: "query.ipynb" })
           .first()
           .dblclick();
-        await page.waitForSelector(".notebook-editor .cell-list-container .code-cell-row", {
-          timeout: 60000,
-        });
-        await page
-          .locator(
-            ".notebook-toolbar-container a.kernel-label, .notebook-toolbar-container [aria-label*='Kernel']",
-          )
-          .first()
-          .click();
-        await page
-          .locator(".quick-input-widget .quick-input-list .monaco-list-row", { hasText: "query cells" })
-          .first()
-          .click({ timeout: 15000 });
-        const cell = page.locator(".notebook-editor .code-cell-row").first();
-        await cell.hover();
-        await cell.locator(".run-button-container .action-label, .run-button-container a").first().click();
+        await runFirstCell(page, "query cells");
         const table = await inFrames(page, "tr.ldb-row", { timeout: 30000 });
         assert.ok((await table.locator.count()) >= 1);
-        await page.screenshot({ path: join(s!.dir, "inspect.png") });
-      } catch (e) {
-        await page.screenshot({ path: join(s!.dir, "inspect-failure.png") }).catch(() => {});
-        throw e;
-      } finally {
-        await ctx.close();
-      }
+      });
+    });
+    test("workbench UI: search finds a record and describes the pick; delete permanently asks first", async () => {
+      await inWorkbench(s!, "search-delete", async (page) => {
+        // search: typing a term lists matching records with their registry; picking one describes it
+        await runCommand(page, "LaminDB: Search records...");
+        await page
+          .locator(".quick-input-widget .quick-input-title", { hasText: "search records" })
+          .waitFor({ timeout: 10000 });
+        await page.keyboard.type(SEEDED_LABELS[0]);
+        const found = page
+          .locator(".quick-input-widget .monaco-list-row", { hasText: SEEDED_LABELS[0] })
+          .filter({ hasText: "ULabel" })
+          .first();
+        await found.waitFor({ timeout: 20000 });
+        await found.click();
+        await inFrames(page, ".ldb-describe, [class*=ldb-]", { hasText: SEEDED_LABELS[0] });
+
+        // delete permanently: the modal's Cancel keeps the run, its confirmation deletes it for good
+        const uid = await insertRunFromElsewhere(s!.cs.userData, "pipelines/doomed.py");
+        await runCommand(page, "Focus on Runs View");
+        const row = page.locator(TREE_ROWS, { hasText: uid.slice(0, 8) });
+        await row.waitFor({ timeout: 20000 });
+        const dialog = page.locator(".monaco-dialog-box");
+        const menu = page.locator(".context-view .monaco-menu");
+        const askToDelete = async () => {
+          await onTreeRow(
+            async () => {
+              // a context menu left open (by a click a refresh swallowed) would take the right-click
+              await page.keyboard.press("Escape");
+              await menu.waitFor({ state: "hidden", timeout: 5000 });
+              await row.click({ button: "right" });
+              // a menu item takes mouse clicks only 100 ms after the menu opened (so that the right-click's
+              // own mouseup picks nothing): focus it by hovering, then Enter, which the menu always takes
+              await menu.locator(".action-item", { hasText: "Delete permanently" }).first().hover();
+              await menu
+                .locator("a.action-menu-item:focus", { hasText: "Delete permanently" })
+                .waitFor({ timeout: 5000 });
+              await page.keyboard.press("Enter");
+            },
+            () => dialog.waitFor({ timeout: 10000 }),
+          );
+          assert.match(await dialog.innerText(), new RegExp(`Delete Run ${uid} permanently`));
+        };
+        await askToDelete();
+        await dialog.locator(".monaco-button", { hasText: "Cancel" }).click();
+        await dialog.waitFor({ state: "detached", timeout: 10000 });
+        assert.equal(await runExists(s!.cs.userData, uid), true, "cancelled: the run stays");
+        await row.waitFor({ timeout: 5000 });
+        await askToDelete();
+        await dialog.locator(".monaco-button", { hasText: "Delete permanently" }).click();
+        await row.waitFor({ state: "detached", timeout: 20000 });
+        assert.equal(await runExists(s!.cs.userData, uid), false, "deleted from the database");
+      });
     });
   });
 

@@ -45,6 +45,8 @@ export class LspClient {
   private readonly diagnostics = new Map<string, Diagnostic[]>();
   private readonly waiters: Array<() => void> = [];
   readonly notifications: Array<{ method: string; params: unknown }> = [];
+  /** What the server answered to `initialize`. */
+  capabilities: Record<string, unknown> = {};
 
   private constructor(readonly child: ChildProcess) {
     this.connection = createMessageConnection(
@@ -81,7 +83,7 @@ export class LspClient {
       stdio: ["pipe", "pipe", "pipe"],
     });
     const client = new LspClient(child);
-    await client.connection.sendRequest("initialize", {
+    const init = await client.connection.sendRequest("initialize", {
       processId: process.pid,
       rootUri: null,
       capabilities: {
@@ -95,6 +97,7 @@ export class LspClient {
       },
       initializationOptions: options,
     });
+    client.capabilities = (init as { capabilities: Record<string, unknown> }).capabilities;
     await client.connection.sendNotification("initialized", {});
     return client;
   }

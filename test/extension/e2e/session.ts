@@ -181,6 +181,34 @@ export async function openWorkbench(ctx: BrowserContext, s: Session): Promise<Pa
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   await page.goto(workbenchUrl(s, [["extensionDevelopmentPath", `${REMOTE}${REPO}`]]));
   await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
-  await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60000 });
+  // restored with the folder open: rows in the Explorer, or in the LaminDB views if a test left them shown
+  await page.waitForSelector(
+    '.explorer-folders-view .monaco-list-row, [id="workbench.view.extension.lamindb"] .monaco-list-row',
+    { timeout: 60000 },
+  );
   return page;
+}
+
+/**
+ * A fresh browser on the workbench for `fn`; a screenshot `<name>.png` after it, or `<name>-failure.png`
+ * when it (or opening the workbench) failed.
+ */
+export async function inWorkbench(
+  s: Session,
+  name: string,
+  fn: (page: Page) => Promise<void>,
+): Promise<void> {
+  const ctx = await browser(s.dir);
+  try {
+    await fn(await openWorkbench(ctx, s));
+    await ctx.pages()[0]?.screenshot({ path: join(s.dir, `${name}.png`) });
+  } catch (e) {
+    await ctx
+      .pages()[0]
+      ?.screenshot({ path: join(s.dir, `${name}-failure.png`) })
+      .catch(() => {});
+    throw e;
+  } finally {
+    await ctx.close();
+  }
 }

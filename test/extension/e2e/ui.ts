@@ -29,6 +29,47 @@ export const TREE_ROWS = '[id="workbench.view.extension.lamindb"] .monaco-list-r
 /** The activity bar badge of the LaminDB container. */
 export const BADGE = '.activitybar .action-item:has(a[aria-label^="LaminDB"]) .badge-content';
 
+/**
+ * In the notebook editor on screen, picks the kernel (a row of the kernel quick pick) and runs the first
+ * code cell. Restored tabs keep hidden notebook editors in the DOM, hence `:visible` everywhere.
+ */
+export async function runFirstCell(page: Page, kernel: string): Promise<void> {
+  const cell = page.locator(".notebook-editor .cell-list-container .code-cell-row:visible").first();
+  await cell.waitFor({ timeout: 60000 });
+  await page
+    .locator(
+      ".notebook-toolbar-container a.kernel-label:visible, .notebook-toolbar-container [aria-label*='Kernel']:visible",
+    )
+    .first()
+    .click();
+  await page
+    .locator(".quick-input-widget .quick-input-list .monaco-list-row", { hasText: kernel })
+    .first()
+    .click({ timeout: 15000 });
+  await cell.hover();
+  await cell.locator(".run-button-container .action-label, .run-button-container a").first().click();
+}
+
+/**
+ * Acts on a tree row until the action's effect shows. A view refresh re-creates its rows, and VS Code
+ * drops the old rows' commands before the new rows arrive: a click in that moment does nothing (the
+ * extension host logs "Actual command not found"). A user would click again; so does this.
+ */
+export async function onTreeRow<T>(
+  act: () => Promise<void>,
+  effect: () => Promise<T>,
+  attempts = 3,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    await act();
+    try {
+      return await effect();
+    } catch (e) {
+      if (attempt >= attempts) throw e;
+    }
+  }
+}
+
 /** Polls every webview frame of the page until `selector` (with `hasText`) is found in one. */
 export async function inFrames(
   page: Page,
@@ -47,18 +88,33 @@ export async function inFrames(
   }
 }
 
-/** Writes a started run through another connection (this process's default instance) to the embedded database the server holds. */
-export async function insertRunFromElsewhere(userData: string, key: string): Promise<string> {
-  const { connect, Run, Transform } = await import("../../../db/index");
+/** Runs `fn` on another connection (this process's default instance) to the embedded database the server holds. */
+async function elsewhere<T>(
+  userData: string,
+  fn: (ln: typeof import("../../../db/index")) => Promise<T>,
+): Promise<T> {
+  const ln = await import("../../../db/index");
   const dir = join(userData, "User", "globalStorage", EXTENSION_ID, "db");
   const holder = readLockHolder(dir);
   if (!holder?.port) throw new Error(`no server holds ${dir}`);
-  const ln = await connect({ url: `postgresql://postgres@127.0.0.1:${holder.port}/postgres` });
+  const instance = await ln.connect({ url: `postgresql://postgres@127.0.0.1:${holder.port}/postgres` });
   try {
+    return await fn(ln);
+  } finally {
+    await instance.close();
+  }
+}
+
+/** Writes a started run through another connection; returns its uid. */
+export function insertRunFromElsewhere(userData: string, key: string): Promise<string> {
+  return elsewhere(userData, async ({ Run, Transform }) => {
     const transform = await new Transform({ key, kind: "pipeline" }).save();
     const run = await new Run(transform, { status: "started" }).save();
     return String(run.uid);
-  } finally {
-    await ln.close();
-  }
+  });
+}
+
+/** Whether a run with this uid is in the database, in any branch (the trash included). */
+export function runExists(userData: string, uid: string): Promise<boolean> {
+  return elsewhere(userData, ({ Run }) => Run.filter({ uid }).exists());
 }

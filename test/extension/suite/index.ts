@@ -56,18 +56,42 @@ async function command([cmd, ...args]: string[]): Promise<void> {
   await execFileAsync(cmd, args, { timeout: 60000 });
 }
 
-/** Lines in the durable queue's files (the events that wait on disk). */
-function queuedLines(api: LaminExtensionApi): number {
+/** The events waiting in the durable queue's files, in file order. */
+function queuedEvents(api: LaminExtensionApi): TrackEvent[] {
   const dir = api.tracking.queueDir!;
   return readdirSync(dir)
     .filter((f) => f.endsWith(".jsonl") && f !== "rejected.jsonl")
-    .map(
-      (f) =>
-        readFileSync(join(dir, f), "utf8")
-          .split("\n")
-          .filter((l) => l.trim()).length,
-    )
-    .reduce((a, b) => a + b, 0);
+    .flatMap((f) =>
+      readFileSync(join(dir, f), "utf8")
+        .split("\n")
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as TrackEvent),
+    );
+}
+
+/** Lines in the durable queue's files (the events that wait on disk). */
+function queuedLines(api: LaminExtensionApi): number {
+  return queuedEvents(api).length;
+}
+
+/** Waits until `count` executions of a notebook have ended in the queue (their executionIdle). */
+async function queuedExecutions(api: LaminExtensionApi, nb: vscode.NotebookDocument, count: number) {
+  let types: string[] = [];
+  try {
+    await waitFor(
+      `${count} executions of ${nb.uri.path} ended in the queue`,
+      () => {
+        const events = queuedEvents(api);
+        types = events.map((e) => e.type);
+        return (
+          events.filter((e) => e.type === "executionIdle" && e.notebookUri === uriOf(nb)).length >= count
+        );
+      },
+      45000,
+    );
+  } catch (e) {
+    throw new Error(`${String(e)}; queued: ${types.join(", ")}`);
+  }
 }
 
 async function activeRun(
@@ -250,12 +274,13 @@ function mainTests({ api, config, delivered }: Ctx): Array<[string, TestFn]> {
         const nb = await openNotebook(ws, "notebooks/queue.ipynb");
         const kernel = await testKernel();
         await execute(nb);
-        await waitFor("events queued", () => api.tracking.pending >= 5);
+        await queuedExecutions(api, nb, 1);
         kernel.restart(nb);
         await execute(nb);
-        await waitFor("second run's events queued", () => api.tracking.pending >= 11);
-        const lines = queuedLines(api);
-        assert.ok(lines >= 11, `queue file holds ${lines} lines`);
+        await queuedExecutions(api, nb, 2);
+        const types = queuedEvents(api).map((e) => e.type);
+        assert.ok(types.includes("kernelRestarted"), `the restart is queued: ${types.join(", ")}`);
+        assert.ok(api.tracking.pending >= 11, `${api.tracking.pending} events pending`);
         assert.equal(await api.server.start(), true);
         await waitFor(
           "queue drained",

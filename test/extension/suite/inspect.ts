@@ -1,11 +1,14 @@
 // Inspecting runs, in the real extension host: the Runs tree and its badge, describe, trash and
-// restore, the explorer's query, the query kernel. The workbench UI of the same features is driven
-// with Playwright in code-server.test.ts; here the extension's API reads the trees and panels.
+// restore, the Transforms tree paged by key, the explorer's query, the query kernel and completions in
+// its cells. The workbench UI of the same features (and what needs a click in the workbench: the search
+// quick pick, the modal of "Delete permanently") is driven with Playwright in code-server.test.ts;
+// here the extension's API reads the trees and panels.
 import * as vscode from "vscode";
 import assert from "node:assert/strict";
 import type { LaminExtensionApi, TreeRow } from "../../../extension/api";
 import { Commands } from "../../../extension/commands/ids";
 import { DATAFRAME_MIME } from "../../../db/shapes";
+import { lookupKey } from "../../../db/query/lookup";
 import type { RunSummary } from "../../../server/protocol";
 import { waitFor, type TestFn } from "./harness";
 import { execute, openNotebook } from "./notebooks";
@@ -29,6 +32,29 @@ function nextEvent<T>(event: vscode.Event<T>, accept: (v: T) => boolean, timeout
       resolve(v);
     });
   });
+}
+
+/** Every element under `parent`, following the "Load more…" elements page by page. */
+async function allRows(list: (parent?: unknown) => Promise<TreeRow[]>, parent?: unknown): Promise<TreeRow[]> {
+  const rows: TreeRow[] = [];
+  for (let page = await list(parent); ;) {
+    const more = page.find((r) => (r.node as { kind?: string }).kind === "more");
+    rows.push(...page.filter((r) => r !== more));
+    if (!more) return rows;
+    page = await list(more.node);
+  }
+}
+
+const labelOf = (i: vscode.CompletionItem) => (typeof i.label === "string" ? i.label : i.label.label);
+
+async function completions(doc: vscode.TextDocument): Promise<string[]> {
+  const end = doc.lineAt(doc.lineCount - 1).range.end;
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+    "vscode.executeCompletionItemProvider",
+    doc.uri,
+    end,
+  );
+  return list.items.map(labelOf);
 }
 
 async function runningTotal(api: LaminExtensionApi): Promise<number> {
@@ -106,6 +132,84 @@ export function inspectTests(api: LaminExtensionApi, ws: string): Array<[string,
         assert.notEqual((await api.request("lamin/run", { uid }))?.branch_id, -1, "restored");
         const back = rowOf(await api.views.runs(), uid);
         assert.ok(back && iconOf(back) === "pass", "back in the Runs tree");
+      },
+    ],
+    [
+      "the Transforms tree lists a key once however many versions it has; versions and runs page under it",
+      async () => {
+        const key = "pipelines/many-versions.py";
+        const versions = 105; // more than one page (100) of versions
+        const made = await api.request("lamin/evaluate", {
+          language: "javascript",
+          code: `for (let i = 0; i < ${versions}; i++)
+                   await new ln.Transform({ key: ${JSON.stringify(key)}, kind: "pipeline", source_code: "v" + i }).save();`,
+        });
+        assert.equal(made.error, undefined, made.error?.message);
+        const keys = await waitFor("the key in the Transforms tree", async () => {
+          const rows = await allRows(api.views.transforms);
+          return rows.some((r) => r.item.label === key) ? rows : undefined;
+        });
+        const labels = keys.map((r) => String(r.item.label));
+        assert.equal(labels.filter((l) => l === key).length, 1, "the key once");
+        assert.equal(new Set(labels).size, labels.length, `each key once: ${labels.join(", ")}`);
+        const row = keys.find((r) => r.item.label === key)!;
+        assert.match(String(row.item.description), /105 versions/);
+        const first = await api.views.transforms(row.node);
+        assert.equal(first.at(-1)?.item.label, "Load more…", "versions page under the key");
+        const all = await allRows(api.views.transforms, row.node);
+        assert.equal(all.length, versions);
+        assert.equal(new Set(all.map((r) => r.item.description)).size, versions, "each version once");
+        assert.match(String(all[0].item.description), /latest/);
+        // a tracked notebook's version holds its runs
+        const tracked = keys.find((r) => r.item.label === "notebooks/running.ipynb")!;
+        const [version] = await api.views.transforms(tracked.node);
+        const runs = await api.views.transforms(version.node);
+        assert.ok(
+          runs.some((r) => String(r.item.contextValue).includes("run")),
+          "the version's runs",
+        );
+      },
+    ],
+    [
+      "completions in a JavaScript query cell of a notebook with the LaminDB controller (notebook sync)",
+      async () => {
+        const { items } = await api.request("lamin/records", { registry: "ULabel", offset: 0, limit: 1 });
+        assert.ok(items.length === 1, "a ULabel to complete");
+        const js = (value: string) =>
+          new vscode.NotebookCellData(vscode.NotebookCellKind.Code, value, "javascript");
+        const nb = await vscode.workspace.openNotebookDocument(
+          "jupyter-notebook",
+          new vscode.NotebookData([
+            js("labels."), // before the binding: nothing from it
+            js("const labels = await ln.ULabel.lookup();"),
+            js("labels."),
+            js('await ln.ULabel.filter({ name: "'),
+          ]),
+        );
+        const editor = await vscode.window.showNotebookDocument(nb);
+        await vscode.commands.executeCommand("notebook.selectKernel", {
+          notebookEditor: editor,
+          id: api.queryControllerId,
+          extension: EXTENSION_ID,
+        });
+        const label = items[0].label;
+        const values = await waitFor(
+          `${label} completed inside ln.ULabel.filter({ name: "`,
+          async () => {
+            const got = await completions(nb.cellAt(3).document);
+            return got.includes(label) ? got : undefined;
+          },
+          30000,
+        );
+        assert.ok(values.includes(label));
+        const key = lookupKey(label);
+        await waitFor(`${key} after the lookup's binding`, async () =>
+          (await completions(nb.cellAt(2).document)).includes(key),
+        );
+        // the server has the notebook's cells in order: a later cell's binding does not leak upwards
+        const before = await completions(nb.cellAt(0).document);
+        assert.ok(!before.includes(key), `${key} offered before its binding`);
+        await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
       },
     ],
     [

@@ -90,7 +90,7 @@ async function queuedExecutions(api: LaminExtensionApi, nb: vscode.NotebookDocum
       45000,
     );
   } catch (e) {
-    throw new Error(`${String(e)}; queued: ${types.join(", ")}`);
+    throw new Error(`${String(e)}; queued: ${types.join(", ")}`, { cause: e });
   }
 }
 

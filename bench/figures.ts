@@ -143,9 +143,10 @@ export async function timeInterleaved<K extends string>(
   const keys = Object.keys(variants) as K[];
   const out = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   for (const k of keys) for (let i = 0; i < warmup; i++) await variants[k](-1 - i);
-  for (let start = 0; start < iterations; start += block) {
+  for (let start = 0, b = 0; start < iterations; start += block, b++) {
     const end = Math.min(iterations, start + block);
-    for (const k of keys) {
+    // the order turns every block, so neither variant always finds the caches the other warmed
+    for (const k of b % 2 ? [...keys].reverse() : keys) {
       for (let i = start; i < end; i++) {
         const t0 = performance.now();
         await variants[k](i);

@@ -31,8 +31,8 @@ export function statementName(text: string): string {
 
 /**
  * Runs `text` ($1, $2, ... placeholders) with `values`. `prepared`: as a named prepared statement,
- * for statements whose plan does not depend on the values (PostgreSQL may switch a named statement
- * to a generic plan, which turns a LIKE prefix search into a sequential scan).
+ * parsed once per connection (PostgreSQL servers only; our connections plan each run for its values,
+ * see connection/postgres.ts).
  */
 export async function queryPooled(
   knex: Knex,

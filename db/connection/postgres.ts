@@ -11,11 +11,26 @@ const types = {
   },
 };
 
+interface PgConnection {
+  query(sql: string, callback: (error: Error | null) => void): void;
+}
+
+/**
+ * Named prepared statements (pooled-query.ts) are planned for their values every time: PostgreSQL
+ * would otherwise switch one to a generic plan after five runs, and a generic plan of
+ * `lower(name) LIKE $1` reads the whole table. Session-level, on our own connections only.
+ */
+const CUSTOM_PLANS = `SELECT set_config('plan_cache_mode', 'force_custom_plan', false) WHERE current_setting('server_version_num')::int >= 120000`;
+
 export function openPostgres(url: string, pool: { min: number; max: number } = { min: 0, max: 10 }): Knex {
   return knexFactory({
     client: "pg",
     connection: { connectionString: url, types } as Knex.PgConnectionConfig,
-    pool,
+    pool: {
+      ...pool,
+      afterCreate: (connection: PgConnection, done: (error: Error | null, c: PgConnection) => void) =>
+        connection.query(CUSTOM_PLANS, (error) => done(error, connection)),
+    },
     acquireConnectionTimeout: 10_000,
   });
 }

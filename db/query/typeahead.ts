@@ -2,8 +2,9 @@
 // finds few, those that contain it, in one statement. The contains half sits behind a one-time
 // filter on the prefix half's count, so PostgreSQL skips it when the prefix found enough; either
 // way a keystroke costs one round trip. The statement is built from the query's WHERE and the two
-// lookups' fragments and sent straight on a pooled connection, unnamed: a named statement may get a
-// generic plan, under which LIKE patterns scan the table (bench/server-bench.ts measures it all).
+// lookups' fragments and sent straight on a pooled connection, as a named statement on PostgreSQL
+// (parsed once; planned for each prefix, see CUSTOM_PLANS in connection/postgres.ts). Measured in
+// bench/server-bench.ts beside the bare prefix query.
 import { fieldOf } from "../schema/catalog";
 import { InvalidArgument } from "../errors";
 import { positional, queryPooled } from "../connection/pooled-query";
@@ -46,7 +47,12 @@ export async function typeahead<T, K extends string>(
     prefix.length < 2 ? prefixOnly(starts) : thenContains(starts, half("icontains"), options.few);
   const instance = await qs.resolveInstance();
   const rows = await instance.run((knex) =>
-    queryPooled(knex, positional(statement.sql, statement.bindings.length), statement.bindings),
+    queryPooled(
+      knex,
+      positional(statement.sql, statement.bindings.length),
+      statement.bindings,
+      instance.info.namedStatements,
+    ),
   );
   const read = columns.read(rows);
   return read.map((r, i) => ({ ...r, match: rows[i].lamin_pass === 0 ? "prefix" : "contains" }));

@@ -6,7 +6,7 @@ import { describeEachDatabase } from "../helpers/databases";
 
 const fields: Array<"name" | "uid" | "description"> = ["name", "uid", "description"];
 
-describeEachDatabase("typeahead", () => {
+describeEachDatabase("typeahead", (ctx) => {
   before(async () => {
     const names = ["KLF2", "KLF4", "klrb1", "AKLF9", "CD8A", "CD8B", "XCD8", "100%_pure", "100x"];
     for (const name of names) await new ULabel({ name, description: `about ${name}` }).save();
@@ -73,6 +73,21 @@ describeEachDatabase("typeahead", () => {
       all.some((r) => r.name === "KLtrash"),
       "all() includes the trash",
     );
+  });
+
+  test("run many times as a named statement, it keeps a plan made for each prefix", async () => {
+    for (let i = 0; i < 12; i++)
+      await typeahead(ULabel.filter({}), "name", i % 2 ? "kl" : "gene", { fields, limit: 50, few: 10 });
+    const rows = await typeahead(ULabel.filter({}), "name", "cd8", { fields, limit: 50, few: 10 });
+    assert.deepEqual(rows.map((r) => r.name).sort(), ["CD8A", "CD8B", "XCD8"]);
+    if (ctx.kind === "postgres") {
+      // a generic plan of lower(name) LIKE $1 would scan the table: every pooled connection forbids it
+      const shown = await ctx.instance.knex.raw("SHOW plan_cache_mode");
+      assert.equal(
+        (shown.rows as Array<{ plan_cache_mode: string }>)[0].plan_cache_mode,
+        "force_custom_plan",
+      );
+    }
   });
 
   test("bad input: a typed error, nothing run", async () => {

@@ -3,6 +3,7 @@
 // touching the database.
 import { MarkupKind, type Hover, type Position } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import type { SQLRecord } from "../db/index";
 import { analyze } from "./analysis";
 import { registry } from "./data/registries";
 import type { RegistryValues } from "./data/registry-values";
@@ -37,11 +38,22 @@ export async function hoverAt(
     if (!reg) return null;
     record = await values.record(reg, { field: target.field, value: ctx.value });
   }
+  return describeHover(record, doc, ctx.span.start, ctx.span.start + ctx.value.length);
+}
+
+/** The record's describe() summary as a hover over the document's [start, end) offsets. */
+async function describeHover(
+  record: SQLRecord | null,
+  doc: TextDocument,
+  start: number,
+  end: number,
+): Promise<Hover | null> {
   if (!record) return null;
-  const d = await describe(record);
-  const start = doc.positionAt(ctx.span.start);
-  const end = doc.positionAt(ctx.span.start + ctx.value.length);
-  return { contents: { kind: MarkupKind.Markdown, value: describeMarkdown(d) }, range: { start, end } };
+  const value = describeMarkdown(await describe(record));
+  return {
+    contents: { kind: MarkupKind.Markdown, value },
+    range: { start: doc.positionAt(start), end: doc.positionAt(end) },
+  };
 }
 
 /** `labels.adgb_dt` with the cursor anywhere on `adgb_dt`: the record that lookup() key stands for. */
@@ -60,10 +72,5 @@ async function lookupHover(
   const reg = registry(regName);
   const match = (await values.lookupKeys(regName, key)).find((v) => v.key === key);
   const record = reg && match ? await values.record(reg, { uid: match.uid }) : null;
-  if (!record) return null;
-  const d = await describe(record);
-  return {
-    contents: { kind: MarkupKind.Markdown, value: describeMarkdown(d) },
-    range: { start: doc.positionAt(span.start), end: doc.positionAt(end) },
-  };
+  return describeHover(record, doc, span.start, end);
 }

@@ -116,7 +116,7 @@ export class RegistryValues {
     const cached = this.cache.get(key);
     if (this.fresh(cached)) return cached.items;
     const found = await this.db.use(async (instance) => {
-      const ranked = await search(reg, instance, value, { field, limit });
+      const ranked = await search(reg, value, { field, limit });
       return ranked.length ? ranked : similar(reg, instance, value, { field, limit });
     });
     return this.remember(

@@ -60,13 +60,10 @@ export function recordSummary(registry: string, r: SQLRecord, score?: number): R
   };
 }
 
-export async function records(
-  p: P<"lamin/records">,
-  instance: Parameters<typeof search>[1],
-): Promise<R<"lamin/records">> {
+export async function records(p: P<"lamin/records">): Promise<R<"lamin/records">> {
   const reg = registryByName(p.registry);
   if (p.search) {
-    const found = await search(reg, instance, p.search, { limit: p.offset + pageSize(p.limit) });
+    const found = await search(reg, p.search, { limit: p.offset + pageSize(p.limit) });
     const items = found.slice(p.offset).map((s) => recordSummary(p.registry, s.record, s.score));
     return { items, total: found.length, offset: p.offset };
   }
@@ -78,11 +75,8 @@ export async function records(
   return { items: page.map((r) => recordSummary(p.registry, r)), total, offset: p.offset };
 }
 
-export async function searchRecords(
-  p: P<"lamin/search">,
-  instance: Parameters<typeof search>[1],
-): Promise<R<"lamin/search">> {
-  const found = await search(registryByName(p.registry), instance, p.query, {
+export async function searchRecords(p: P<"lamin/search">): Promise<R<"lamin/search">> {
+  const found = await search(registryByName(p.registry), p.query, {
     field: p.field,
     limit: p.limit ?? 20,
   });

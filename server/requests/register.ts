@@ -46,8 +46,8 @@ export function registerRequests(host: RequestHost): void {
   host.on("lamin/transforms", (p) => use(() => browse.transforms(p)));
   host.on("lamin/transformKeys", (p) => use(() => transformKeys(p)));
   host.on("lamin/registryCounts", () => use(() => browse.registryCounts()));
-  host.on("lamin/records", (p) => host.db().use((i) => browse.records(p, i)));
-  host.on("lamin/search", (p) => host.db().use((i) => browse.searchRecords(p, i)));
+  host.on("lamin/records", (p) => use(() => browse.records(p)));
+  host.on("lamin/search", (p) => use(() => browse.searchRecords(p)));
   host.on("lamin/describe", (p) => use(() => data.describeRecord(p)));
   host.on("lamin/toDataFrame", (p) => use(() => data.frame(p)));
   host.on("lamin/loadMore", (p) => use(() => data.loadMore(p)));

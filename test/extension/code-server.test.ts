@@ -25,7 +25,8 @@ import {
   onTreeRow,
   runCommand,
   runExists,
-  runFirstCell,
+  runNotebook,
+  screenshot,
   TREE_ROWS,
 } from "./e2e/ui";
 import { installVsixSession } from "./e2e/vsix";
@@ -91,22 +92,27 @@ describe("extension in code-server", { timeout: 12 * 60_000 }, () => {
       await reportSuite(t, "main", out);
     });
 
-    test("workbench UI: run a cell, see the run in the status bar and the describe renderer", async () => {
+    test("workbench UI: Run All on the real kernel: the run in the status bar, pandas' table in the table renderer, the run's describe()", async () => {
       await inWorkbench(s!, "ui", async (page) => {
         const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: "ui.ipynb" }).first();
-        await row.waitFor({ timeout: 15000 });
+        await row.waitFor({ timeout: 30000 });
         await row.dblclick();
-        await runFirstCell(page, "LaminDB Test Kernel");
+        await runNotebook(page, "Python (Jupyter server)");
         const status = page.locator(".statusbar-item", { hasText: /Run \w+ completed/ });
-        await status.waitFor({ timeout: 30000 });
+        await status.waitFor({ timeout: 90000 });
         console.log(`  status bar: ${(await status.innerText()).trim()}`);
-        // the output webview: page > iframe.webview > #active-frame
-        const output = page
-          .frameLocator("iframe.webview.ready")
-          .frameLocator("#active-frame")
-          .getByText("test-label")
-          .first();
-        await output.waitFor({ timeout: 30000 });
+        // a DataFrame with pandas' Table Schema (application/vnd.dataresource+json), drawn by the table renderer
+        const table = await inFrames(page, "tr.ldb-row", { hasText: "NK cell", timeout: 60000 });
+        assert.ok((await table.frame.locator("tr.ldb-row").count()) >= 3);
+        await screenshot(page, "notebook-table");
+        // the status bar's run, described: its params came from the cell tagged "parameters"
+        await status.click();
+        const described = await inFrames(page, ".ldb-describe, [class*=ldb-]", {
+          hasText: "cell_type",
+          timeout: 30000,
+        });
+        assert.match(await described.locator.first().innerText(), /T cell/);
+        await screenshot(page, "describe-run");
       });
     });
     test("workbench UI: Runs tree, badge and live updates, describe panel, explorer, query kernel", async () => {
@@ -161,7 +167,7 @@ describe("extension in code-server", { timeout: 12 * 60_000 }, () => {
           .locator(".explorer-folders-view .monaco-list-row", { hasText: "query.ipynb" })
           .first()
           .dblclick();
-        await runFirstCell(page, "query cells");
+        await runNotebook(page, "query cells");
         const table = await inFrames(page, "tr.ldb-row", { timeout: 30000 });
         assert.ok((await table.locator.count()) >= 1);
       });

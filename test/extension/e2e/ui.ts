@@ -52,7 +52,7 @@ export const BADGE = '.activitybar .action-item:has(a[aria-label^="LaminDB"]) .b
  * with the toolbar's Run All. No cell is hovered: the notebook's list scrolls by itself (not the page), so a
  * cell row can sit outside the viewport where the page cannot scroll it into view.
  */
-export async function runNotebook(page: Page, kernel: string): Promise<void> {
+export async function runNotebook(page: Page, kernel: string, label = kernel): Promise<void> {
   const editor = page.locator(".notebook-editor:visible").first();
   await editor.locator(".cell-list-container .code-cell-row").first().waitFor({ timeout: 60000 });
   const picker = page.locator(".notebook-toolbar-container a.kernel-label:visible").first();
@@ -62,7 +62,7 @@ export async function runNotebook(page: Page, kernel: string): Promise<void> {
     .first()
     .click({ timeout: 30000 });
   await page.locator(".quick-input-widget").first().waitFor({ state: "hidden", timeout: 30000 });
-  await page.locator(".notebook-toolbar-container a.kernel-label:visible", { hasText: kernel }).waitFor();
+  await page.locator(".notebook-toolbar-container a.kernel-label:visible", { hasText: label }).waitFor();
   await page
     .locator('.notebook-toolbar-container:visible a.action-label[aria-label^="Run All"]')
     .first()

@@ -315,7 +315,14 @@ export function kernelScenarios(ctx: ScenarioCtx): Array<[string, TestFn]> {
         assert.equal(second.transform.uid, first.transform.uid, "same source: same transform");
         assert.equal((await api.request("lamin/run", { uid: first.uid }))?.status, "aborted");
         const stored2 = await storedRun(api, second.uid);
-        assert.equal(stored2.started_at, iso(timingOf(nb, 0)!.startTime));
+        const events = ctx.delivered
+          .filter((e) => ("notebook" in e ? e.notebook.uri : e.notebookUri) === uriOf(nb))
+          .map((e) => `${e.type}${"cell" in e ? JSON.stringify(e.cell) : ""}@${e.at}`);
+        assert.equal(
+          stored2.started_at,
+          iso(timingOf(nb, 0)!.startTime),
+          `cells ${JSON.stringify(stored2.cells)}; summary ${JSON.stringify(nb.cellAt(0).executionSummary)}; events ${events.join(" ")}`,
+        );
       },
     ],
     [

@@ -46,8 +46,9 @@ export async function loadDemoData(
   const vocab = readVocabularies();
   const created: Record<string, number> = {};
   const existing: Record<string, number> = {};
-  const count = (what: Record<string, number>, registry: string, n = 1) =>
-    (what[registry] = (what[registry] ?? 0) + n);
+  const count = (what: Record<string, number>, registry: string, n = 1) => {
+    if (n > 0) what[registry] = (what[registry] ?? 0) + n;
+  };
 
   // ---- ULabels: two types and their values ----------------------------------------------------------
   progress("labels");

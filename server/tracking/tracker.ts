@@ -277,9 +277,13 @@ function recordEnd(
   // a start the end does not repeat (a cell that failed before its kernel acknowledged it) stays
   if (known) Object.assign(known, record, { startTime: cell.startTime ?? known.startTime });
   else session.aux.cells.push(record);
+  if (cell.startTime === undefined) return;
   const started = new Date(session.run.started_at).getTime();
-  if (cell.startTime !== undefined && cell.startTime < started)
-    session.run.started_at = new Date(cell.startTime);
+  // The cell that opened the run gives its exact start, whichever side of the seen one it is (a kernel's
+  // reply can show the cell running before its first IOPub message starts it); any other cell only moves
+  // the start back (a cell whose start was not seen).
+  const opened = known !== undefined && known === session.aux.cells[0];
+  if (opened || cell.startTime < started) session.run.started_at = new Date(cell.startTime);
 }
 
 /**

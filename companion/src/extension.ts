@@ -152,7 +152,13 @@ export function activate(context: vscode.ExtensionContext): CompanionApi {
  * Jupyter extension is installed, whose own kernels are the ones to prefer then.
  */
 function prefer(controller: vscode.NotebookController, nb: vscode.NotebookDocument): void {
-  if (nb.notebookType !== "jupyter-notebook" || vscode.extensions.getExtension(JUPYTER_EXTENSION)) return;
+  // not for untitled notebooks (LaminDB's describe views are some): a kernel would start for each
+  if (
+    nb.notebookType !== "jupyter-notebook" ||
+    nb.isUntitled ||
+    vscode.extensions.getExtension(JUPYTER_EXTENSION)
+  )
+    return;
   const md = (nb.metadata?.metadata ?? {}) as {
     kernelspec?: { language?: unknown };
     language_info?: { name?: unknown };

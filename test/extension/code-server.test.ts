@@ -112,6 +112,10 @@ describe("extension in code-server", { timeout: 30 * 60_000 }, () => {
           timeout: 30000,
         });
         assert.match(await described.locator.first().innerText(), /T cell/);
+        // showRun opens the description as an untitled notebook: on screen once its tab is the active one
+        await page
+          .locator(".tabs-container .tab.active", { hasText: "Untitled" })
+          .waitFor({ timeout: 30000 });
         await screenshot(page, "describe-run");
         // registry values complete in a Python cell (the language server, no kernel involved)
         await page

@@ -76,6 +76,12 @@ export async function startSession(
   installCompanion(join(dir, "extensions"));
   if (options.seedLabels?.length)
     await seedEmbedded(embeddedDbDir(join(dir, "user-data")), options.seedLabels);
+  // no prompt about the repository this checkout's .e2e folder sits in (it would cover the screenshots)
+  mkdirSync(join(dir, "user-data", "User"), { recursive: true });
+  writeFileSync(
+    join(dir, "user-data", "User", "settings.json"),
+    JSON.stringify({ "git.openRepositoryInParentFolders": "never" }, null, 2),
+  );
   // the extension host passes its environment on to jupyter-server, which passes it on to the kernels
   const env = options.pythonPath?.length ? { PYTHONPATH: options.pythonPath.join(":") } : undefined;
   const cs = await startCodeServer({ folder: workspace, dir, disableTrust: options.trusted, env });

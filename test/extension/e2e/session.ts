@@ -76,11 +76,13 @@ export async function startSession(
   installCompanion(join(dir, "extensions"));
   if (options.seedLabels?.length)
     await seedEmbedded(embeddedDbDir(join(dir, "user-data")), options.seedLabels);
-  // no prompt about the repository this checkout's .e2e folder sits in (it would cover the screenshots)
+  // no prompt about the repository this checkout's .e2e folder sits in (it would cover the screenshots);
+  // notebooks saved as they change: a kernel writes its metadata into a notebook when it is selected, and
+  // closing a dirty editor would stop at VS Code's "Save changes?" modal
   mkdirSync(join(dir, "user-data", "User"), { recursive: true });
   writeFileSync(
     join(dir, "user-data", "User", "settings.json"),
-    JSON.stringify({ "git.openRepositoryInParentFolders": "never" }, null, 2),
+    JSON.stringify({ "git.openRepositoryInParentFolders": "never", "files.autoSave": "afterDelay" }, null, 2),
   );
   // the extension host passes its environment on to jupyter-server, which passes it on to the kernels
   const env = options.pythonPath?.length ? { PYTHONPATH: options.pythonPath.join(":") } : undefined;

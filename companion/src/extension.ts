@@ -122,6 +122,29 @@ export function activate(context: vscode.ExtensionContext): CompanionApi {
   );
   vscode.workspace.notebookDocuments.forEach((nb) => prefer(controller, nb));
 
+  // VS Code suggests a preferred controller but selects none by itself: a Python notebook shown for the
+  // first time in this workspace gets this kernel selected, as the Jupyter extension's would be; a choice the
+  // user makes later is VS Code's to remember (setting lamindbDev.jupyter.selectForPythonNotebooks)
+  const shown = new Set(context.workspaceState.get<string[]>("selectedOnce") ?? []);
+  const selectOnce = async (editor: vscode.NotebookEditor) => {
+    const nb = editor.notebook;
+    const enabled = vscode.workspace
+      .getConfiguration("lamindbDev.jupyter")
+      .get<boolean>("selectForPythonNotebooks", true);
+    if (!enabled || !isPythonNotebook(nb) || kernels.has(nb) || shown.has(nb.uri.toString())) return;
+    shown.add(nb.uri.toString());
+    await context.workspaceState.update("selectedOnce", [...shown]);
+    await vscode.commands.executeCommand("notebook.selectKernel", {
+      notebookEditor: editor,
+      id: CONTROLLER_ID,
+      extension: context.extension.id,
+    });
+  };
+  context.subscriptions.push(
+    vscode.window.onDidChangeVisibleNotebookEditors((editors) => editors.forEach((e) => void selectOnce(e))),
+  );
+  vscode.window.visibleNotebookEditors.forEach((e) => void selectOnce(e));
+
   return {
     controllerId: CONTROLLER_ID,
     kernels: {
@@ -152,21 +175,26 @@ export function activate(context: vscode.ExtensionContext): CompanionApi {
  * Jupyter extension is installed, whose own kernels are the ones to prefer then.
  */
 function prefer(controller: vscode.NotebookController, nb: vscode.NotebookDocument): void {
-  // not for untitled notebooks (LaminDB's describe views are some): a kernel would start for each
+  if (isPythonNotebook(nb))
+    controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+}
+
+/** A saved Python notebook, where the Jupyter extension is not installed (its kernels come first then). */
+function isPythonNotebook(nb: vscode.NotebookDocument): boolean {
+  // not untitled ones (LaminDB's describe views are some): a kernel would start for each
   if (
     nb.notebookType !== "jupyter-notebook" ||
     nb.isUntitled ||
     vscode.extensions.getExtension(JUPYTER_EXTENSION)
   )
-    return;
+    return false;
   const md = (nb.metadata?.metadata ?? {}) as {
     kernelspec?: { language?: unknown };
     language_info?: { name?: unknown };
   };
   const language = md.language_info?.name ?? md.kernelspec?.language;
   const cellsArePython = nb.getCells().some((c) => c.document.languageId === "python");
-  if (language === "python" || (language === undefined && cellsArePython))
-    controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+  return language === "python" || (language === undefined && cellsArePython);
 }
 
 /** Commands get the notebook editor (toolbar), a uri, or nothing (the palette: the active notebook). */

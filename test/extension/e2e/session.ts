@@ -82,7 +82,16 @@ export async function startSession(
   mkdirSync(join(dir, "user-data", "User"), { recursive: true });
   writeFileSync(
     join(dir, "user-data", "User", "settings.json"),
-    JSON.stringify({ "git.openRepositoryInParentFolders": "never", "files.autoSave": "afterDelay" }, null, 2),
+    JSON.stringify(
+      {
+        "git.openRepositoryInParentFolders": "never",
+        "files.autoSave": "afterDelay",
+        // each test picks its notebook's kernel itself (the stand-in for some)
+        "lamindbDev.jupyter.selectForPythonNotebooks": false,
+      },
+      null,
+      2,
+    ),
   );
   // the extension host passes its environment on to jupyter-server, which passes it on to the kernels
   const env = options.pythonPath?.length ? { PYTHONPATH: options.pythonPath.join(":") } : undefined;

@@ -117,6 +117,10 @@ describe("extension in code-server", { timeout: 30 * 60_000 }, () => {
           .locator(".tabs-container .tab.active", { hasText: "Untitled" })
           .waitFor({ timeout: 30000 });
         await screenshot(page, "describe-run");
+        // the untitled description is dirty: left open, the next window would restore it and stop
+        // "Close All Editors" at a save prompt
+        await runCommand(page, "View: Revert and Close Editor");
+        await page.locator(".tabs-container .tab", { hasText: "Untitled" }).waitFor({ state: "detached" });
         // registry values complete in a Python cell (the language server, no kernel involved)
         await page
           .locator(".explorer-folders-view .monaco-list-row", { hasText: "complete.ipynb" })

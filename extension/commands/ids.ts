@@ -11,12 +11,6 @@ export const Commands = {
   // sidebar, panels and the query kernel (docs/extension.md "Inspecting runs")
   refreshViews: "lamindb.refreshViews",
   describe: "lamindb.describe",
-  /**
-   * A click on a tree row: describes the row the click selected. Without arguments on purpose: VS Code keeps
-   * a tree item command's arguments in a cache that the next refresh of the view empties, so a click in the
-   * moment between a refresh and the new rows' arrival would run nothing ("Actual command not found").
-   */
-  describeSelected: "lamindb.describeSelected",
   openNotebook: "lamindb.openNotebook",
   copyUid: "lamindb.copyUid",
   trash: "lamindb.trash",

@@ -53,10 +53,6 @@ export function inspectHandlers(deps: InspectDeps): Record<string, Handler> {
       if (!t) return searchQuickPick(server, (picked) => deps.describe().show(picked));
       await deps.describe().show(t);
     },
-    [Commands.describeSelected]: async () => {
-      const t = targetOf(deps.sidebar().picked);
-      if (t) await deps.describe().show(t);
-    },
     [Commands.openNotebook]: async (arg) => {
       const node = arg as Partial<TreeNode> | undefined;
       let key =

@@ -43,8 +43,6 @@ export class Sidebar extends Disposable {
   private readonly refreshed = this.track(new vscode.EventEmitter<void>());
   /** Fires after the badge was recomputed (tests wait on it). */
   readonly onDidRefresh = this.refreshed.event;
-  /** The tree element last selected in any LaminDB view. */
-  picked: TreeNode | undefined;
 
   constructor(
     private readonly server: LaminServer,
@@ -59,18 +57,13 @@ export class Sidebar extends Disposable {
     this.runsView = this.track(
       vscode.window.createTreeView(Views.runs, { treeDataProvider: this.runs, showCollapseAll: true }),
     );
-    const transformsView = this.track(
+    this.track(
       vscode.window.createTreeView(Views.transforms, {
         treeDataProvider: this.transforms,
         showCollapseAll: true,
       }),
     );
-    const registriesView = this.track(
-      vscode.window.createTreeView(Views.registries, { treeDataProvider: this.registries }),
-    );
-    // the element a click picked: rows run lamindb.describeSelected, without arguments (see tree-items.ts)
-    for (const view of [this.runsView, transformsView, registriesView])
-      this.track(view.onDidChangeSelection((e) => (this.picked = e.selection[0] ?? this.picked)));
+    this.track(vscode.window.createTreeView(Views.registries, { treeDataProvider: this.registries }));
     this.track(this.runsChanged.event(() => void this.updateBadge()));
     this.track(this.settings.onDidChange(() => this.runsChanged.fire()));
     this.track(server.onNotification("lamin/runChanged", () => this.onRunChanged()));

@@ -77,8 +77,9 @@ function runItem(run: RunSummary, grouped: RunGrouping): vscode.TreeItem {
     .filter(Boolean)
     .join(" ");
   item.command = {
-    command: Commands.describeSelected,
+    command: Commands.describe,
     title: "Describe",
+    arguments: [{ registry: "Run", id: run.id }],
   };
   item.accessibilityInformation = { label: `Run ${run.uid} ${run.status} ${run.transform.key}` };
   return item;
@@ -146,8 +147,9 @@ export function toTreeItem(node: TreeNode): vscode.TreeItem {
       item.iconPath = new vscode.ThemeIcon("symbol-field");
       item.contextValue = "record";
       item.command = {
-        command: Commands.describeSelected,
+        command: Commands.describe,
         title: "Describe",
+        arguments: [{ registry: r.registry, id: r.id }],
       };
       return item;
     }

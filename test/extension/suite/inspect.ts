@@ -105,11 +105,8 @@ export function inspectTests(api: LaminExtensionApi, ws: string): Array<[string,
       async () => {
         const row = rowOf(await api.views.runs(), tracked!.uid)!;
         const shown = nextEvent(api.panels.onDidDescribe, (e) => e.uid === tracked!.uid);
-        // a click runs describeSelected on the row the click selected (the workbench UI test clicks one);
-        // the row's inline action and context menu pass the row itself
-        assert.equal(row.item.command?.command, Commands.describeSelected);
-        assert.equal(row.item.command?.arguments, undefined, "no arguments a view refresh could drop");
-        await vscode.commands.executeCommand(Commands.describe, row.node);
+        const command = row.item.command!;
+        await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
         const e = await shown;
         assert.equal(e.registry, "Run");
         await waitFor("the panel is visible", () => api.panels.describeVisible);

@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       ".scratch/**",
       "dist/**",
+      "companion/dist/**",
       "node_modules/**",
       ".e2e/**",
       ".test-output/**",
@@ -55,7 +56,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["extension/**/*.ts", "test/extension/**/*.ts"],
+    files: ["extension/**/*.ts", "companion/**/*.ts", "test/extension/**/*.ts"],
     rules: { "no-restricted-imports": "off" },
   },
   {

@@ -2,6 +2,9 @@
 // Types only (plus method names), so it bundles into both sides without pulling in either.
 import type { DataFrame, Description, JsonObject, JsonValue, RunStatus } from "../db/shapes";
 
+/** LaminDB's branch ids, as RunSummary.branch_id carries them. */
+export { MAIN_BRANCH_ID, TRASH_BRANCH_ID } from "../db/schema/branches";
+
 // ---- initialisation ------------------------------------------------------------------------------
 
 /** Sent in `initializationOptions`: never on the command line or in a logged environment. */

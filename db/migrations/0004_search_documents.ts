@@ -12,7 +12,7 @@ export async function up(knex: Knex): Promise<void> {
   for (const model of registrySpecs) {
     if (searchFields(model).length === 0) continue;
     await knex.raw(
-      `CREATE INDEX IF NOT EXISTS ?? ON ?? USING gin ((${searchDocument(model)}) gin_trgm_ops)`,
+      `CREATE INDEX IF NOT EXISTS ?? ON ?? USING gin ((${searchDocument(model).toStaticText()}) gin_trgm_ops)`,
       [indexName(model.table), model.table],
     );
   }

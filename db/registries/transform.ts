@@ -2,7 +2,8 @@ import type { Knex } from "knex";
 import { hashString } from "../hash";
 import { InvalidArgument } from "../errors";
 import type { QuerySet } from "../query/queryset";
-import { defineRegistry, SQLRecord, TRASH_BRANCH_ID } from "../records/sqlrecord";
+import { defineRegistry, SQLRecord } from "../records/sqlrecord";
+import { TRASH_BRANCH_ID } from "../schema/branches";
 import {
   checkRevises,
   latestLiveVersion,

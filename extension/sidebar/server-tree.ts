@@ -4,7 +4,8 @@ import type * as vscode from "vscode";
 import type { LaminServer } from "../client/server";
 import { errorNode, type OnTreeError } from "./errors";
 import { pagedChildren } from "./paged-children";
-import { toTreeItem, type TreeNode } from "./tree-items";
+import type { TreeNode } from "./nodes";
+import { toTreeItem } from "./tree-items";
 
 export abstract class ServerTree implements vscode.TreeDataProvider<TreeNode> {
   constructor(

@@ -2,6 +2,7 @@
 export { connect, type ConnectOptions } from "./connect";
 export { Instance, type InstanceInfo } from "./instance";
 export * from "./errors";
+export { mapDbError } from "./connection/db-errors";
 export { Q, QObject, type Expressions } from "./query/q";
 export { QuerySet } from "./query/queryset";
 export { SQLRecord } from "./records/sqlrecord";

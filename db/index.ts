@@ -34,6 +34,8 @@ export { type Scored } from "./query/queryset";
 export { type ToDataFrameOptions } from "./query/dataframe";
 export { setInstances, instanceNames, closeNamedInstances } from "./instances";
 export { RecordList } from "./records/record-list";
+export { allRegistries, registryOf, type AnyRegistry } from "./records/registry-map";
+export type { ModelSpec, FieldSpec, ForeignKeySpec, ManyToManySpec } from "./schema/fields";
 export { FeatureManager, type FeatureValue } from "./features/manager";
 export { type DescriptionResult, type DescribeOptions } from "./describe/describe";
 export { DEFAULT_DATAFRAME_LIMIT } from "./query/dataframe";

@@ -220,6 +220,9 @@ export interface LaminRequests {
 }
 
 export type LaminMethod = keyof LaminRequests;
+/** A request's params and result, as both sides name them. */
+export type Params<M extends LaminMethod> = LaminRequests[M]["params"];
+export type Result<M extends LaminMethod> = LaminRequests[M]["result"];
 
 /** JSON-RPC error codes of failed lamin/* requests; `data.name` is the db error's name (FieldError, ...). */
 export const LAMIN_ERROR_CODES = {

@@ -311,7 +311,7 @@ function describeExpr(e: Expressions | QObject): string {
 async function loadToOne(record: SQLRecord, rel: Relation): Promise<SQLRecord | null> {
   const state = stateOf(record);
   if (state.related.has(rel.name)) return state.related.get(rel.name) as SQLRecord | null;
-  const target = registryOf(rel.target.name) as RegistryClass | undefined;
+  const target = registryOf(rel.target.name);
   if (!target) throw new Error(`internal: no registry for ${rel.target.name}`);
   const instance = record._instance;
   let found: SQLRecord | null = null;
@@ -342,7 +342,7 @@ export function defineRegistry(cls: RegistryClass): void {
         if (this.id === undefined || this.id === null) {
           throw new InvalidArgument(`${model.name}.${rel.name}: save the record first`);
         }
-        const target = registryOf(rel.target.name) as RegistryClass | undefined;
+        const target = registryOf(rel.target.name);
         if (!target) throw new Error(`internal: no registry for ${rel.target.name}`);
         return QuerySet.via(target, { relation: rel, ownerId: this.id }, this._instance);
       },

@@ -1,7 +1,7 @@
 // Registers every lamin/* request handler. Each runs through Database.use(), so a database that is
 // down gives a clear error (and a reconnect) instead of a hang.
 import type { Database } from "../connection/database";
-import type { LaminInitializationOptions, LaminRequests } from "../protocol";
+import type { LaminInitializationOptions, LaminMethod, Params, Result } from "../protocol";
 import { WriteRefused, type Tracker } from "../tracking/tracker";
 import { runSummaries, runSummary } from "../tracking/summaries";
 import { evaluate } from "../evaluate/evaluate";
@@ -9,12 +9,10 @@ import * as browse from "./browse";
 import * as data from "./data";
 import { transformKeys } from "./transform-keys";
 
-type Handler<M extends keyof LaminRequests> = (
-  p: LaminRequests[M]["params"],
-) => Promise<LaminRequests[M]["result"]>;
+type Handler<M extends LaminMethod> = (p: Params<M>) => Promise<Result<M>>;
 
 export interface RequestHost {
-  on<M extends keyof LaminRequests>(method: M, handler: Handler<M>): void;
+  on<M extends LaminMethod>(method: M, handler: Handler<M>): void;
   db(): Database;
   tracker(): Tracker;
   options(): LaminInitializationOptions;

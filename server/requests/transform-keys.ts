@@ -6,16 +6,15 @@ import { toCount } from "../../db/connection/normalise";
 import { compileWhere } from "../../db/query/compiler";
 import { sql } from "../../db/query/sql";
 import { transformsAll, transformsScoped } from "../data/typed";
-import type { LaminRequests } from "../protocol";
+import type { Params, Result } from "../protocol";
 import { transformSummary } from "../tracking/summaries";
 import { pageSize } from "./page-size";
 
-type P = LaminRequests["lamin/transformKeys"]["params"];
-type R = LaminRequests["lamin/transformKeys"]["result"];
-
 const iso = (d: unknown) => new Date(d as string | Date).toISOString();
 
-export async function transformKeys(p: P): Promise<R> {
+export async function transformKeys(
+  p: Params<"lamin/transformKeys">,
+): Promise<Result<"lamin/transformKeys">> {
   const scoped = transformsScoped();
   // offset() and limit() validate (InvalidArgument) before any SQL is built
   const page = scoped.offset(p.offset).limit(pageSize(p.limit));

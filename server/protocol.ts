@@ -88,7 +88,9 @@ export interface NotebookInfo {
   source: string;
   /** The first markdown "# " heading: the Transform's description. */
   title?: string;
-  /** From a cell tagged "parameters" (papermill), parsed into JSON. */
+  /** The source of the cell tagged "parameters" (papermill); the server reads it into the Run's params. */
+  paramsSource?: string;
+  /** Params parsed by the extension, as events queued by versions before paramsSource carry them. */
   params?: JsonObject;
   kernel?: { id?: string; name?: string; language?: string; version?: string };
 }
@@ -135,6 +137,27 @@ export interface TrackResult {
   /** true when this eventId was already applied (a replay). */
   duplicate: boolean;
 }
+
+// ---- the runs explorer's query line ---------------------------------------------------------------
+
+/** A query line read into a lamin/toDataFrame request: `Run.filter(status="errored").to_dataframe()`. */
+export interface ParsedQuery {
+  registry: string;
+  filter: Record<string, JsonValue>;
+  include?: string | string[];
+  features?: boolean | string[];
+  limit?: number | null;
+  orderBy?: string;
+}
+
+/** A problem in the query, with 0-based UTF-16 offsets into the text (end exclusive). */
+export interface QueryError {
+  message: string;
+  start: number;
+  end: number;
+}
+
+export type ParseResult = { ok: true; query: ParsedQuery } | { ok: false; error: QueryError };
 
 // ---- requests --------------------------------------------------------------------------------------
 
@@ -215,6 +238,8 @@ export interface LaminRequests {
       error?: { name: string; message: string; stack?: string };
     };
   };
+  /** Reads the runs explorer's query line with the server's Python grammar (no database needed). */
+  "lamin/parseQuery": { params: { text: string }; result: ParseResult };
   "lamin/delete": { params: { registry: string; id: number; permanent?: boolean }; result: { ok: true } };
   "lamin/restore": { params: { registry: string; id: number }; result: { ok: true } };
 }

@@ -7,6 +7,7 @@ import { runSummaries, runSummary } from "../tracking/summaries";
 import { evaluate } from "../evaluate/evaluate";
 import * as browse from "./browse";
 import * as data from "./data";
+import { parseQuery } from "../python/query-line";
 import { transformKeys } from "./transform-keys";
 
 type Handler<M extends LaminMethod> = (p: Params<M>) => Promise<Result<M>>;
@@ -49,6 +50,7 @@ export function registerRequests(host: RequestHost): void {
   host.on("lamin/describe", (p) => use(() => data.describeRecord(p)));
   host.on("lamin/toDataFrame", (p) => use(() => data.frame(p)));
   host.on("lamin/loadMore", (p) => use(() => data.loadMore(p)));
+  host.on("lamin/parseQuery", (p) => parseQuery(p.text));
   host.on("lamin/delete", (p) => write(() => data.deleteRecord(p)));
   host.on("lamin/restore", (p) => write(() => data.restoreRecord(p)));
   host.on("lamin/evaluate", async (p) => {

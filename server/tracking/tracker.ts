@@ -7,6 +7,7 @@
 import { hashString, Run, Transform, type Instance } from "../../db/index";
 import type { CellTiming, NotebookInfo, RunSummary, TrackEvent, TrackResult } from "../protocol";
 import { runsAll } from "../data/typed";
+import { parseParameters } from "../python/parameters";
 import { auxOf, cellsSummary, newAux, setAux, type CellRecord } from "./run-state";
 import { EventsLog } from "./events-log";
 import { sessionKey, Sessions, type Session } from "./sessions";
@@ -200,7 +201,7 @@ export class Tracker {
     const run = new Run(transform, {
       status: "started",
       started_at: new Date(startTime),
-      params: nb.params ?? null,
+      params: nb.paramsSource !== undefined ? await parseParameters(nb.paramsSource) : (nb.params ?? null),
     });
     if (nb.kernel) run.extra_data = { environment: { ...nb.kernel } };
     const aux = newAux(sessionId, nb.uri);

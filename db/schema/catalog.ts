@@ -17,8 +17,11 @@ import { TransformSpec } from "./models/transform";
 import { ULabelSpec } from "./models/ulabel";
 import { UserSpec } from "./models/user";
 
-/** In creation order: a table comes after the tables its foreign keys point to, where possible. */
-export const registrySpecs: ModelSpec[] = [
+/**
+ * In creation order: a table comes after the tables its foreign keys point to, where possible. Kept
+ * as a tuple of the models' own types: record-types.ts derives the reverse relations from it.
+ */
+export const registrySpecs = [
   UserSpec,
   SpaceSpec,
   BranchSpec,
@@ -33,7 +36,7 @@ export const registrySpecs: ModelSpec[] = [
   FeatureSpec,
   JsonValueSpec,
   RunBlockSpec,
-];
+] as const satisfies readonly ModelSpec[];
 export const allSpecs: ModelSpec[] = [...registrySpecs, ...linkSpecs];
 
 const byName = new Map(allSpecs.map((s) => [s.name, s]));

@@ -8,12 +8,13 @@ import { compileSelect, compileWhere } from "../../db/query/compiler";
 import { EMPTY_QUERY, type Query } from "../../db/query/query";
 import { toNode } from "../../db/query/q";
 import { Aliases, Fragment, sql } from "../../db/query/sql";
+import type { ModelSpec } from "../../db/schema/fields";
 import { RunSpec } from "../../db/schema/models/run";
 import { TransformSpec } from "../../db/schema/models/transform";
 import { ULabelSpec } from "../../db/schema/models/ulabel";
 
 // as compileWhere() does: the main table takes the first alias, subqueries the next ones
-function leaf(key: string, value: unknown, model = RunSpec): Fragment {
+function leaf(key: string, value: unknown, model: ModelSpec = RunSpec): Fragment {
   const aliases = new Aliases();
   return compileLeaf(model, aliases.next(), key, value, { aliases });
 }

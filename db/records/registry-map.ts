@@ -3,7 +3,8 @@
 // registries importing each other in a cycle.
 import type { Instance } from "../instance";
 import type { Expressions, QObject } from "../query/q";
-import type { QuerySet } from "../query/queryset";
+import type { QuerySet, Scored } from "../query/queryset";
+import type { SearchOptions } from "../query/search";
 import type { ModelSpec } from "../schema/fields";
 import type { SQLRecord } from "./sqlrecord";
 
@@ -16,6 +17,7 @@ export interface AnyRegistry {
   exclude(...args: Array<QObject | Expressions>): QuerySet<SQLRecord>;
   all(): QuerySet<SQLRecord>;
   get(idlike: number | string | Expressions | QObject): Promise<SQLRecord>;
+  search(string: string, options?: SearchOptions): QuerySet<SQLRecord & Scored>;
 }
 
 const registries = new Map<string, AnyRegistry>();

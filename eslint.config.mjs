@@ -7,6 +7,7 @@ export default tseslint.config(
     ignores: [
       ".scratch/**",
       "dist/**",
+      "companion/dist/**",
       "node_modules/**",
       ".e2e/**",
       ".test-output/**",
@@ -58,7 +59,7 @@ export default tseslint.config(
   {
     // No import cycles: a module never reaches itself again through its imports, static or dynamic
     // (`import type` is erased and does not count). Registries may name each other's types.
-    files: ["db/**/*.ts", "server/**/*.ts", "extension/**/*.ts", "renderer/**/*.ts"],
+    files: ["db/**/*.ts", "server/**/*.ts", "extension/**/*.ts", "renderer/**/*.ts", "companion/**/*.ts"],
     plugins: { "import-x": importX },
     settings: {
       "import-x/extensions": [".ts", ".js", ".mjs"],
@@ -79,7 +80,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["extension/**/*.ts", "test/extension/**/*.ts"],
+    files: ["extension/**/*.ts", "companion/**/*.ts", "test/extension/**/*.ts"],
     rules: { "no-restricted-imports": "off" },
   },
   {

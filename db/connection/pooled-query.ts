@@ -29,6 +29,8 @@ interface PooledConnection {
     config: { name: string; text: string; values: unknown[] } | string,
     values?: unknown[],
   ): Promise<{ rows: Array<Record<string, unknown>> }>;
+  /** PGlite's: many statements in one call (node-postgres takes them in query() without values). */
+  exec?: (sql: string) => Promise<unknown>;
 }
 
 interface PoolClient {
@@ -73,5 +75,20 @@ export class PooledStatements implements StatementRunner {
     } finally {
       await client.releaseConnection(connection);
     }
+  }
+}
+
+/**
+ * Runs a fixed multi-statement script (never input) in one round trip on knex's connection or
+ * transaction: PGlite's exec(), or node-postgres' simple query protocol (a query without values).
+ */
+export async function execScript(knex: Knex | Knex.Transaction, sql: string): Promise<void> {
+  const client = knex.client as unknown as PoolClient;
+  const connection = await client.acquireConnection();
+  try {
+    if (typeof connection.exec === "function") await connection.exec(sql);
+    else await connection.query(sql);
+  } finally {
+    await client.releaseConnection(connection);
   }
 }

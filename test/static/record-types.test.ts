@@ -42,7 +42,7 @@ test("every registry's record type matches its model and the relations the catal
   assert.ok(registries.length >= 14);
   const specFile = (name: string) => {
     const found = readFileSync(resolve(root, "db/schema/catalog.ts"), "utf8").match(
-      new RegExp(`import \\{ ${name}Spec \\} from "(\\./models/[\\w-]+)"`),
+      new RegExp(`import \\{[^}]*\\b${name}Spec\\b[^}]*\\} from "(\\./models/[\\w-]+)"`),
     );
     assert.ok(found, `catalog.ts imports ${name}Spec`);
     return resolve(root, "db/schema", found[1]);

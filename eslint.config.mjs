@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -53,6 +54,29 @@ export default tseslint.config(
         "error",
         { paths: [{ name: "vscode", message: "Only extension/ may import vscode." }] },
       ],
+    },
+  },
+  {
+    // No import cycles: a module never reaches itself again through its imports, static or dynamic
+    // (`import type` is erased and does not count). Registries may name each other's types.
+    files: ["db/**/*.ts", "server/**/*.ts", "extension/**/*.ts", "renderer/**/*.ts", "companion/**/*.ts"],
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/extensions": [".ts", ".js", ".mjs"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".js", ".mjs"] })],
+      "import-x/ignore": ["node_modules"],
+    },
+    rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
+  },
+  {
+    // A registry class merges with `interface Run extends RecordOf<typeof RunSpec> {}`: its fields and
+    // relations, derived from the model declaration (db/schema/record-types.ts) and set at run time by
+    // the record layer, exactly as `declare` fields would be.
+    files: ["db/registries/*.ts"],
+    rules: {
+      "@typescript-eslint/no-unsafe-declaration-merging": "off",
+      "@typescript-eslint/no-empty-object-type": ["error", { allowInterfaces: "with-single-extends" }],
     },
   },
   {

@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { connect, Run, Transform, ULabel, type Instance } from "../db/index";
+import { likeEscape } from "../db/query/sql";
 import { base62, BASE62 } from "../db/uid";
 import {
   figure,
@@ -333,8 +334,6 @@ async function benchSave(instance: Instance, raw: RawDb, backend: Backend): Prom
     }),
   ];
 }
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 async function benchSearch(instance: Instance, raw: RawDb, backend: Backend): Promise<BenchFigure[]> {
   const b = backend;

@@ -1,8 +1,12 @@
 // Typed errors, named as in LaminDB (lamindb/errors.py and Django's exceptions) so that a LaminDB
-// user recognises them. Every error a caller can cause is one of these, never a raw driver error.
+// user recognises them. Every error a caller can cause is one of these, never a raw driver error;
+// the driver's error stays reachable as `cause` (its stack, SQLSTATE, detail, table, constraint).
 
 export class LaminError extends Error {
   override name = "LaminError";
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
 }
 
 /** An unknown field name in a filter, a constructor or refreshFromDb(). */
@@ -12,8 +16,9 @@ export class FieldError extends LaminError {
     message: string,
     readonly field: string,
     readonly available: string[] = [],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
   static unknown(field: string, available: string[], registry?: string): FieldError {
     const where = registry ? ` on ${registry}` : "";
@@ -46,8 +51,9 @@ export class ValidationError extends LaminError {
   constructor(
     message: string,
     readonly field?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -62,8 +68,9 @@ export class IntegrityError extends LaminError {
   constructor(
     message: string,
     readonly constraint?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -95,9 +102,18 @@ export class DatabaseError extends LaminError {
   constructor(
     message: string,
     readonly code?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
+}
+
+/**
+ * The database cannot be reached, or the connection to it was lost (refused, reset, timed out, shut
+ * down by the server). Whoever holds the connection reconnects; the statement may be retried then.
+ */
+export class ConnectionError extends DatabaseError {
+  override name = "ConnectionError";
 }
 
 /** No connection was opened before a registry was used. */

@@ -4,8 +4,16 @@ import type { Knex } from "knex";
 import { NotConnected } from "./errors";
 import type { SchemaState } from "./migrations";
 import { mapDbError } from "./connection/db-errors";
+import { PooledStatements, type StatementRunner } from "./connection/pooled-query";
+import type { Fragment } from "./query/sql";
 
 export type Executor = Knex | Knex.Transaction;
+
+/** Runs a statement through Knex (a transaction's connection when given one) and returns its rows. */
+export async function rowsOf(db: Executor, statement: Fragment): Promise<Array<Record<string, unknown>>> {
+  const { sql, bindings } = statement.toKnex();
+  return (await db.raw(sql, bindings as Knex.RawBinding[])).rows;
+}
 
 export interface InstanceInfo {
   kind: "postgres" | "pglite";
@@ -22,6 +30,8 @@ export interface InstanceInfo {
 export class Instance {
   private closed = false;
   private static defaultInstance: Instance | undefined;
+  /** The hot paths' statements, straight on a pooled connection (connection/pooled-query.ts). */
+  readonly statements: StatementRunner;
 
   constructor(
     readonly knex: Knex,
@@ -29,7 +39,9 @@ export class Instance {
     /** The user that created_by points to for records made through this instance. */
     readonly userId: number,
     private readonly release: () => Promise<void>,
-  ) {}
+  ) {
+    this.statements = new PooledStatements(knex, info.namedStatements);
+  }
 
   static get current(): Instance {
     if (!Instance.defaultInstance) {
@@ -64,6 +76,11 @@ export class Instance {
     } catch (e) {
       throw mapDbError(e, this.info.location);
     }
+  }
+
+  /** Runs a statement (through Knex, in the caller's transaction when one is passed) and returns its rows. */
+  rows(statement: Fragment, db: Executor = this.knex): Promise<Array<Record<string, unknown>>> {
+    return this.run((x) => rowsOf(x, statement), db);
   }
 
   async close(): Promise<void> {

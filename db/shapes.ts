@@ -1,5 +1,6 @@
 // The JSON shapes that db/ produces for the other parts: the describe() tree and the toDataFrame()
-// table. renderer/ imports only this file (types, no runtime), so it never depends on the database.
+// table, and the run statuses they carry. renderer/ imports only this file (types, MIME names and the
+// status table, nothing that reaches a database).
 
 /** A JSON value as it crosses process and webview boundaries. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -23,6 +24,21 @@ export type DType =
   | "set"; // an aggregated to-many include: a JSON array of values
 
 export type RunStatus = "scheduled" | "restarted" | "started" | "completed" | "errored" | "aborted";
+
+/** Run status codes as in LaminDB (the seed page), stored as _status_code; also the lifecycle order. */
+export const RUN_STATUS_CODES: Readonly<Record<RunStatus, number>> = {
+  scheduled: -3,
+  restarted: -2,
+  started: -1,
+  completed: 0,
+  errored: 1,
+  aborted: 2,
+};
+export const RUN_STATUSES = Object.keys(RUN_STATUS_CODES) as RunStatus[];
+
+export function isRunStatus(value: unknown): value is RunStatus {
+  return typeof value === "string" && Object.hasOwn(RUN_STATUS_CODES, value);
+}
 
 /** A link to a record: enough to draw it and to ask the extension to open it. */
 export interface RecordRef {

@@ -1,16 +1,8 @@
-import type { RunStatus } from "./shapes";
+// Run statuses by name and by code (the table lives in shapes.ts, which the renderers share).
+import { isRunStatus, RUN_STATUS_CODES, RUN_STATUSES, type RunStatus } from "./shapes";
 import { InvalidArgument } from "./errors";
 
-// Run status codes as in LaminDB (the seed page): stored only as _status_code.
-export const RUN_STATUS_CODES: Readonly<Record<RunStatus, number>> = {
-  scheduled: -3,
-  restarted: -2,
-  started: -1,
-  completed: 0,
-  errored: 1,
-  aborted: 2,
-};
-export const RUN_STATUSES = Object.keys(RUN_STATUS_CODES) as RunStatus[];
+export { RUN_STATUS_CODES, RUN_STATUSES };
 
 export function statusName(code: number): RunStatus {
   const found = RUN_STATUSES.find((s) => RUN_STATUS_CODES[s] === code);
@@ -19,8 +11,7 @@ export function statusName(code: number): RunStatus {
 }
 
 export function statusCode(name: unknown): number {
-  if (typeof name === "string" && Object.hasOwn(RUN_STATUS_CODES, name))
-    return RUN_STATUS_CODES[name as RunStatus];
+  if (isRunStatus(name)) return RUN_STATUS_CODES[name];
   throw new InvalidArgument(
     `Invalid run status ${JSON.stringify(name)}. Valid statuses: ${RUN_STATUSES.join(", ")}`,
   );

@@ -1,9 +1,7 @@
 // What activate() returns: used by the integration tests (and by other extensions, if they wish).
 import type * as vscode from "vscode";
-import type { RunSummary, TrackEvent } from "../server/protocol";
-import type { Params, Result } from "./client/requests";
+import type { LaminMethod, Params, Result, RunSummary, TrackEvent } from "../server/protocol";
 import type { ServerState } from "./client/server";
-import type { LaminMethod } from "../server/protocol";
 import type { DataFrame } from "../db/shapes";
 
 /** A tree element and how the view draws it. `node` goes back as a command argument or parent. */

@@ -8,7 +8,7 @@ export function toResponseError(e: unknown): ResponseError<LaminErrorData> {
   const name = typeof (e as { name?: unknown })?.name === "string" ? (e as { name: string }).name : "Error";
   const message = errorMessage(e);
   const code =
-    name === "DatabaseError" || name === "NotConnected"
+    name === "DatabaseError" || name === "ConnectionError" || name === "NotConnected"
       ? LAMIN_ERROR_CODES.databaseUnavailable
       : name === "WriteRefused"
         ? LAMIN_ERROR_CODES.writeRefused

@@ -2,6 +2,9 @@
 // Types only (plus method names), so it bundles into both sides without pulling in either.
 import type { DataFrame, Description, JsonObject, JsonValue, RunStatus } from "../db/shapes";
 
+/** LaminDB's branch ids, as RunSummary.branch_id carries them. */
+export { MAIN_BRANCH_ID, TRASH_BRANCH_ID } from "../db/schema/branches";
+
 // ---- initialisation ------------------------------------------------------------------------------
 
 /** Sent in `initializationOptions`: never on the command line or in a logged environment. */
@@ -85,7 +88,9 @@ export interface NotebookInfo {
   source: string;
   /** The first markdown "# " heading: the Transform's description. */
   title?: string;
-  /** From a cell tagged "parameters" (papermill), parsed into JSON. */
+  /** The source of the cell tagged "parameters" (papermill); the server reads it into the Run's params. */
+  paramsSource?: string;
+  /** Params parsed by the extension, as events queued by versions before paramsSource carry them. */
   params?: JsonObject;
   kernel?: { id?: string; name?: string; language?: string; version?: string };
 }
@@ -132,6 +137,27 @@ export interface TrackResult {
   /** true when this eventId was already applied (a replay). */
   duplicate: boolean;
 }
+
+// ---- the runs explorer's query line ---------------------------------------------------------------
+
+/** A query line read into a lamin/toDataFrame request: `Run.filter(status="errored").to_dataframe()`. */
+export interface ParsedQuery {
+  registry: string;
+  filter: Record<string, JsonValue>;
+  include?: string | string[];
+  features?: boolean | string[];
+  limit?: number | null;
+  orderBy?: string;
+}
+
+/** A problem in the query, with 0-based UTF-16 offsets into the text (end exclusive). */
+export interface QueryError {
+  message: string;
+  start: number;
+  end: number;
+}
+
+export type ParseResult = { ok: true; query: ParsedQuery } | { ok: false; error: QueryError };
 
 // ---- requests --------------------------------------------------------------------------------------
 
@@ -212,6 +238,8 @@ export interface LaminRequests {
       error?: { name: string; message: string; stack?: string };
     };
   };
+  /** Reads the runs explorer's query line with the server's Python grammar (no database needed). */
+  "lamin/parseQuery": { params: { text: string }; result: ParseResult };
   "lamin/delete": { params: { registry: string; id: number; permanent?: boolean }; result: { ok: true } };
   /**
    * Adds the demo registry (server/demo/): cell types and gene symbols from public vocabularies as ULabels,
@@ -226,6 +254,9 @@ export interface LaminRequests {
 }
 
 export type LaminMethod = keyof LaminRequests;
+/** A request's params and result, as both sides name them. */
+export type Params<M extends LaminMethod> = LaminRequests[M]["params"];
+export type Result<M extends LaminMethod> = LaminRequests[M]["result"];
 
 /** JSON-RPC error codes of failed lamin/* requests; `data.name` is the db error's name (FieldError, ...). */
 export const LAMIN_ERROR_CODES = {

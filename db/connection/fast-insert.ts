@@ -1,9 +1,8 @@
 // The hot path of save(): one INSERT ... RETURNING * straight on a pooled connection, as a named
 // prepared statement on PostgreSQL (parsed and planned once per connection; an INSERT's plan does
-// not depend on its values).
-import type { Knex } from "knex";
-import { ident } from "../query/compile";
-import { queryPooled } from "./pooled-query";
+// not depend on its values). The statement's text is built once per table and column set.
+import { sql } from "../query/sql";
+import type { StatementRunner } from "./pooled-query";
 
 const statements = new Map<string, string>();
 
@@ -11,27 +10,26 @@ function statementFor(table: string, columns: string[]): string {
   const key = `${table}\u0000${columns.join("\u0000")}`;
   let text = statements.get(key);
   if (!text) {
-    text =
+    const t = sql.ident(table);
+    const insert =
       columns.length === 0
-        ? `INSERT INTO ${ident(table)} DEFAULT VALUES RETURNING *`
-        : `INSERT INTO ${ident(table)} (${columns.map(ident).join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")}) RETURNING *`;
+        ? sql`INSERT INTO ${t} DEFAULT VALUES RETURNING *`
+        : sql`INSERT INTO ${t} (${sql.join(columns.map(sql.ident))}) VALUES (${sql.list(columns)}) RETURNING *`;
+    text = insert.toPositional().text;
     statements.set(key, text);
   }
   return text;
 }
 
 export async function insertReturning(
-  knex: Knex,
-  namedStatements: boolean,
+  statements: StatementRunner,
   table: string,
   row: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   const columns = Object.keys(row);
-  const rows = await queryPooled(
-    knex,
-    statementFor(table, columns),
-    columns.map((c) => row[c]),
-    namedStatements,
+  const rows = await statements.query(
+    { text: statementFor(table, columns), values: columns.map((c) => row[c]) },
+    { prepare: true },
   );
   return rows[0];
 }

@@ -1,15 +1,36 @@
-// Statements on the hot paths run straight on a pooled connection: save()'s INSERT and completion's
-// typeahead. Knex's builder and runner cost more per statement than these statements take in the
-// database (bench/db-bench.ts, bench/server-bench.ts). The connection still comes from Knex's pool,
-// so a transaction's connection and PGlite's single connection are respected.
+// The small driver interface the hot paths need (save()'s INSERT, completion's typeahead): run one
+// statement straight on a pooled connection, named (parsed once per connection) or unnamed. Knex's
+// builder and runner cost more per statement than these statements take in the database
+// (bench/db-bench.ts, bench/server-bench.ts). The connection still comes from Knex's pool, so a
+// transaction's connection and PGlite's single connection are respected; that pool is reached through
+// Knex's client, which is not public API: package.json pins knex exactly, and this is the one file
+// that touches it.
 import { createHash } from "node:crypto";
 import type { Knex } from "knex";
+
+/** A statement in PostgreSQL's form: `$1, $2, ...` placeholders (see Fragment.toPositional()). */
+export interface Statement {
+  text: string;
+  values: readonly unknown[];
+}
+
+export interface StatementOptions {
+  /** Parse once per connection as a named prepared statement, where the connection allows it. */
+  prepare?: boolean;
+}
+
+/** What the hot paths ask of a database connection. */
+export interface StatementRunner {
+  query(statement: Statement, options?: StatementOptions): Promise<Array<Record<string, unknown>>>;
+}
 
 interface PooledConnection {
   query(
     config: { name: string; text: string; values: unknown[] } | string,
     values?: unknown[],
   ): Promise<{ rows: Array<Record<string, unknown>> }>;
+  /** PGlite's: many statements in one call (node-postgres takes them in query() without values). */
+  exec?: (sql: string) => Promise<unknown>;
 }
 
 interface PoolClient {
@@ -30,32 +51,44 @@ export function statementName(text: string): string {
 }
 
 /**
- * Runs `text` ($1, $2, ... placeholders) with `values`. `prepared`: as a named prepared statement,
- * parsed once per connection (PostgreSQL servers only; our connections plan each run for its values,
- * see connection/postgres.ts).
+ * Statements on connections of a Knex pool. `namedStatements`: whether its connections may hold
+ * named prepared statements (PostgreSQL servers; not pglite-socket, not a transaction-mode pooler);
+ * where they may not, every statement runs unnamed.
  */
-export async function queryPooled(
-  knex: Knex,
-  text: string,
-  values: unknown[],
-  prepared = false,
-): Promise<Array<Record<string, unknown>>> {
-  const client = knex.client as unknown as PoolClient;
-  const connection = await client.acquireConnection();
-  try {
-    const result = prepared
-      ? await connection.query({ name: statementName(text), text, values })
-      : await connection.query(text, values);
-    return result.rows;
-  } finally {
-    await client.releaseConnection(connection);
+export class PooledStatements implements StatementRunner {
+  constructor(
+    private readonly knex: Knex,
+    private readonly namedStatements: boolean,
+  ) {}
+
+  async query(statement: Statement, options: StatementOptions = {}): Promise<Array<Record<string, unknown>>> {
+    const client = this.knex.client as unknown as PoolClient;
+    const connection = await client.acquireConnection();
+    const { text } = statement;
+    const values = statement.values as unknown[];
+    try {
+      const result =
+        options.prepare && this.namedStatements
+          ? await connection.query({ name: statementName(text), text, values })
+          : await connection.query(text, values);
+      return result.rows;
+    } finally {
+      await client.releaseConnection(connection);
+    }
   }
 }
 
-/** `?` placeholders (as in compiled filter fragments, which have no other `?`) to `$1, $2, ...`. */
-export function positional(sql: string, count: number): string {
-  let n = 0;
-  const out = sql.replace(/\?/g, () => `$${++n}`);
-  if (n !== count) throw new Error(`internal: ${n} placeholders for ${count} values`);
-  return out;
+/**
+ * Runs a fixed multi-statement script (never input) in one round trip on knex's connection or
+ * transaction: PGlite's exec(), or node-postgres' simple query protocol (a query without values).
+ */
+export async function execScript(knex: Knex | Knex.Transaction, sql: string): Promise<void> {
+  const client = knex.client as unknown as PoolClient;
+  const connection = await client.acquireConnection();
+  try {
+    if (typeof connection.exec === "function") await connection.exec(sql);
+    else await connection.query(sql);
+  } finally {
+    await client.releaseConnection(connection);
+  }
 }

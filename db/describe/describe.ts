@@ -4,7 +4,7 @@
 import type { Instance } from "../instance";
 import { isToMany, relationsOf, type Relation } from "../schema/catalog";
 import type { ModelSpec } from "../schema/fields";
-import { ident } from "../query/compile";
+import { sql, type Fragment } from "../query/sql";
 import { fieldDType } from "../query/dataframe";
 import { toCount } from "../connection/normalise";
 import { FeatureManager } from "../features/manager";
@@ -40,29 +40,20 @@ async function relatedPage(
   rel: Relation,
   owner: Row,
 ): Promise<{ rows: Row[]; total: number }> {
-  const t = ident(rel.target.table);
-  let from: string;
-  let bindings: unknown[];
+  const t = sql.ident(rel.target.table);
+  let from: Fragment;
   if (rel.kind === "fk") {
     if (owner[rel.column] === null || owner[rel.column] === undefined) return { rows: [], total: 0 };
-    from = `FROM ${t} x WHERE x.id = ?`;
-    bindings = [owner[rel.column]];
+    from = sql`FROM ${t} x WHERE x.id = ${owner[rel.column]}`;
   } else if (rel.kind === "reverse") {
-    from = `FROM ${t} x WHERE x.${ident(rel.targetColumn)} = ?`;
-    bindings = [owner.id];
+    from = sql`FROM ${t} x WHERE x.${sql.ident(rel.targetColumn)} = ${owner.id}`;
   } else {
-    from = `FROM ${ident(rel.link.table)} l JOIN ${t} x ON x.id = l.${ident(rel.targetColumn)} WHERE l.${ident(rel.sourceColumn)} = ?`;
-    bindings = [owner.id];
+    from = sql`FROM ${sql.ident(rel.link.table)} l JOIN ${t} x ON x.id = l.${sql.ident(rel.targetColumn)} WHERE l.${sql.ident(rel.sourceColumn)} = ${owner.id}`;
   }
-  return instance.run(async (db) => {
-    const rows = (await db.raw(`SELECT x.* ${from} ORDER BY x.id LIMIT ${PAGE}`, bindings as never[]))
-      .rows as Row[];
-    const total =
-      rows.length < PAGE
-        ? rows.length
-        : toCount((await db.raw(`SELECT count(*) AS n ${from}`, bindings as never[])).rows[0].n);
-    return { rows, total };
-  });
+  const rows = await instance.rows(sql`SELECT x.* ${from} ORDER BY x.id LIMIT ${PAGE}`);
+  const total =
+    rows.length < PAGE ? rows.length : toCount((await instance.rows(sql`SELECT count(*) AS n ${from}`))[0].n);
+  return { rows, total };
 }
 
 function field(name: string, value: unknown, dtype: DescribeField["dtype"], ref?: RecordRef): DescribeField {

@@ -8,8 +8,17 @@ import type { FieldSpec, ModelSpec } from "../schema/fields";
 import { fromDbValue } from "../connection/normalise";
 import { hasFeatures } from "../features/filter";
 import type { DataFrame, DType, JsonValue } from "../shapes";
-import { col, ident, type Aliases, type Fragment } from "./compile";
-import type { QuerySet, ToDataFrameOptions } from "./queryset";
+import { compileSelect } from "./compiler";
+import type { QuerySet } from "./queryset";
+import { sql, type Aliases, type Fragment } from "./sql";
+
+export interface ToDataFrameOptions {
+  include?: string | string[];
+  features?: boolean | string[];
+  limit?: number | null;
+  order_by?: string;
+  offset?: number;
+}
 
 export const DEFAULT_DATAFRAME_LIMIT = 100; // the seed page's to_dataframe(limit=100)
 const FEATURE_REGISTRIES = ["Artifact", "Record", "Run"];
@@ -77,11 +86,11 @@ function pathSelect(
   alias: string,
   path: string,
   aliases: Aliases,
-): { sql: string; dtype: DType } {
+): { expr: Fragment; dtype: DType } {
   const parts = path.split("__");
   const head = parts[0];
   const field = fieldOf(model, head);
-  if (parts.length === 1 && field) return { sql: col(alias, field.column), dtype: fieldDType(field) };
+  if (parts.length === 1 && field) return { expr: sql.col(alias, field.column), dtype: fieldDType(field) };
   const rel = relationsOf(model).get(head);
   if (!rel || rel.target.link) throw FieldError.unknown(path, queryableNames(model), model.name);
   const rest = parts.slice(1);
@@ -89,31 +98,27 @@ function pathSelect(
   const leaf = rest.length ? rest.join("__") : (target.nameField ?? "uid");
   const t = aliases.next();
   const inner = pathSelect(target, t, leaf, aliases);
+  const from = sql`${sql.ident(target.table)} ${sql.ident(t)}`;
   if (!isToMany(rel)) {
     const on =
       rel.kind === "fk"
-        ? `${col(t, "id")} = ${col(alias, rel.column)}`
-        : `${col(t, (rel as { targetColumn: string }).targetColumn)} = ${col(alias, "id")}`;
-    return {
-      sql: `(SELECT ${inner.sql} FROM ${ident(target.table)} ${ident(t)} WHERE ${on} LIMIT 1)`,
-      dtype: inner.dtype,
-    };
+        ? sql`${sql.col(t, "id")} = ${sql.col(alias, rel.column)}`
+        : sql`${sql.col(t, (rel as { targetColumn: string }).targetColumn)} = ${sql.col(alias, "id")}`;
+    return { expr: sql`(SELECT ${inner.expr} FROM ${from} WHERE ${on} LIMIT 1)`, dtype: inner.dtype };
   }
   if (inner.dtype === "set") throw new InvalidArgument(`include '${path}': one to-many step per path`);
   // to-many paths aggregate into a set, as LaminDB does
-  const agg = `COALESCE(jsonb_agg(DISTINCT to_jsonb(${inner.sql})) FILTER (WHERE ${inner.sql} IS NOT NULL), '[]'::jsonb)`;
+  const agg = sql`COALESCE(jsonb_agg(DISTINCT to_jsonb(${inner.expr})) FILTER (WHERE ${inner.expr} IS NOT NULL), '[]'::jsonb)`;
   if (rel.kind === "reverse") {
     return {
-      sql: `(SELECT ${agg} FROM ${ident(target.table)} ${ident(t)} WHERE ${col(t, rel.targetColumn)} = ${col(alias, "id")})`,
+      expr: sql`(SELECT ${agg} FROM ${from} WHERE ${sql.col(t, rel.targetColumn)} = ${sql.col(alias, "id")})`,
       dtype: "set",
     };
   }
   if (rel.kind !== "m2m") throw new Error("internal: unexpected relation");
   const l = aliases.next();
   return {
-    sql:
-      `(SELECT ${agg} FROM ${ident(rel.link.table)} ${ident(l)} JOIN ${ident(target.table)} ${ident(t)} ON ${col(t, "id")} = ${col(l, rel.targetColumn)} ` +
-      `WHERE ${col(l, rel.sourceColumn)} = ${col(alias, "id")})`,
+    expr: sql`(SELECT ${agg} FROM ${sql.ident(rel.link.table)} ${sql.ident(l)} JOIN ${from} ON ${sql.col(t, "id")} = ${sql.col(l, rel.targetColumn)} WHERE ${sql.col(l, rel.sourceColumn)} = ${sql.col(alias, "id")})`,
     dtype: "set",
   };
 }
@@ -144,25 +149,17 @@ async function featureColumns(
     if (missing.length) throw new InvalidArgument(`Unknown features: ${missing.join(", ")}`);
   }
   for (let i = 0; i < ids.length; i += 10_000) {
-    const chunk = ids.slice(i, i + 10_000);
-    const marks = chunk.map(() => "?").join(", ");
-    const nameFilter = wanted === true ? "" : ` AND f.name IN (${names.map(() => "?").join(", ")})`;
-    const nameBindings = wanted === true ? [] : names;
-    const rows = await instance.run(
-      async (db) =>
-        (
-          await db.raw(
-            `SELECT l.run_id, f.name, f._dtype_str AS dtype, jv.value FROM lamindb_runjsonvalue l
+    const runs = sql.list(ids.slice(i, i + 10_000));
+    const nameFilter = wanted === true ? sql`` : sql` AND f.name IN (${sql.list(names)})`;
+    const rows = await instance.rows(
+      sql`SELECT l.run_id, f.name, f._dtype_str AS dtype, jv.value FROM lamindb_runjsonvalue l
              JOIN lamindb_jsonvalue jv ON jv.id = l.jsonvalue_id JOIN lamindb_feature f ON f.id = jv.feature_id
-             WHERE l.run_id IN (${marks})${nameFilter}
+             WHERE l.run_id IN (${runs})${nameFilter}
            UNION ALL
            SELECT l.run_id, f.name, f._dtype_str AS dtype, to_jsonb(r.name) AS value FROM lamindb_runrecord l
              JOIN lamindb_record r ON r.id = l.record_id JOIN lamindb_feature f ON f.id = l.feature_id
-             WHERE l.run_id IN (${marks})${nameFilter}
+             WHERE l.run_id IN (${runs})${nameFilter}
            ORDER BY 2`,
-            [...chunk, ...nameBindings, ...chunk, ...nameBindings],
-          )
-        ).rows,
     );
     for (const r of rows as Array<{ run_id: unknown; name: string; dtype: string | null; value: unknown }>) {
       dtypes.set(r.name, r.dtype ?? "");
@@ -234,22 +231,23 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   const page = ordered.limit(limit).offset(offset);
   const pk = primaryKey(model).column;
   const computed: Array<{ name: string; dtype: DType }> = [];
-  const q: Fragment = page.selectSql({
+  const q = compileSelect(model, page.query, {
     // only the frame's columns; timestamps as ISO text from SQL, which saves a Date per cell
     rowColumns: (alias) => [
-      col(alias, pk),
+      sql.col(alias, pk),
       ...columns.map((c) => {
         const src = c.source as { column: string; type: FieldSpec["type"] };
+        const column = sql.col(alias, src.column);
         return src.type === "datetime"
-          ? `to_char(${col(alias, src.column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${ident(src.column)}`
-          : col(alias, src.column);
+          ? sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${sql.ident(src.column)}`
+          : column;
       }),
     ],
     extra: (alias, aliases) =>
       related.map((p, i) => {
         const s = pathSelect(model, alias, p, aliases);
         computed.push({ name: p, dtype: s.dtype });
-        return { sql: `${s.sql} AS ${ident(`__include_${i}`)}`, bindings: [] };
+        return sql`${s.expr} AS ${sql.ident(`__include_${i}`)}`;
       }),
   });
   const [rows, total] = await Promise.all([qs.rawRows(q), qs.count()]);

@@ -4,7 +4,7 @@ import { FieldError, InvalidArgument } from "../errors";
 import type { Instance } from "../instance";
 import { fieldOf } from "../schema/catalog";
 import type { ModelSpec } from "../schema/fields";
-import { ident } from "./compile";
+import { sql } from "./sql";
 
 const PYTHON_KEYWORDS = new Set(
   "false none true and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
@@ -63,9 +63,7 @@ export async function buildLookup<R extends object, V>(
   if (keep !== "first" && keep !== "last" && keep !== false)
     throw new InvalidArgument(`keep is "first", "last" or false`);
   // LaminDB reads objects.all(): not branch-scoped
-  const rows: Array<Record<string, unknown>> = await instance.run(
-    async (db) => (await db.raw(`SELECT * FROM ${ident(model.table)} ORDER BY id`)).rows,
-  );
+  const rows = await instance.rows(sql`SELECT * FROM ${sql.ident(model.table)} ORDER BY id`);
   const byKey = new Map<string, V[]>();
   const byRaw = new Map<string, V[]>();
   for (const row of rows) {

@@ -1,16 +1,22 @@
 // QuerySet: a lazy, chainable query over one registry, awaitable (-> records) and async-iterable.
+// It only builds a Query (query.ts); the compiler (compiler.ts) turns that into SQL.
 import type { Knex } from "knex";
 import { DoesNotExist, FieldError, InvalidArgument, MultipleResultsFound } from "../errors";
 import { Instance } from "../instance";
-import { fieldOf, queryableNames, relationsOf, type Relation } from "../schema/catalog";
+import { fieldOf, queryableNames, relationsOf } from "../schema/catalog";
 import type { ModelSpec } from "../schema/fields";
 import { fromDbValue, toCount } from "../connection/normalise";
 import { featureNameOf, hasFeatures } from "../features/filter";
+import { trashMatching } from "../records/delete";
 import type { DataFrame } from "../shapes";
 import { searchQuery, type SearchOptions } from "./search";
 import { buildLookup, type Lookup, type LookupOptions } from "./lookup";
-import { Aliases, col, compileNode, ident, namesBranchOrIdentity, type Fragment } from "./compile";
-import { leafKeys, QObject, toNode, type Expressions, type QNode } from "./q";
+import { compileNode } from "./compile";
+import { compileSelect, orderColumn } from "./compiler";
+import { toDataFrame, type ToDataFrameOptions } from "./dataframe";
+import { QObject, toNode, type Expressions, type QNode } from "./q";
+import { EMPTY_QUERY, type Annotation, type Query, type Via } from "./query";
+import { Aliases, sql, type Fragment } from "./sql";
 
 /** What a QuerySet needs from a registry class: its model and how to build records from rows. */
 export interface RegistryLike<T> {
@@ -18,62 +24,18 @@ export interface RegistryLike<T> {
   fromRow(row: Record<string, unknown>, instance: Instance): T;
 }
 
-/** Restricts a query to the records related to one owner record (a related manager). */
-export interface Via {
-  relation: Relation; // seen from the owner
-  ownerId: number | string;
-}
-
-/** A computed column (search's score), written against the query's main alias. */
-export interface Annotation {
-  name: string;
-  sql: (alias: string) => Fragment;
-}
-
 /** Where a query's instance comes from: an open one, or one opened on first use (Registry.connect). */
 export type InstanceSource = Instance | (() => Promise<Instance>);
 
-interface State {
-  filters: QNode[];
-  excludes: QNode[];
-  raw: Array<(alias: string) => Fragment>; // internal conditions (search candidates)
-  scoped: boolean;
-  via?: Via;
-  order: string[];
-  annotations: Annotation[];
-  limit?: number;
-  offset?: number;
-  distinct: boolean;
-}
-
-export interface ToDataFrameOptions {
-  include?: string | string[];
-  features?: boolean | string[];
-  limit?: number | null;
-  order_by?: string;
-  offset?: number;
-}
-
-export const MAIN_BRANCH_ID = 1;
-
 /** A record that search() ranked: `score` is LaminDB's rule-based score. */
 export type Scored = { score: number };
-
-const EMPTY: State = {
-  filters: [],
-  excludes: [],
-  raw: [],
-  scoped: false,
-  order: [],
-  annotations: [],
-  distinct: false,
-};
 
 export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   constructor(
     readonly registry: RegistryLike<T>,
     private readonly source?: InstanceSource,
-    private readonly state: State = EMPTY,
+    /** What this QuerySet asks for; compiler.ts turns it into SQL. */
+    readonly query: Query = EMPTY_QUERY,
   ) {}
 
   /** The instance this query runs on (opened now for a Registry.connect() query). */
@@ -83,8 +45,8 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     return Instance.current;
   }
 
-  private with(patch: Partial<State>): QuerySet<T> {
-    return new QuerySet(this.registry, this.source, { ...this.state, ...patch });
+  private with(patch: Partial<Query>): QuerySet<T> {
+    return new QuerySet(this.registry, this.source, { ...this.query, ...patch });
   }
 
   /**
@@ -94,13 +56,13 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   filter(...args: Array<QObject | Expressions>): QuerySet<T> {
     const nodes = args.map((a) => this.toNodes(a));
     this.validate(nodes);
-    return this.with({ filters: [...this.state.filters, ...nodes], scoped: true });
+    return this.with({ filters: [...this.query.filters, ...nodes], scoped: true });
   }
 
   exclude(...args: Array<QObject | Expressions>): QuerySet<T> {
     const nodes = args.map((a) => this.toNodes(a));
     this.validate(nodes);
-    return this.with({ excludes: [...this.state.excludes, ...nodes], scoped: true });
+    return this.with({ excludes: [...this.query.excludes, ...nodes], scoped: true });
   }
 
   private toNodes(arg: QObject | Expressions): QNode {
@@ -124,7 +86,7 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   /** Field names, "-" for descending: orderBy("-started_at", "id"). */
   orderBy(...fields: string[]): QuerySet<T> {
-    for (const f of fields) this.orderColumn(f);
+    for (const f of fields) orderColumn(this.registry.spec, this.query, f);
     return this.with({ order: fields });
   }
 
@@ -145,134 +107,34 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   }
 
   get isOrdered(): boolean {
-    return this.state.order.length > 0;
+    return this.query.order.length > 0;
   }
 
   get limitValue(): number | undefined {
-    return this.state.limit;
+    return this.query.limit;
   }
 
   get offsetValue(): number {
-    return this.state.offset ?? 0;
+    return this.query.offset ?? 0;
   }
 
   /** Adds a computed column, optionally with an internal condition (used by search()). */
   annotate(annotation: Annotation, where?: (alias: string) => Fragment): QuerySet<T> {
     return this.with({
-      annotations: [...this.state.annotations, annotation],
-      raw: where ? [...this.state.raw, where] : this.state.raw,
+      annotations: [...this.query.annotations, annotation],
+      raw: where ? [...this.query.raw, where] : this.query.raw,
     });
   }
 
   /** A related manager's query: records related to one owner. */
   static via<T>(registry: RegistryLike<T>, via: Via, source?: InstanceSource): QuerySet<T> {
-    return new QuerySet(registry, source, { ...EMPTY, via });
+    return new QuerySet(registry, source, { ...EMPTY_QUERY, via });
   }
 
   // Compile against a throwaway alias set so that bad field names fail at filter() time.
   private validate(nodes: QNode[]): void {
     const ctx = { aliases: new Aliases() };
     for (const n of nodes) compileNode(this.registry.spec, "t", n, ctx);
-  }
-
-  private orderColumn(f: string): string {
-    const name = f.startsWith("-") ? f.slice(1) : f;
-    if (this.state.annotations.some((a) => a.name === name)) return name;
-    const model = this.registry.spec;
-    const field = fieldOf(model, name);
-    const fk = model.foreignKeys.find((x) => x.column === name || x.name === name);
-    if (!field && !fk) throw FieldError.unknown(name, queryableNames(model), model.name);
-    return field ? field.column : fk!.column;
-  }
-
-  /** The WHERE clause over a fresh alias, for this query and for statements built on it. */
-  where(aliases = new Aliases()): { alias: string; where: Fragment } {
-    const model = this.registry.spec;
-    const alias = aliases.next();
-    const ctx = { aliases };
-    const parts: Fragment[] = [];
-    for (const n of this.state.filters) parts.push(compileNode(model, alias, n, ctx));
-    for (const n of this.state.excludes) {
-      const f = compileNode(model, alias, n, ctx);
-      parts.push({ sql: `(${f.sql}) IS NOT TRUE`, bindings: f.bindings });
-    }
-    for (const r of this.state.raw) parts.push(r(alias));
-    const keys = [...this.state.filters, ...this.state.excludes].flatMap(leafKeys);
-    const hasBranch = model.foreignKeys.some((fk) => fk.name === "branch");
-    if (this.state.scoped && hasBranch && !namesBranchOrIdentity(keys)) {
-      // LaminDB's default scoping: the trash (-1) and the archive (0) are hidden
-      parts.push({ sql: `${col(alias, "branch_id")} IN (?)`, bindings: [MAIN_BRANCH_ID] });
-    }
-    const via = this.state.via;
-    if (via) {
-      const r = via.relation;
-      if (r.kind === "reverse")
-        parts.push({ sql: `${col(alias, r.targetColumn)} = ?`, bindings: [via.ownerId] });
-      else if (r.kind === "m2m") {
-        const l = aliases.next();
-        parts.push({
-          sql: `EXISTS (SELECT 1 FROM ${ident(r.link.table)} ${ident(l)} WHERE ${col(l, r.targetColumn)} = ${col(alias, "id")} AND ${col(l, r.sourceColumn)} = ?)`,
-          bindings: [via.ownerId],
-        });
-      } else {
-        throw new Error(`internal: ${r.name} is a to-one relation`);
-      }
-    }
-    if (parts.length === 0) return { alias, where: { sql: "TRUE", bindings: [] } };
-    return {
-      alias,
-      where: {
-        sql: parts.map((p) => `(${p.sql})`).join(" AND "),
-        bindings: parts.flatMap((p) => p.bindings),
-      },
-    };
-  }
-
-  /** SELECT of whole rows with annotations, order, limit and offset; `extra` adds columns. */
-  selectSql(
-    options: {
-      columns?: string; // replaces the row and the annotations (count, exists)
-      rowColumns?: (alias: string) => string[]; // replaces only `t0.*`
-      extra?: (alias: string, aliases: Aliases) => Fragment[];
-    } = {},
-  ): Fragment {
-    const aliases = new Aliases();
-    const { alias, where } = this.where(aliases);
-    const table = ident(this.registry.spec.table);
-    const selects: string[] = [
-      options.columns ?? (options.rowColumns?.(alias).join(", ") || `${ident(alias)}.*`),
-    ];
-    const bindings: unknown[] = [];
-    if (!options.columns) {
-      for (const a of this.state.annotations) {
-        const f = a.sql(alias);
-        selects.push(`(${f.sql}) AS ${ident(a.name)}`);
-        bindings.push(...f.bindings);
-      }
-    }
-    for (const f of options.extra?.(alias, aliases) ?? []) {
-      selects.push(f.sql);
-      bindings.push(...f.bindings);
-    }
-    const order = this.state.order.map((f) => {
-      const c = this.orderColumn(f);
-      const dir = f.startsWith("-") ? "DESC" : "ASC";
-      return this.state.annotations.some((a) => a.name === c)
-        ? `${ident(c)} ${dir}`
-        : `${col(alias, c)} ${dir}`;
-    });
-    let sql = `SELECT ${this.state.distinct && !options.columns ? "DISTINCT " : ""}${selects.join(", ")} FROM ${table} ${ident(alias)} WHERE ${where.sql}`;
-    bindings.push(...where.bindings);
-    if (order.length) sql += ` ORDER BY ${order.join(", ")}`;
-    if (this.state.limit !== undefined) {
-      sql += " LIMIT ?";
-      bindings.push(this.state.limit);
-    }
-    if (this.state.offset !== undefined) {
-      sql += " OFFSET ?";
-      bindings.push(this.state.offset);
-    }
-    return { sql, bindings };
   }
 
   /** Feature names a filter uses must exist, as LaminDB validates them. */
@@ -283,7 +145,7 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
       else if (n.kind === "not") walk(n.child);
       else if (n.kind === "and" || n.kind === "or") n.children.forEach(walk);
     };
-    [...this.state.filters, ...this.state.excludes].forEach(walk);
+    [...this.query.filters, ...this.query.excludes].forEach(walk);
     if (names.size === 0) return;
     const found = new Set(
       (
@@ -310,13 +172,13 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   async rawRows(q: Fragment, db?: Knex | Knex.Transaction): Promise<Array<Record<string, unknown>>> {
     const instance = await this.resolveInstance();
     await this.checkFeatureNames(instance);
-    return instance.run(async (x) => (await x.raw(q.sql, q.bindings as Knex.RawBinding[])).rows, db);
+    return instance.rows(q, db);
   }
 
   async toArray(): Promise<T[]> {
     const instance = await this.resolveInstance();
-    const rows = await this.rawRows(this.selectSql());
-    const annotations = this.state.annotations.map((a) => a.name);
+    const rows = await this.rawRows(compileSelect(this.registry.spec, this.query));
+    const annotations = this.query.annotations.map((a) => a.name);
     return rows.map((r) => {
       const record = this.registry.fromRow(r, instance);
       for (const a of annotations) (record as Record<string, unknown>)[a] = Number(r[a]);
@@ -327,14 +189,16 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   /** Plain objects of some fields (Django's values()): no records are built, only these columns read. */
   async values<K extends string>(...fields: K[]): Promise<Array<Record<K, unknown>>> {
     const columns = this.valueColumns(fields);
-    return columns.read(await this.rawRows(this.selectSql({ rowColumns: columns.select })));
+    return columns.read(
+      await this.rawRows(compileSelect(this.registry.spec, this.query, { rowColumns: columns.select })),
+    );
   }
 
   /** The columns values() reads, checked against the model, and how a row of them becomes an object. */
   valueColumns<K extends string>(
     fields: K[],
   ): {
-    select: (alias: string) => string[];
+    select: (alias: string) => Fragment[];
     read: (rows: Array<Record<string, unknown>>) => Array<Record<K, unknown>>;
   } {
     const model = this.registry.spec;
@@ -345,7 +209,7 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
       return { name, column: f ? f.column : fk!.column, type: f ? f.type : ("bigint" as const) };
     });
     return {
-      select: (alias) => specs.map((x) => col(alias, x.column)),
+      select: (alias) => specs.map((x) => sql.col(alias, x.column)),
       read: (rows) =>
         rows.map((r) => {
           const out = {} as Record<K, unknown>;
@@ -366,8 +230,8 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     const page = 500;
     const base = this.isOrdered ? this : this.orderBy("id");
-    const start = this.state.offset ?? 0;
-    const end = this.state.limit === undefined ? Infinity : start + this.state.limit;
+    const start = this.query.offset ?? 0;
+    const end = this.query.limit === undefined ? Infinity : start + this.query.limit;
     for (let at = start; at < end; at += page) {
       const batch = await base.with({ offset: at, limit: Math.min(page, end - at) }).toArray();
       yield* batch;
@@ -376,19 +240,22 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   }
 
   async count(): Promise<number> {
-    const inner = this.with({ order: [], annotations: [] }).selectSql({
-      columns: this.state.distinct ? `DISTINCT ${ident("t0")}.${ident("id")}` : "1",
-    });
-    const rows = await this.rawRows({
-      sql: `SELECT count(*) AS n FROM (${inner.sql}) AS q`,
-      bindings: inner.bindings,
-    });
+    const inner = compileSelect(
+      this.registry.spec,
+      { ...this.query, order: [], annotations: [] },
+      { columns: this.query.distinct ? sql`DISTINCT ${sql.col("t0", "id")}` : sql`1` },
+    );
+    const rows = await this.rawRows(sql`SELECT count(*) AS n FROM (${inner}) AS q`);
     return toCount(rows[0].n);
   }
 
   async exists(): Promise<boolean> {
-    const inner = this.with({ order: [], annotations: [], limit: 1 }).selectSql({ columns: "1" });
-    const rows = await this.rawRows({ sql: `SELECT EXISTS (${inner.sql}) AS e`, bindings: inner.bindings });
+    const inner = compileSelect(
+      this.registry.spec,
+      { ...this.query, order: [], annotations: [], limit: 1 },
+      { columns: sql`1` },
+    );
+    const rows = await this.rawRows(sql`SELECT EXISTS (${inner}) AS e`);
     return rows[0].e === true;
   }
 
@@ -423,12 +290,13 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     }
     const instance = await this.resolveInstance();
     await this.checkFeatureNames(instance);
-    const { trashMatching } = await import("../records/delete");
-    return trashMatching(
-      instance,
-      model,
-      this.with({ order: [], limit: undefined, offset: undefined, annotations: [] }),
-    );
+    return trashMatching(instance, model, {
+      ...this.query,
+      order: [],
+      limit: undefined,
+      offset: undefined,
+      annotations: [],
+    });
   }
 
   /** LaminDB's search() over this query's records, ranked by score (records carry `score`). */
@@ -449,7 +317,6 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   /** The query as a DataFrame (LaminDB's to_dataframe): columns in LaminDB's order, id as index. */
   async toDataFrame(options: ToDataFrameOptions = {}): Promise<DataFrame> {
-    const { toDataFrame } = await import("./dataframe");
     return toDataFrame(this, options);
   }
 }

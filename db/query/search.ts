@@ -5,8 +5,8 @@
 import { InvalidArgument, FieldError } from "../errors";
 import { fieldOf, queryableNames } from "../schema/catalog";
 import type { FieldSpec, ModelSpec } from "../schema/fields";
-import { col, type Fragment } from "./compile";
 import type { QuerySet } from "./queryset";
+import { likeEscape, sql, type Fragment } from "./sql";
 
 export interface SearchOptions {
   field?: string | string[];
@@ -20,11 +20,12 @@ export function searchFields(model: ModelSpec): FieldSpec[] {
 }
 
 /** The expression the 0004 migration indexes: the searched fields joined by a unit separator. */
-export function searchDocument(model: ModelSpec, alias?: string): string {
-  const ref = (c: string) => (alias ? col(alias, c) : `"${c}"`);
-  return searchFields(model)
-    .map((f) => `coalesce(${ref(f.column)}::text, '')`)
-    .join(` || E'\\x1f' || `);
+export function searchDocument(model: ModelSpec, alias?: string): Fragment {
+  const ref = (c: string) => (alias ? sql.col(alias, c) : sql.ident(c));
+  return sql.join(
+    searchFields(model).map((f) => sql`coalesce(${ref(f.column)}::text, '')`),
+    sql` || E'\\x1f' || `,
+  );
 }
 
 /** Escapes every non-alphanumeric character, which PostgreSQL's regular expressions then read literally. */
@@ -32,16 +33,12 @@ export function escapeRegex(s: string): string {
   return s.replace(/[^0-9A-Za-z]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
 }
 
-function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-const RULES: Array<{ points: number; pattern: (s: string) => string }> = [
-  { points: 200, pattern: (s) => `(?:^|.*\\|)${s}(?:\\|.*|$)` }, // one of the pipe-separated synonyms
-  { points: 10, pattern: (s) => `(?:^|.*[ \\|\\.,;:])${s}(?:[ \\|\\.,;:].*|$)` }, // a sub-phrase
-  { points: 8, pattern: (s) => `(?:^|.*\\|)${s}[^ ]*(?:\\|.*|$)` }, // a token prefix
-  { points: 2, pattern: (s) => `(?:^|.*[ \\|])${s}.*` }, // after a space or pipe
-  { points: 2, pattern: (s) => `.*${s}(?:$|[ \\|\\.,;:].*)` }, // before a delimiter or the end
+const RULES: Array<{ points: Fragment; pattern: (s: string) => string }> = [
+  { points: sql`200`, pattern: (s) => `(?:^|.*\\|)${s}(?:\\|.*|$)` }, // one of the pipe-separated synonyms
+  { points: sql`10`, pattern: (s) => `(?:^|.*[ \\|\\.,;:])${s}(?:[ \\|\\.,;:].*|$)` }, // a sub-phrase
+  { points: sql`8`, pattern: (s) => `(?:^|.*\\|)${s}[^ ]*(?:\\|.*|$)` }, // a token prefix
+  { points: sql`2`, pattern: (s) => `(?:^|.*[ \\|])${s}.*` }, // after a space or pipe
+  { points: sql`2`, pattern: (s) => `.*${s}(?:$|[ \\|\\.,;:].*)` }, // before a delimiter or the end
 ];
 
 export function searchQuery<T>(qs: QuerySet<T>, string: string, options: SearchOptions = {}): QuerySet<T> {
@@ -69,40 +66,30 @@ export function searchQuery<T>(qs: QuerySet<T>, string: string, options: SearchO
   const limit = options.limit === undefined ? 20 : options.limit;
   const re = escapeRegex(s);
   const contains = `%${likeEscape(s)}%`;
-  const op = cs ? "~" : "~*";
+  const op = cs ? sql`~` : sql`~*`;
+  const like = cs ? sql`LIKE` : sql`ILIKE`;
 
   const score = (alias: string): Fragment => {
-    const terms: string[] = [];
-    const bindings: unknown[] = [];
+    const terms: Fragment[] = [];
     for (const f of fields) {
-      const v = `coalesce(${col(alias, f.column)}::text, '')`;
+      const v = sql`coalesce(${sql.col(alias, f.column)}::text, '')`;
       terms.push(
         cs
-          ? `CASE WHEN ${v} = ? THEN 200 ELSE 0 END`
-          : `CASE WHEN lower(${v}) = lower(?) THEN 200 ELSE 0 END`,
+          ? sql`CASE WHEN ${v} = ${s} THEN 200 ELSE 0 END`
+          : sql`CASE WHEN lower(${v}) = lower(${s}) THEN 200 ELSE 0 END`,
       );
-      bindings.push(s);
-      for (const r of RULES) {
-        terms.push(`CASE WHEN ${v} ${op} ? THEN ${r.points} ELSE 0 END`);
-        bindings.push(r.pattern(re));
-      }
-      terms.push(`CASE WHEN ${v} ${cs ? "LIKE" : "ILIKE"} ? ESCAPE '\\' THEN 1 ELSE 0 END`);
-      bindings.push(contains);
+      for (const r of RULES)
+        terms.push(sql`CASE WHEN ${v} ${op} ${r.pattern(re)} THEN ${r.points} ELSE 0 END`);
+      terms.push(sql`CASE WHEN ${v} ${like} ${contains} ESCAPE '\\' THEN 1 ELSE 0 END`);
     }
-    return { sql: terms.join(" + "), bindings };
+    return sql.join(terms, sql` + `);
   };
   const candidates = (alias: string): Fragment => {
-    const like = cs ? "LIKE" : "ILIKE";
-    if (!names) {
-      // the whole search document: one trigram index serves every field
-      return { sql: `(${searchDocument(model, alias)}) ${like} ? ESCAPE '\\'`, bindings: [contains] };
-    }
-    return {
-      sql: fields.map((f) => `${col(alias, f.column)} ${like} ? ESCAPE '\\'`).join(" OR "),
-      bindings: fields.map(() => contains),
-    };
+    // the whole search document: one trigram index serves every field
+    if (!names) return sql`(${searchDocument(model, alias)}) ${like} ${contains} ESCAPE '\\'`;
+    return sql.or(fields.map((f) => sql`${sql.col(alias, f.column)} ${like} ${contains} ESCAPE '\\'`));
   };
-  let out = qs.annotate({ name: "score", sql: score }, candidates).orderBy("-score");
+  let out = qs.annotate({ name: "score", expr: score }, candidates).orderBy("-score");
   if (limit !== null) out = out.limit(limit);
   return out;
 }

@@ -7,9 +7,10 @@
 // bench/server-bench.ts beside the bare prefix query.
 import { fieldOf } from "../schema/catalog";
 import { InvalidArgument } from "../errors";
-import { positional, queryPooled } from "../connection/pooled-query";
-import { col, ident, textLookup, type Fragment } from "./compile";
+import { compileWhere } from "./compiler";
+import { textLookup } from "./field-lookups";
 import type { QuerySet } from "./queryset";
+import { sql, type Fragment } from "./sql";
 
 export interface TypeaheadOptions<K extends string> {
   /** The fields each row carries; `id` is always read. */
@@ -34,40 +35,21 @@ export async function typeahead<T, K extends string>(
     throw new InvalidArgument(`${model.name}.${field} is not a text field`);
   const columns = qs.valueColumns([...new Set<K | "id">(["id", ...options.fields])]);
   // both halves are separate subqueries over the same alias: the query's WHERE is compiled once
-  const { alias, where } = qs.where();
+  const { alias, where } = compileWhere(model, qs.query);
+  const select = sql`SELECT ${sql.join(columns.select(alias))} FROM ${sql.ident(model.table)} ${sql.ident(alias)}`;
   const half = (lookup: "istartswith" | "icontains"): Fragment => {
-    const target = { sql: col(alias, spec.column), bindings: [], type: "text" as const, name: field };
-    const match = textLookup(target, lookup, prefix);
-    return {
-      sql: `SELECT ${columns.select(alias).join(", ")} FROM ${ident(model.table)} ${ident(alias)} WHERE (${match.sql}) AND (${where.sql}) LIMIT ?`,
-      bindings: [...match.bindings, ...where.bindings, options.limit],
-    };
+    const target = { expr: sql.col(alias, spec.column), type: "text" as const, name: field };
+    return sql`${select} WHERE (${textLookup(target, lookup, prefix)}) AND (${where}) LIMIT ${options.limit}`;
   };
   const starts = half("istartswith");
   const statement =
-    prefix.length < 2 ? prefixOnly(starts) : thenContains(starts, half("icontains"), options.few);
+    prefix.length < 2
+      ? sql`SELECT s.*, 0 AS lamin_pass FROM (${starts}) s`
+      : sql`WITH p AS (${starts}) SELECT p.*, 0 AS lamin_pass FROM p UNION ALL SELECT c.*, 1 FROM (${half("icontains")}) c WHERE (SELECT count(*) FROM p) < ${options.few} AND c.id NOT IN (SELECT id FROM p)`;
   const instance = await qs.resolveInstance();
-  const rows = await instance.run((knex) =>
-    queryPooled(
-      knex,
-      positional(statement.sql, statement.bindings.length),
-      statement.bindings,
-      instance.info.namedStatements,
-    ),
+  const rows = await instance.run(() =>
+    instance.statements.query(statement.toPositional(), { prepare: true }),
   );
   const read = columns.read(rows);
   return read.map((r, i) => ({ ...r, match: rows[i].lamin_pass === 0 ? "prefix" : "contains" }));
-}
-
-function prefixOnly(starts: Fragment): Fragment {
-  return { sql: `SELECT s.*, 0 AS lamin_pass FROM (${starts.sql}) s`, bindings: starts.bindings };
-}
-
-function thenContains(starts: Fragment, contains: Fragment, few: number): Fragment {
-  return {
-    sql:
-      `WITH p AS (${starts.sql}) SELECT p.*, 0 AS lamin_pass FROM p UNION ALL ` +
-      `SELECT c.*, 1 FROM (${contains.sql}) c WHERE (SELECT count(*) FROM p) < ? AND c.id NOT IN (SELECT id FROM p)`,
-    bindings: [...starts.bindings, ...contains.bindings, few],
-  };
 }

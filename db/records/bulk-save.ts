@@ -1,14 +1,8 @@
 // Saving many records at once: new records of a non-versioned registry go in one INSERT ... RETURNING
 // per chunk (PostgreSQL binds at most 65,535 parameters per statement); the others are saved one by one.
 import { Instance } from "../instance";
-import {
-  assignRow,
-  columnValues,
-  instanceOf,
-  prepareInsert,
-  type RegistryClass,
-  type SQLRecord,
-} from "./sqlrecord";
+import type { RegistryClass, SQLRecord } from "./sqlrecord";
+import { assignRow, columnValues, instanceOf, prepareInsert } from "./write";
 
 export async function saveAll(records: SQLRecord[]): Promise<void> {
   const fresh = records.filter((r) => r.id === undefined || r.id === null);

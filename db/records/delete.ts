@@ -3,19 +3,16 @@
 // follows, PROTECT refuses, SET_NULL clears, all in one transaction.
 import type { Knex } from "knex";
 import { InvalidArgument, ProtectedError } from "../errors";
-import type { Instance } from "../instance";
+import { rowsOf, type Instance } from "../instance";
+import { MAIN_BRANCH_ID, TRASH_BRANCH_ID } from "../schema/branches";
 import { allSpecs, fieldOf } from "../schema/catalog";
 import type { ForeignKeySpec, ModelSpec } from "../schema/fields";
-import { ident } from "../query/compile";
-import type { QuerySet } from "../query/queryset";
-import {
-  explainMissedWrite,
-  MAIN_BRANCH_ID,
-  TRASH_BRANCH_ID,
-  type RegistryClass,
-  type SQLRecord,
-} from "./sqlrecord";
+import { compileWhere } from "../query/compiler";
+import type { Query } from "../query/query";
+import { sql } from "../query/sql";
+import type { RegistryClass, SQLRecord } from "./sqlrecord";
 import { recomputeLatest } from "./versioning";
+import { explainMissedWrite } from "./write";
 
 const hasBranch = (model: ModelSpec) => model.foreignKeys.some((fk) => fk.name === "branch");
 
@@ -42,15 +39,16 @@ export async function deleteRecord(
     return;
   }
   await instance.transaction(async (trx) => {
+    const t = sql.ident(model.table);
     if (fieldOf(model, "is_locked")) {
-      const r = await trx.raw(`SELECT is_locked FROM ${ident(model.table)} WHERE id = ? FOR UPDATE`, [
-        record.id!,
-      ]);
-      if (r.rows.length === 0 || r.rows[0].is_locked === true)
-        await explainMissedWrite(model, record.id!, instance, trx);
+      const [row] = await instance.rows(
+        sql`SELECT is_locked FROM ${t} WHERE id = ${record.id} FOR UPDATE`,
+        trx,
+      );
+      if (!row || row.is_locked === true) await explainMissedWrite(model, record.id!, instance, trx);
     }
     const head = model.versioned
-      ? (await trx.raw(`SELECT uid, branch_id FROM ${ident(model.table)} WHERE id = ?`, [record.id!])).rows[0]
+      ? (await instance.rows(sql`SELECT uid, branch_id FROM ${t} WHERE id = ${record.id}`, trx))[0]
       : undefined;
     await deleteCascading(trx, model, [record.id!]);
     // a deleted head hands is_latest to the newest remaining version of its family
@@ -64,50 +62,48 @@ export async function moveToBranch(record: SQLRecord, instance: Instance, branch
   const model = (record.constructor as RegistryClass).spec;
   if (!hasBranch(model)) throw new InvalidArgument(`${model.name} records have no branch`);
   if (record.id === undefined || record.id === null) throw new InvalidArgument(`${model.name} is not saved`);
-  const t = ident(model.table);
-  const lock = fieldOf(model, "is_locked") ? " AND NOT is_locked" : "";
+  const t = sql.ident(model.table);
+  const lock = fieldOf(model, "is_locked") ? sql` AND NOT is_locked` : sql``;
+  const uid = model.versioned ? sql`, uid` : sql``;
+  const touch = fieldOf(model, "updated_at") ? sql`, updated_at = STATEMENT_TIMESTAMP()` : sql``;
   const rows = await instance.transaction(async (trx) => {
-    const before = await trx.raw(`SELECT branch_id${model.versioned ? ", uid" : ""} FROM ${t} WHERE id = ?`, [
-      record.id!,
-    ]);
-    const updated = await trx.raw(
-      `UPDATE ${t} SET branch_id = ?${fieldOf(model, "updated_at") ? ", updated_at = STATEMENT_TIMESTAMP()" : ""} WHERE id = ?${lock} RETURNING *`,
-      [branchId, record.id!],
+    const [before] = await instance.rows(sql`SELECT branch_id${uid} FROM ${t} WHERE id = ${record.id}`, trx);
+    const updated = await instance.rows(
+      sql`UPDATE ${t} SET branch_id = ${branchId}${touch} WHERE id = ${record.id}${lock} RETURNING *`,
+      trx,
     );
-    if (updated.rows.length > 0 && model.versioned) {
-      const uid = String(before.rows[0].uid);
-      await recomputeLatest(trx, model, uid, Number(before.rows[0].branch_id));
-      await recomputeLatest(trx, model, uid, branchId);
+    if (updated.length > 0 && model.versioned) {
+      const stem = String(before.uid);
+      await recomputeLatest(trx, model, stem, Number(before.branch_id));
+      await recomputeLatest(trx, model, stem, branchId);
     }
-    return updated.rows;
+    return updated;
   });
   if (rows.length === 0) await explainMissedWrite(model, record.id, instance);
   await record.refreshFromDb();
 }
 
 /** QuerySet.delete(): one UPDATE moving every match to the trash, then successors promoted. */
-export async function trashMatching(
-  instance: Instance,
-  model: ModelSpec,
-  qs: QuerySet<unknown>,
-): Promise<number> {
-  const { alias, where } = qs.where();
-  const t = ident(model.table);
-  const lock = fieldOf(model, "is_locked") ? " AND NOT is_locked" : "";
+export async function trashMatching(instance: Instance, model: ModelSpec, query: Query): Promise<number> {
+  const { alias, where } = compileWhere(model, query);
+  const t = sql.ident(model.table);
+  const a = sql.ident(alias);
+  const lock = fieldOf(model, "is_locked") ? sql` AND NOT is_locked` : sql``;
+  const uid = model.versioned ? sql`, uid` : sql``;
   return instance.transaction(async (trx) => {
-    const moved = await trx.raw(
-      `UPDATE ${t} SET branch_id = ? WHERE id IN (SELECT ${ident(alias)}.id FROM ${t} ${ident(alias)} WHERE ${where.sql})${lock}
-       RETURNING id${model.versioned ? ", uid" : ""}`,
-      [TRASH_BRANCH_ID, ...where.bindings] as Knex.RawBinding[],
+    const moved = await instance.rows(
+      sql`UPDATE ${t} SET branch_id = ${TRASH_BRANCH_ID} WHERE id IN (SELECT ${a}.id FROM ${t} ${a} WHERE ${where})${lock}
+       RETURNING id${uid}`,
+      trx,
     );
     if (model.versioned) {
-      const stems = new Set<string>(moved.rows.map((r: { uid: string }) => r.uid));
+      const stems = new Set<string>(moved.map((r) => String(r.uid)));
       for (const uid of stems) {
         await recomputeLatest(trx, model, uid, MAIN_BRANCH_ID);
         await recomputeLatest(trx, model, uid, TRASH_BRANCH_ID);
       }
     }
-    return moved.rows.length;
+    return moved.length;
   });
 }
 
@@ -147,11 +143,11 @@ export async function deleteCascading(
     for (const { model: src, fk } of incomingKeys(m)) {
       for (let i = 0; i < fresh.length; i += 10_000) {
         const chunk = fresh.slice(i, i + 10_000);
-        const r = await trx.raw(
-          `SELECT id FROM ${ident(src.table)} WHERE ${ident(fk.column)} IN (${chunk.map(() => "?").join(", ")})`,
-          chunk,
+        const rows = await rowsOf(
+          trx,
+          sql`SELECT id FROM ${sql.ident(src.table)} WHERE ${sql.ident(fk.column)} IN (${sql.list(chunk)})`,
         );
-        const found = r.rows.map((x: { id: unknown }) => String(x.id));
+        const found = rows.map((x) => String(x.id));
         if (found.length === 0) continue;
         if (fk.onDelete === "CASCADE") queue.push({ model: src, ids: found });
         else if (fk.onDelete === "PROTECT") protect.push({ model: src, fk, ids: found });

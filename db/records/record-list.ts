@@ -1,5 +1,6 @@
 // A list of records whose save() inserts the unsaved ones in bulk, as LaminDB's
 // Record.from_values([...], field="name").save().
+import { saveAll } from "./bulk-save";
 import type { SQLRecord } from "./sqlrecord";
 
 export class RecordList<T extends SQLRecord> extends Array<T> {
@@ -11,7 +12,6 @@ export class RecordList<T extends SQLRecord> extends Array<T> {
 
   /** Saves the unsaved records: one INSERT per chunk for non-versioned registries. */
   async save(): Promise<this> {
-    const { saveAll } = await import("./bulk-save");
     await saveAll([...this]);
     return this;
   }

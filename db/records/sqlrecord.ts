@@ -3,44 +3,27 @@
 // from the model catalog: a to-one relation resolves to a record (await run.transform), a to-many
 // relation is a QuerySet (await run.input_artifacts).
 import type { Knex } from "knex";
-import { DoesNotExist, FieldError, InvalidArgument, MultipleResultsFound, NoWriteAccess } from "../errors";
-import { Instance, type Executor } from "../instance";
+import { DoesNotExist, FieldError, InvalidArgument, MultipleResultsFound } from "../errors";
+import { Instance } from "../instance";
+import { MAIN_BRANCH_ID } from "../schema/branches";
 import { fieldOf, isToMany, primaryKey, queryableNames, relationsOf, type Relation } from "../schema/catalog";
 import type { ModelSpec } from "../schema/fields";
-import { fromDbValue } from "../connection/normalise";
-import { insertReturning } from "../connection/fast-insert";
-import { ident } from "../query/compile";
 import { QObject, type Expressions } from "../query/q";
-import { QuerySet, type Scored, type ToDataFrameOptions } from "../query/queryset";
+import { QuerySet, type Scored } from "../query/queryset";
 import type { SearchOptions } from "../query/search";
 import type { Lookup, LookupOptions } from "../query/lookup";
+import type { ToDataFrameOptions } from "../query/dataframe";
+import { sql } from "../query/sql";
 import { describeRecord, type DescribeOptions, type DescriptionResult } from "../describe/describe";
 import { openNamedInstance } from "../instances";
 import type { DataFrame } from "../shapes";
+import { deleteRecord, moveToBranch } from "./delete";
+import { getByUid } from "./get-by-uid";
+import { stateOf } from "./record-state";
 import { RecordList } from "./record-list";
-import { base62, isBase62 } from "../uid";
-import { checkFieldValue, checkForeignKeyValue } from "./write-values";
 import { registerRegistry, registryOf } from "./registry-map";
-import { demoteOthers, versionedUid, type FamilyDecision } from "./versioning";
-
-export const TRASH_BRANCH_ID = -1;
-export const MAIN_BRANCH_ID = 1;
-
-interface RecordState {
-  instance?: Instance;
-  loaded?: Record<string, unknown>; // column values as last read from or written to the database
-  related: Map<string, unknown>; // cached to-one relations
-}
-
-const STATE = Symbol("lamindb.state");
-
-function stateOf(r: SQLRecord): RecordState {
-  const holder = r as unknown as { [STATE]?: RecordState };
-  if (!holder[STATE]) {
-    Object.defineProperty(r, STATE, { value: { related: new Map() }, enumerable: false, writable: false });
-  }
-  return holder[STATE]!;
-}
+import type { FamilyDecision } from "./versioning";
+import { assignRow, insertRecord, instanceOf, updateRecord } from "./write";
 
 /** A registry class: its model, its constructor, and the static methods of SQLRecord. */
 export interface RegistryClass<T extends SQLRecord = SQLRecord> {
@@ -51,11 +34,7 @@ export interface RegistryClass<T extends SQLRecord = SQLRecord> {
   prototype: T;
 }
 
-/** Versioned registries decide a new record's family (kept out of RegistryClass: a parameter of type T
- * there would make TypeScript infer SQLRecord instead of the registry in static methods). */
-type FamilyDecider = { decideFamily(record: SQLRecord, trx: Knex.Transaction): Promise<FamilyDecision> };
-
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 export abstract class SQLRecord {
   static readonly spec: ModelSpec;
@@ -245,9 +224,7 @@ export abstract class SQLRecord {
     if (this.id === undefined || this.id === null)
       throw new InvalidArgument(`Save the ${model.name} before describing it`);
     const instance = this._instance;
-    const rows = await instance.run(
-      async (db) => (await db.raw(`SELECT * FROM ${ident(model.table)} WHERE id = ?`, [this.id!])).rows,
-    );
+    const rows = await instance.rows(sql`SELECT * FROM ${sql.ident(model.table)} WHERE id = ${this.id}`);
     if (rows.length === 0) throw new DoesNotExist(`${model.name} ${this.id} no longer exists`);
     return describeRecord(model, rows[0], instance, options);
   }
@@ -272,13 +249,11 @@ export abstract class SQLRecord {
    * LaminDB's ORM cascades to. A record already in the trash needs `permanent: true`.
    */
   async delete(options: { permanent?: boolean } = {}): Promise<void> {
-    const { deleteRecord } = await import("./delete");
     await deleteRecord(this, this._instance, options.permanent);
   }
 
   /** Moves a trashed or archived record back to the main branch. */
   async restore(): Promise<void> {
-    const { moveToBranch } = await import("./delete");
     await moveToBranch(this, this._instance, MAIN_BRANCH_ID);
   }
 
@@ -294,10 +269,9 @@ export abstract class SQLRecord {
       return field ? field.column : fk!.column;
     });
     const instance = this._instance;
-    const select = columns.length ? ["id", ...columns].map(ident).join(", ") : "*";
-    const rows = await instance.run(
-      async (db) =>
-        (await db.raw(`SELECT ${select} FROM ${ident(model.table)} WHERE id = ?`, [this.id!])).rows,
+    const select = columns.length ? sql.join(["id", ...columns].map(sql.ident)) : sql`*`;
+    const rows = await instance.rows(
+      sql`SELECT ${select} FROM ${sql.ident(model.table)} WHERE id = ${this.id}`,
     );
     if (rows.length === 0) throw new DoesNotExist(`${model.name} ${this.id} no longer exists`);
     assignRow(this, model, rows[0], columns.length > 0);
@@ -332,212 +306,12 @@ function describeExpr(e: Expressions | QObject): string {
   }
 }
 
-async function getByUid<T extends SQLRecord>(cls: RegistryClass<T>, uid: string): Promise<T> {
-  const model = cls.spec;
-  const uidField = fieldOf(model, "uid");
-  if (!uidField) throw new InvalidArgument(`${model.name} has no uid; use get(id) or get({ ... })`);
-  if (uid.length === 0 || !isBase62(uid) || uid.length > (uidField.maxLength ?? 20)) {
-    throw new InvalidArgument(
-      `Malformed uid '${uid.slice(0, 40)}': a ${model.name} uid is up to ${uidField.maxLength} characters of 0-9, A-Z and a-z`,
-    );
-  }
-  const qs = new QuerySet<T>(cls);
-  if (uid.length === uidField.maxLength || uid.length === model.uid?.length) {
-    const found = await qs.filter({ uid }).first();
-    if (found) return found;
-  }
-  const stemLength = model.uid?.stemLength;
-  if (model.versioned && stemLength && uid.length <= stemLength) {
-    // a stem: prefer the latest version; several matches return the first, as LaminDB does
-    const matches = qs.filter({ uid__startswith: uid });
-    const found =
-      (await matches.filter({ is_latest: true }).orderBy("-created_at", "-id").first()) ??
-      (await matches.orderBy("-created_at", "-id").first());
-    if (found) return found;
-    throw new DoesNotExist(noUidMessage(model.name, uid));
-  }
-  const rows = await qs.filter({ uid__startswith: uid }).limit(2).toArray();
-  if (rows.length === 0) throw new DoesNotExist(noUidMessage(model.name, uid));
-  if (rows.length > 1)
-    throw new MultipleResultsFound(
-      `More than one ${model.name} uid starts with '${uid}': give more characters`,
-    );
-  return rows[0];
-}
-
-function noUidMessage(registry: string, uid: string): string {
-  return `No record found with uid '${uid}'. Did you forget a keyword as in ${registry}.get({ name: '${uid}' })?`;
-}
-
-export function assignRow(record: SQLRecord, model: ModelSpec, row: Row, partial = false): void {
-  const state = stateOf(record);
-  const loaded = partial ? { ...(state.loaded ?? {}) } : {};
-  for (const f of model.fields) {
-    if (!(f.column in row)) continue;
-    const v = fromDbValue(f.type, row[f.column]);
-    (record as unknown as Row)[f.name] = v;
-    loaded[f.column] = snapshot(v);
-  }
-  for (const fk of model.foreignKeys) {
-    if (!(fk.column in row)) continue;
-    const v = fromDbValue("bigint", row[fk.column]);
-    (record as unknown as Row)[fk.column] = v;
-    loaded[fk.column] = snapshot(v);
-  }
-  state.loaded = loaded;
-}
-
-/** What change detection compares: primitives as they are, dates by time, JSON by its text. */
-function snapshot(v: unknown): unknown {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v.getTime();
-  return typeof v === "object" ? JSON.stringify(v) : v;
-}
-
-/** Column -> value to bind, for every column this record sets; validated. */
-export function columnValues(record: SQLRecord, model: ModelSpec, onlyColumns?: Set<string>): Row {
-  const out: Row = {};
-  for (const f of model.fields) {
-    if (f.primary || (onlyColumns && !onlyColumns.has(f.column))) continue;
-    const v = checkFieldValue(f, (record as unknown as Row)[f.name], model.name);
-    if (v !== undefined) out[f.column] = v;
-  }
-  for (const fk of model.foreignKeys) {
-    if (onlyColumns && !onlyColumns.has(fk.column)) continue;
-    const v = checkForeignKeyValue(fk, (record as unknown as Row)[fk.column], model.name);
-    if (v !== undefined) out[fk.column] = v;
-  }
-  return out;
-}
-
-/** The record's instance, fixed at its first save. */
-export function instanceOf(record: SQLRecord): Instance {
-  const state = stateOf(record);
-  return (state.instance ??= Instance.current);
-}
-
-/** App-side defaults of a new record: created_by, is_latest, and the uid of non-versioned registries. */
-export function prepareInsert(record: SQLRecord, instance: Instance): void {
-  const model = (record.constructor as RegistryClass).spec;
-  const r = record as unknown as Row;
-  if (model.foreignKeys.some((fk) => fk.name === "created_by") && r.created_by_id == null) {
-    r.created_by_id = instance.userId;
-  }
-  if (model.versioned && r.is_latest === undefined) r.is_latest = true;
-  if (!model.versioned && model.uid && r.uid === undefined) r.uid = base62(model.uid.length);
-}
-
-async function insertRecord(record: SQLRecord, instance: Instance): Promise<void> {
-  const cls = record.constructor as RegistryClass;
-  const model = cls.spec;
-  const r = record as unknown as Row;
-  prepareInsert(record, instance);
-  const table = ident(model.table);
-
-  if (!model.versioned) {
-    const values = columnValues(record, model);
-    const row = await instance.run(() =>
-      insertReturning(instance.knex, instance.info.namedStatements, model.table, values),
-    );
-    assignRow(record, model, row);
-    return;
-  }
-
-  await instance.transaction(async (trx) => {
-    const decision =
-      r.uid === undefined
-        ? await (cls as unknown as FamilyDecider).decideFamily(record, trx)
-        : ({ kind: "new" } as const);
-    if (decision.kind === "adopt") {
-      assignRow(record, model, decision.row);
-      return;
-    }
-    if (r.uid === undefined) r.uid = await versionedUid(trx, model, decision);
-    if (decision.kind === "revise" && decision.revisesId !== undefined) {
-      const head = await trx.raw(`SELECT is_latest, version_tag FROM ${table} WHERE id = ?`, [
-        decision.revisesId,
-      ]);
-      if (head.rows.length === 0 || head.rows[0].is_latest !== true) {
-        const { IntegrityError } = await import("../errors");
-        throw new IntegrityError(
-          `The ${model.name} this revises is no longer the latest version; revise the latest one`,
-        );
-      }
-      if (r.version_tag != null && r.version_tag === head.rows[0].version_tag) {
-        throw new InvalidArgument(
-          `version_tag '${String(r.version_tag)}' is already used by the version this revises`,
-        );
-      }
-    }
-    const values = columnValues(record, model);
-    const [row] = await trx(model.table).insert(values).returning("*");
-    assignRow(record, model, row);
-    if (decision.kind === "revise") {
-      await demoteOthers(trx, model, String(row.uid), Number(row.branch_id), Number(row.id));
-    }
-  });
-}
-
-async function updateRecord(record: SQLRecord, instance: Instance): Promise<void> {
-  const model = (record.constructor as RegistryClass).spec;
-  const state = stateOf(record);
-  const loaded = state.loaded ?? {};
-  const changed = new Set<string>();
-  for (const f of model.fields) {
-    if (f.primary) continue;
-    const v = (record as unknown as Row)[f.name];
-    if (v !== undefined && snapshot(v) !== loaded[f.column]) changed.add(f.column);
-  }
-  for (const fk of model.foreignKeys) {
-    const v = (record as unknown as Row)[fk.column];
-    if (v !== undefined && snapshot(v) !== loaded[fk.column]) changed.add(fk.column);
-  }
-  if (changed.size === 0) return;
-  const values = columnValues(record, model, changed);
-  const lockable = fieldOf(model, "is_locked") !== undefined;
-  const onlyUnlocking = changed.size === 1 && changed.has("is_locked");
-  if (fieldOf(model, "updated_at") && !changed.has("updated_at"))
-    values.updated_at = instance.knex.raw("STATEMENT_TIMESTAMP()");
-  const rows = await instance.run(async (db) => {
-    const q = db(model.table).update(values).where({ id: record.id }).returning("*");
-    // One statement: a locked row is simply not matched, then we find out why below.
-    if (lockable && !onlyUnlocking) q.andWhere({ is_locked: false });
-    return q;
-  });
-  if (rows.length === 0) await explainMissedWrite(model, record.id!, instance);
-  assignRow(record, model, rows[0]);
-}
-
-/** A write matched no row: the record is locked or gone. */
-export async function explainMissedWrite(
-  model: ModelSpec,
-  id: number,
-  instance: Instance,
-  db?: Executor,
-): Promise<never> {
-  // inside a transaction, ask through it: PGlite has a single connection
-  const rows = await instance.run(
-    async (x) =>
-      x(model.table)
-        .select(fieldOf(model, "is_locked") ? ["is_locked"] : ["id"])
-        .where({ id }),
-    db,
-  );
-  if (rows.length > 0 && rows[0].is_locked === true) {
-    throw new NoWriteAccess(
-      `It is not allowed to modify or create locked ('is_locked=True') records: ${model.name} ${id} is locked. ` +
-        `Unlock it first (record.is_locked = false; await record.save()).`,
-    );
-  }
-  throw new DoesNotExist(`${model.name} ${id} no longer exists`);
-}
-
 // ---- relations ---------------------------------------------------------------------------------
 
 async function loadToOne(record: SQLRecord, rel: Relation): Promise<SQLRecord | null> {
   const state = stateOf(record);
   if (state.related.has(rel.name)) return state.related.get(rel.name) as SQLRecord | null;
-  const target = registryOf(rel.target.name) as RegistryClass | undefined;
+  const target = registryOf(rel.target.name);
   if (!target) throw new Error(`internal: no registry for ${rel.target.name}`);
   const instance = record._instance;
   let found: SQLRecord | null = null;
@@ -568,7 +342,7 @@ export function defineRegistry(cls: RegistryClass): void {
         if (this.id === undefined || this.id === null) {
           throw new InvalidArgument(`${model.name}.${rel.name}: save the record first`);
         }
-        const target = registryOf(rel.target.name) as RegistryClass | undefined;
+        const target = registryOf(rel.target.name);
         if (!target) throw new Error(`internal: no registry for ${rel.target.name}`);
         return QuerySet.via(target, { relation: rel, ownerId: this.id }, this._instance);
       },
@@ -583,5 +357,3 @@ export function defineRegistry(cls: RegistryClass): void {
   }
   registerRegistry(cls);
 }
-
-export type { Row };

@@ -4,10 +4,10 @@
 import type { Knex } from "knex";
 import { InvalidArgument } from "../errors";
 import type { ModelSpec } from "../schema/fields";
-import { ident } from "../query/compile";
+import { rowsOf } from "../instance";
+import { sql } from "../query/sql";
+import { TRASH_BRANCH_ID } from "../schema/branches";
 import { nextVersionUid, newVersionedUid, VERSION_SUFFIX_LENGTH } from "../uid";
-
-const TRASH_BRANCH = -1;
 
 export type FamilyDecision =
   | { kind: "new" }
@@ -19,16 +19,15 @@ export function stemOf(model: ModelSpec, uid: string): string {
 }
 
 export async function lockFamily(trx: Knex.Transaction, model: ModelSpec, stem: string): Promise<void> {
-  await trx.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [`${model.table}:${stem}`]);
+  await rowsOf(trx, sql`SELECT pg_advisory_xact_lock(hashtext(${`${model.table}:${stem}`}))`);
 }
 
+// left(uid, n) = stem, not LIKE: the comparison must not depend on the collation
+const inFamily = (stem: string) => sql`left(uid, ${stem.length}) = ${stem}`;
+
 export async function familyUids(trx: Knex.Transaction, model: ModelSpec, stem: string): Promise<string[]> {
-  // left(uid, n) = stem, not LIKE: the comparison must not depend on the collation
-  const r = await trx.raw(`SELECT uid FROM ${ident(model.table)} WHERE left(uid, ?) = ?`, [
-    stem.length,
-    stem,
-  ]);
-  return r.rows.map((x: { uid: string }) => x.uid);
+  const rows = await rowsOf(trx, sql`SELECT uid FROM ${sql.ident(model.table)} WHERE ${inFamily(stem)}`);
+  return rows.map((x) => String(x.uid));
 }
 
 /** The uid for a new record: a new family, or the next version of `stem`. */
@@ -50,10 +49,10 @@ export async function demoteOthers(
   branchId: number,
   id: number,
 ) {
-  const stem = stemOf(model, uid);
-  await trx.raw(
-    `UPDATE ${ident(model.table)} SET is_latest = FALSE WHERE left(uid, ?) = ? AND branch_id = ? AND id <> ? AND is_latest`,
-    [stem.length, stem, branchId, id],
+  const family = inFamily(stemOf(model, uid));
+  await rowsOf(
+    trx,
+    sql`UPDATE ${sql.ident(model.table)} SET is_latest = FALSE WHERE ${family} AND branch_id = ${branchId} AND id <> ${id} AND is_latest`,
   );
 }
 
@@ -67,12 +66,12 @@ export async function recomputeLatest(
   uid: string,
   branchId: number,
 ) {
-  const stem = stemOf(model, uid);
-  const t = ident(model.table);
-  await trx.raw(
-    `UPDATE ${t} SET is_latest = (id = (SELECT id FROM ${t} WHERE left(uid, ?) = ? AND branch_id = ? ORDER BY created_at DESC, id DESC LIMIT 1))
-     WHERE left(uid, ?) = ? AND branch_id = ?`,
-    [stem.length, stem, branchId, stem.length, stem, branchId],
+  const onBranch = sql`${inFamily(stemOf(model, uid))} AND branch_id = ${branchId}`;
+  const t = sql.ident(model.table);
+  await rowsOf(
+    trx,
+    sql`UPDATE ${t} SET is_latest = (id = (SELECT id FROM ${t} WHERE ${onBranch} ORDER BY created_at DESC, id DESC LIMIT 1))
+     WHERE ${onBranch}`,
   );
 }
 
@@ -84,7 +83,7 @@ export async function latestLiveVersion(
 ): Promise<Record<string, unknown> | undefined> {
   return trx(model.table)
     .where({ ...where, is_latest: true })
-    .andWhereNot("branch_id", TRASH_BRANCH)
+    .andWhereNot("branch_id", TRASH_BRANCH_ID)
     .orderBy([
       { column: "created_at", order: "desc" },
       { column: "id", order: "desc" },

@@ -1,6 +1,8 @@
 // Readme and comment blocks (LaminDB's Block and the blocks of each registry; RunBlock has its own
-// file and is created by this library): read here, created in LaminDB.
+// file and is created by this library): read here, created in LaminDB. Each class's fields and
+// relations come from its model declaration (schema/record-types.ts).
 import { defineRegistry } from "../records/sqlrecord";
+import type { RecordOf } from "../schema/record-types";
 import { BlockSpec } from "../schema/models/block";
 import {
   ArtifactBlockSpec,
@@ -16,17 +18,8 @@ import {
 } from "../schema/models/blocks";
 import { ReadOnlyRecord } from "./readonly";
 
-abstract class BlockRecord extends ReadOnlyRecord {
-  declare uid: string;
-  declare content: string;
-  declare hash: string | null;
-  declare kind: string;
-  declare version_tag: string | null;
-  declare is_latest: boolean;
-  declare created_at: Date;
-}
-
-export class Block extends BlockRecord {
+export interface Block extends RecordOf<typeof BlockSpec> {}
+export class Block extends ReadOnlyRecord {
   static override readonly spec = BlockSpec;
   constructor() {
     super("Block");
@@ -34,7 +27,8 @@ export class Block extends BlockRecord {
 }
 defineRegistry(Block);
 
-export class ArtifactBlock extends BlockRecord {
+export interface ArtifactBlock extends RecordOf<typeof ArtifactBlockSpec> {}
+export class ArtifactBlock extends ReadOnlyRecord {
   static override readonly spec = ArtifactBlockSpec;
   constructor() {
     super("ArtifactBlock");
@@ -42,7 +36,8 @@ export class ArtifactBlock extends BlockRecord {
 }
 defineRegistry(ArtifactBlock);
 
-export class BranchBlock extends BlockRecord {
+export interface BranchBlock extends RecordOf<typeof BranchBlockSpec> {}
+export class BranchBlock extends ReadOnlyRecord {
   static override readonly spec = BranchBlockSpec;
   constructor() {
     super("BranchBlock");
@@ -50,7 +45,8 @@ export class BranchBlock extends BlockRecord {
 }
 defineRegistry(BranchBlock);
 
-export class CollectionBlock extends BlockRecord {
+export interface CollectionBlock extends RecordOf<typeof CollectionBlockSpec> {}
+export class CollectionBlock extends ReadOnlyRecord {
   static override readonly spec = CollectionBlockSpec;
   constructor() {
     super("CollectionBlock");
@@ -58,7 +54,8 @@ export class CollectionBlock extends BlockRecord {
 }
 defineRegistry(CollectionBlock);
 
-export class FeatureBlock extends BlockRecord {
+export interface FeatureBlock extends RecordOf<typeof FeatureBlockSpec> {}
+export class FeatureBlock extends ReadOnlyRecord {
   static override readonly spec = FeatureBlockSpec;
   constructor() {
     super("FeatureBlock");
@@ -66,7 +63,8 @@ export class FeatureBlock extends BlockRecord {
 }
 defineRegistry(FeatureBlock);
 
-export class ProjectBlock extends BlockRecord {
+export interface ProjectBlock extends RecordOf<typeof ProjectBlockSpec> {}
+export class ProjectBlock extends ReadOnlyRecord {
   static override readonly spec = ProjectBlockSpec;
   constructor() {
     super("ProjectBlock");
@@ -74,7 +72,8 @@ export class ProjectBlock extends BlockRecord {
 }
 defineRegistry(ProjectBlock);
 
-export class RecordBlock extends BlockRecord {
+export interface RecordBlock extends RecordOf<typeof RecordBlockSpec> {}
+export class RecordBlock extends ReadOnlyRecord {
   static override readonly spec = RecordBlockSpec;
   constructor() {
     super("RecordBlock");
@@ -82,7 +81,8 @@ export class RecordBlock extends BlockRecord {
 }
 defineRegistry(RecordBlock);
 
-export class SchemaBlock extends BlockRecord {
+export interface SchemaBlock extends RecordOf<typeof SchemaBlockSpec> {}
+export class SchemaBlock extends ReadOnlyRecord {
   static override readonly spec = SchemaBlockSpec;
   constructor() {
     super("SchemaBlock");
@@ -90,7 +90,8 @@ export class SchemaBlock extends BlockRecord {
 }
 defineRegistry(SchemaBlock);
 
-export class SpaceBlock extends BlockRecord {
+export interface SpaceBlock extends RecordOf<typeof SpaceBlockSpec> {}
+export class SpaceBlock extends ReadOnlyRecord {
   static override readonly spec = SpaceBlockSpec;
   constructor() {
     super("SpaceBlock");
@@ -98,7 +99,8 @@ export class SpaceBlock extends BlockRecord {
 }
 defineRegistry(SpaceBlock);
 
-export class TransformBlock extends BlockRecord {
+export interface TransformBlock extends RecordOf<typeof TransformBlockSpec> {}
+export class TransformBlock extends ReadOnlyRecord {
   static override readonly spec = TransformBlockSpec;
   constructor() {
     super("TransformBlock");
@@ -106,10 +108,27 @@ export class TransformBlock extends BlockRecord {
 }
 defineRegistry(TransformBlock);
 
-export class ULabelBlock extends BlockRecord {
+export interface ULabelBlock extends RecordOf<typeof ULabelBlockSpec> {}
+export class ULabelBlock extends ReadOnlyRecord {
   static override readonly spec = ULabelBlockSpec;
   constructor() {
     super("ULabelBlock");
   }
 }
 defineRegistry(ULabelBlock);
+
+declare module "../schema/record-types" {
+  interface Registries {
+    Block: Block;
+    ArtifactBlock: ArtifactBlock;
+    BranchBlock: BranchBlock;
+    CollectionBlock: CollectionBlock;
+    FeatureBlock: FeatureBlock;
+    ProjectBlock: ProjectBlock;
+    RecordBlock: RecordBlock;
+    SchemaBlock: SchemaBlock;
+    SpaceBlock: SpaceBlock;
+    TransformBlock: TransformBlock;
+    ULabelBlock: ULabelBlock;
+  }
+}

@@ -1,36 +1,18 @@
 import type { Knex } from "knex";
-import type { QuerySet } from "../query/queryset";
 import { defineRegistry, SQLRecord } from "../records/sqlrecord";
+import type { RecordOf } from "../schema/record-types";
 import { checkRevises, reviseExplicit, reviseLatest, type FamilyDecision } from "../records/versioning";
 import { CollectionSpec } from "../schema/models/collection";
 import { InvalidArgument } from "../errors";
 import type { Run } from "./run";
 
+// Fields and relations from CollectionSpec (schema/record-types.ts).
+export interface Collection extends RecordOf<typeof CollectionSpec> {}
+
 /** A collection of artifacts, versioned by key like Artifact. */
 export class Collection extends SQLRecord {
   static override readonly spec = CollectionSpec;
   protected static override readonly extraOptions = ["revises"];
-
-  declare uid: string;
-  declare created_at: Date;
-  declare updated_at: Date;
-  declare created_by_id: number;
-  declare created_on_id: number;
-  declare space_id: number;
-  declare key: string;
-  declare description: string | null;
-  declare hash: string | null;
-  declare reference: string | null;
-  declare reference_type: string | null;
-  declare version_tag: string | null;
-  declare is_latest: boolean;
-  declare is_locked: boolean;
-  declare run_id: number | null;
-  declare branch_id: number;
-
-  declare readonly run: Promise<Run | null>;
-  declare readonly input_of_runs: QuerySet<Run>;
-  declare readonly recreating_runs: QuerySet<Run>;
 
   private revisesRecord?: Collection;
 
@@ -57,3 +39,9 @@ export class Collection extends SQLRecord {
   }
 }
 defineRegistry(Collection);
+
+declare module "../schema/record-types" {
+  interface Registries {
+    Collection: Collection;
+  }
+}

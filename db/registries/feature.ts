@@ -1,7 +1,6 @@
-import type { QuerySet } from "../query/queryset";
 import { defineRegistry, SQLRecord } from "../records/sqlrecord";
+import type { RecordOf } from "../schema/record-types";
 import { FeatureSpec } from "../schema/models/feature";
-import type { JsonValue } from "./jsonvalue";
 
 export interface FeatureFields {
   name: string;
@@ -16,30 +15,13 @@ export interface FeatureFields {
   default_value?: unknown;
 }
 
+// Fields and relations from FeatureSpec (schema/record-types.ts).
+export interface Feature extends RecordOf<typeof FeatureSpec> {}
+
 /** A feature: a named, typed dimension that values of runs, artifacts and records are indexed by. */
 export class Feature extends SQLRecord {
   static override readonly spec = FeatureSpec;
   protected static override readonly extraOptions = ["dtype"];
-
-  declare uid: string;
-  declare run_id: number | null;
-  declare created_at: Date;
-  declare updated_at: Date;
-  declare created_by_id: number;
-  declare created_on_id: number;
-  declare space_id: number;
-  declare name: string;
-  declare _dtype_str: string | null;
-  declare description: string | null;
-  declare unit: string | null;
-  declare synonyms: string | null;
-  declare is_type: boolean;
-  declare is_locked: boolean;
-  declare array_rank: number;
-  declare array_size: number;
-  declare branch_id: number;
-
-  declare readonly values: QuerySet<JsonValue>;
 
   constructor(fields: FeatureFields) {
     const { dtype, ...rest } = fields;
@@ -52,3 +34,9 @@ export class Feature extends SQLRecord {
   }
 }
 defineRegistry(Feature);
+
+declare module "../schema/record-types" {
+  interface Registries {
+    Feature: Feature;
+  }
+}

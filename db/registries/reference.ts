@@ -1,27 +1,23 @@
-import type { QuerySet } from "../query/queryset";
 import { defineRegistry } from "../records/sqlrecord";
+import type { RecordOf } from "../schema/record-types";
 import { ReferenceSpec } from "../schema/models/reference";
-import type { Artifact } from "./artifact";
 import { ReadOnlyRecord } from "./readonly";
+
+// Fields and relations from ReferenceSpec (schema/record-types.ts).
+export interface Reference extends RecordOf<typeof ReferenceSpec> {}
 
 /** A reference: a publication, a dataset, a URL (read here, created in LaminDB). */
 export class Reference extends ReadOnlyRecord {
   static override readonly spec = ReferenceSpec;
-
-  declare uid: string;
-  declare name: string;
-  declare description: string | null;
-  declare abbr: string | null;
-  declare url: string | null;
-  declare pubmed_id: number | null;
-  declare doi: string | null;
-  declare text: string | null;
-  declare date: string | null;
-
-  declare readonly artifacts: QuerySet<Artifact>;
 
   constructor() {
     super("Reference");
   }
 }
 defineRegistry(Reference);
+
+declare module "../schema/record-types" {
+  interface Registries {
+    Reference: Reference;
+  }
+}

@@ -3,20 +3,12 @@ import { FeatureManager } from "../features/manager";
 import { Q } from "../query/q";
 import { QuerySet } from "../query/queryset";
 import { defineRegistry, SQLRecord } from "../records/sqlrecord";
+import type { RecordOf } from "../schema/record-types";
 import { RunSpec } from "../schema/models/run";
 import type { RunStatus } from "../shapes";
 import { RUN_STATUS_CODES, statusName } from "../status";
 import { Artifact } from "./artifact";
-import type { Collection } from "./collection";
-import type { JsonValue } from "./jsonvalue";
-import type { Project } from "./project";
-import type { Record as LaminRecord } from "./record";
-import type { RunBlock } from "./runblock";
 import type { Transform } from "./transform";
-import type { ULabel } from "./ulabel";
-import type { User } from "./user";
-import type { Branch } from "./branch";
-import type { Space } from "./space";
 
 export interface RunOptions {
   name?: string | null;
@@ -33,67 +25,13 @@ export interface RunOptions {
   cli_args?: string | null;
 }
 
+// Fields and relations from RunSpec (schema/record-types.ts).
+export interface Run extends RecordOf<typeof RunSpec> {}
+
 /** A run of a transform, such as one execution of a notebook. */
 export class Run extends SQLRecord {
   static override readonly spec = RunSpec;
   protected static override readonly extraOptions = ["status"];
-
-  declare uid: string;
-  declare name: string | null;
-  declare description: string | null;
-  declare entrypoint: string | null;
-  declare started_at: Date;
-  declare finished_at: Date | null;
-  declare params: Record<string, unknown> | null;
-  declare extra_data: Record<string, unknown> | null;
-  declare reference: string | null;
-  declare reference_type: string | null;
-  declare cli_args: string | null;
-  declare created_at: Date;
-  declare updated_at: Date;
-  declare is_locked: boolean;
-  declare _aux: unknown;
-  declare _is_consecutive: boolean | null;
-  declare _status_code: number;
-  declare transform_id: number;
-  declare created_by_id: number;
-  declare initiated_by_run_id: number | null;
-  declare report_id: number | null;
-  declare environment_id: number | null;
-  declare plan_id: number | null;
-  declare branch_id: number;
-  declare created_on_id: number;
-  declare space_id: number;
-
-  declare readonly transform: Promise<Transform>;
-  declare readonly created_by: Promise<User>;
-  declare readonly initiated_by_run: Promise<Run | null>;
-  declare readonly report: Promise<Artifact | null>;
-  declare readonly environment: Promise<Artifact | null>;
-  declare readonly plan: Promise<Artifact | null>;
-  declare readonly branch: Promise<Branch>;
-  declare readonly created_on: Promise<Branch>;
-  declare readonly space: Promise<Space>;
-  declare readonly initiated_runs: QuerySet<Run>;
-  declare readonly output_artifacts: QuerySet<Artifact>;
-  declare readonly input_artifacts: QuerySet<Artifact>;
-  declare readonly recreated_artifacts: QuerySet<Artifact>;
-  declare readonly output_collections: QuerySet<Collection>;
-  declare readonly input_collections: QuerySet<Collection>;
-  declare readonly recreated_collections: QuerySet<Collection>;
-  declare readonly output_records: QuerySet<LaminRecord>;
-  declare readonly input_records: QuerySet<LaminRecord>;
-  declare readonly records: QuerySet<LaminRecord>;
-  declare readonly projects: QuerySet<Project>;
-  declare readonly ulabels: QuerySet<ULabel>;
-  declare readonly json_values: QuerySet<JsonValue>;
-  declare readonly ablocks: QuerySet<RunBlock>;
-  /** The artifacts annotated by this run (lamindb_artifactrun) ← runs. */
-  declare readonly artifacts: QuerySet<Artifact>;
-  /** The artifacts linked by this run through the run's features (lamindb_runartifact) ← linked_by_runs. */
-  declare readonly linked_artifacts: QuerySet<Artifact>;
-  /** The records that link this run as a value (lamindb_recordrun) ← linked_runs. */
-  declare readonly linked_in_records: QuerySet<LaminRecord>;
 
   /** new Run(transform, { name, params, ... }), as on LaminDB's Run page. The transform must be saved. */
   constructor(transform: Transform, options: RunOptions = {}) {
@@ -132,3 +70,9 @@ export class Run extends SQLRecord {
   }
 }
 defineRegistry(Run);
+
+declare module "../schema/record-types" {
+  interface Registries {
+    Run: Run;
+  }
+}

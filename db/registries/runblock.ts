@@ -2,23 +2,17 @@ import type { Knex } from "knex";
 import { hashString } from "../hash";
 import { InvalidArgument } from "../errors";
 import { defineRegistry, SQLRecord } from "../records/sqlrecord";
+import type { RecordOf } from "../schema/record-types";
 import { stemOf, type FamilyDecision } from "../records/versioning";
 import { RunBlockSpec } from "../schema/models/runblock";
 import type { Run } from "./run";
 
+// Fields and relations from RunBlockSpec (schema/record-types.ts).
+export interface RunBlock extends RecordOf<typeof RunBlockSpec> {}
+
 /** A block attached to a run: a readme (versioned per run) or a comment. */
 export class RunBlock extends SQLRecord {
   static override readonly spec = RunBlockSpec;
-
-  declare uid: string;
-  declare content: string;
-  declare hash: string | null;
-  declare kind: string;
-  declare run_id: number;
-  declare is_latest: boolean;
-  declare created_at: Date;
-
-  declare readonly run: Promise<Run>;
 
   constructor(fields: { run: Run; content: string; kind?: "readme" | "comment" }) {
     if (typeof fields?.content !== "string")
@@ -38,3 +32,9 @@ export class RunBlock extends SQLRecord {
   }
 }
 defineRegistry(RunBlock);
+
+declare module "../schema/record-types" {
+  interface Registries {
+    RunBlock: RunBlock;
+  }
+}

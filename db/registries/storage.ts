@@ -2,25 +2,15 @@ import type { Instance } from "../instance";
 import { QuerySet } from "../query/queryset";
 import { base62 } from "../uid";
 import { defineRegistry, SQLRecord } from "../records/sqlrecord";
+import type { RecordOf } from "../schema/record-types";
 import { StorageSpec } from "../schema/models/storage";
+
+// Fields and relations from StorageSpec (schema/record-types.ts).
+export interface Storage extends RecordOf<typeof StorageSpec> {}
 
 /** A storage location that artifacts live in (a folder, a bucket). */
 export class Storage extends SQLRecord {
   static override readonly spec = StorageSpec;
-
-  declare uid: string;
-  declare branch_id: number;
-  declare run_id: number | null;
-  declare created_at: Date;
-  declare updated_at: Date;
-  declare created_by_id: number;
-  declare created_on_id: number;
-  declare space_id: number;
-  declare root: string;
-  declare description: string | null;
-  declare type: string;
-  declare region: string | null;
-  declare instance_uid: string | null;
 
   constructor(fields: { root: string; type?: string; description?: string | null; region?: string | null }) {
     super({ type: "local", ...fields });
@@ -45,3 +35,9 @@ export class Storage extends SQLRecord {
   }
 }
 defineRegistry(Storage);
+
+declare module "../schema/record-types" {
+  interface Registries {
+    Storage: Storage;
+  }
+}

@@ -1,8 +1,9 @@
 import type { Knex } from "knex";
 import { hashString } from "../hash";
 import { InvalidArgument } from "../errors";
-import type { QuerySet } from "../query/queryset";
-import { defineRegistry, SQLRecord, TRASH_BRANCH_ID } from "../records/sqlrecord";
+import { defineRegistry, SQLRecord } from "../records/sqlrecord";
+import type { RecordOf } from "../schema/record-types";
+import { TRASH_BRANCH_ID } from "../schema/branches";
 import {
   checkRevises,
   latestLiveVersion,
@@ -11,8 +12,6 @@ import {
   type FamilyDecision,
 } from "../records/versioning";
 import { TransformSpec } from "../schema/models/transform";
-import type { Run } from "./run";
-import type { User } from "./user";
 
 export const TRANSFORM_KINDS = ["pipeline", "notebook", "script", "function"] as const;
 export type TransformKind = (typeof TRANSFORM_KINDS)[number];
@@ -31,6 +30,11 @@ export interface TransformFields {
   uid?: string;
 }
 
+// Fields and relations from TransformSpec (schema/record-types.ts).
+export interface Transform extends Omit<RecordOf<typeof TransformSpec>, "kind"> {
+  kind: TransformKind; // a CharField in the model, one of TRANSFORM_KINDS here
+}
+
 /**
  * A data transformation: a notebook, script, pipeline or function. Versioned: a changed source
  * under the same key becomes the next version of its family (uid = 12-character stem + suffix).
@@ -38,31 +42,6 @@ export interface TransformFields {
 export class Transform extends SQLRecord {
   static override readonly spec = TransformSpec;
   protected static override readonly extraOptions = ["revises", "version"];
-
-  declare uid: string;
-  declare key: string;
-  declare description: string | null;
-  declare kind: TransformKind;
-  declare source_code: string | null;
-  declare hash: string | null;
-  declare reference: string | null;
-  declare reference_type: string | null;
-  declare version_tag: string | null;
-  declare is_latest: boolean;
-  declare is_locked: boolean;
-  declare created_at: Date;
-  declare updated_at: Date;
-  declare created_by_id: number;
-  declare run_id: number | null;
-  declare environment_id: number | null;
-  declare plan_id: number | null;
-  declare branch_id: number;
-  declare created_on_id: number;
-  declare space_id: number;
-
-  declare readonly runs: QuerySet<Run>;
-  declare readonly created_by: Promise<User>;
-  declare readonly run: Promise<Run | null>;
 
   /** Set when constructed with `revises`; read by save(). */
   private revisesRecord?: Transform;
@@ -117,3 +96,9 @@ export class Transform extends SQLRecord {
   }
 }
 defineRegistry(Transform);
+
+declare module "../schema/record-types" {
+  interface Registries {
+    Transform: Transform;
+  }
+}

@@ -1,7 +1,6 @@
-import type { QuerySet } from "../query/queryset";
 import { defineRegistry, SQLRecord } from "../records/sqlrecord";
+import type { RecordOf } from "../schema/record-types";
 import { ULabelSpec } from "../schema/models/ulabel";
-import type { Run } from "./run";
 
 export interface ULabelFields {
   name: string;
@@ -12,32 +11,21 @@ export interface ULabelFields {
   is_type?: boolean;
 }
 
+// Fields and relations from ULabelSpec (schema/record-types.ts).
+export interface ULabel extends RecordOf<typeof ULabelSpec> {}
+
 /** A universal label: a free-form annotation of runs and other records. */
 export class ULabel extends SQLRecord {
   static override readonly spec = ULabelSpec;
-
-  declare uid: string;
-  declare run_id: number | null;
-  declare updated_at: Date;
-  declare created_by_id: number;
-  declare created_on_id: number;
-  declare space_id: number;
-  declare name: string;
-  declare description: string | null;
-  declare reference: string | null;
-  declare reference_type: string | null;
-  declare is_type: boolean;
-  declare is_locked: boolean;
-  declare type_id: number | null;
-  declare branch_id: number;
-  declare created_at: Date;
-
-  declare readonly runs: QuerySet<Run>;
-  declare readonly ulabels: QuerySet<ULabel>;
-  declare readonly type: Promise<ULabel | null>;
 
   constructor(fields: ULabelFields) {
     super({ ...fields });
   }
 }
 defineRegistry(ULabel);
+
+declare module "../schema/record-types" {
+  interface Registries {
+    ULabel: ULabel;
+  }
+}

@@ -1,21 +1,22 @@
-import type { QuerySet } from "../query/queryset";
 import { defineRegistry, SQLRecord } from "../records/sqlrecord";
+import type { RecordOf } from "../schema/record-types";
 import { UserSpec } from "../schema/models/user";
-import type { Run } from "./run";
+
+// Fields and relations from UserSpec (schema/record-types.ts).
+export interface User extends RecordOf<typeof UserSpec> {}
 
 /** A user: who created a record. */
 export class User extends SQLRecord {
   static override readonly spec = UserSpec;
-
-  declare uid: string;
-  declare handle: string;
-  declare name: string | null;
-  declare created_at: Date;
-
-  declare readonly created_runs: QuerySet<Run>;
 
   constructor(fields: { handle: string; name?: string | null; uid?: string }) {
     super({ ...fields });
   }
 }
 defineRegistry(User);
+
+declare module "../schema/record-types" {
+  interface Registries {
+    User: User;
+  }
+}

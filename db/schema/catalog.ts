@@ -35,9 +35,10 @@ import { UserSpec } from "./models/user";
 /**
  * Every model of LaminDB's schema (0193_squashed): the registries, then the link tables. The
  * migrations are frozen SQL (db/migrations/); test/db/schema.test.ts fails when these declarations
- * and a migrated database disagree.
+ * and a migrated database disagree. Kept as a tuple of the models' own types: record-types.ts derives
+ * the reverse relations from it.
  */
-export const registrySpecs: ModelSpec[] = [
+export const registrySpecs = [
   UserSpec,
   SpaceSpec,
   BranchSpec,
@@ -65,7 +66,7 @@ export const registrySpecs: ModelSpec[] = [
   SpaceBlockSpec,
   TransformBlockSpec,
   ULabelBlockSpec,
-];
+] as const satisfies readonly ModelSpec[];
 export const allSpecs: ModelSpec[] = [...registrySpecs, ...linkSpecs];
 
 const byName = new Map(allSpecs.map((s) => [s.name, s]));

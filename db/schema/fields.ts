@@ -95,64 +95,95 @@ type FieldOptions = {
   column?: string;
 };
 
-export type FieldDecl = Omit<FieldSpec, "name" | "column"> & { column?: string };
+/** `true` when the options say `null: true`: the declarations keep it, so record types can say `| null`. */
+type NullOf<O> = O extends { null: true } ? true : false;
 
-function decl(type: FieldType, options: FieldOptions = {}, maxLength?: number): FieldDecl {
+/** A field as declared; its type and nullability stay literal types (record-types.ts reads them). */
+export type FieldDecl<T extends FieldType = FieldType, N extends boolean = boolean> = Omit<
+  FieldSpec,
+  "name" | "column" | "type" | "null"
+> & { type: T; null: N; column?: string };
+
+function decl<T extends FieldType, const O extends FieldOptions = Record<never, never>>(
+  type: T,
+  options?: O,
+  maxLength?: number,
+): FieldDecl<T, NullOf<O>> {
+  const o: FieldOptions = options ?? {};
   return {
     type,
     ...(maxLength !== undefined ? { maxLength } : {}),
-    null: options.null ?? false,
+    null: (o.null ?? false) as NullOf<O>,
     primary: false,
-    unique: options.unique ?? false,
-    index: options.index ?? false,
-    ...(options.dbDefault ? { dbDefault: options.dbDefault } : {}),
-    ...(options.column ? { column: options.column } : {}),
+    unique: o.unique ?? false,
+    index: o.index ?? false,
+    ...(o.dbDefault ? { dbDefault: o.dbDefault } : {}),
+    ...(o.column ? { column: o.column } : {}),
   };
 }
 
-const pk = (type: FieldType): FieldDecl => ({ ...decl(type), primary: true });
+const pk = <T extends FieldType>(type: T) => ({ ...decl(type), primary: true as const });
 export const AutoField = () => pk("auto");
 export const BigAutoField = () => pk("bigauto");
 export const SmallAutoField = () => pk("smallauto");
-export const CharField = (maxLength: number, o?: FieldOptions) => decl("char", o, maxLength);
-export const TextField = (o?: FieldOptions) => decl("text", o);
-export const BooleanField = (o?: FieldOptions) => decl("bool", o);
-export const DateTimeField = (o?: FieldOptions) => decl("datetime", o);
-export const DateField = (o?: FieldOptions) => decl("date", o);
-export const JSONField = (o?: FieldOptions) => decl("json", o);
-export const SmallIntegerField = (o?: FieldOptions) => decl("smallint", o);
-export const IntegerField = (o?: FieldOptions) => decl("int", o);
-export const BigIntegerField = (o?: FieldOptions) => decl("bigint", o);
+export const CharField = <const O extends FieldOptions>(maxLength: number, o?: O) =>
+  decl("char", o, maxLength);
+export const TextField = <const O extends FieldOptions>(o?: O) => decl("text", o);
+export const BooleanField = <const O extends FieldOptions>(o?: O) => decl("bool", o);
+export const DateTimeField = <const O extends FieldOptions>(o?: O) => decl("datetime", o);
+export const DateField = <const O extends FieldOptions>(o?: O) => decl("date", o);
+export const JSONField = <const O extends FieldOptions>(o?: O) => decl("json", o);
+export const SmallIntegerField = <const O extends FieldOptions>(o?: O) => decl("smallint", o);
+export const IntegerField = <const O extends FieldOptions>(o?: O) => decl("int", o);
+export const BigIntegerField = <const O extends FieldOptions>(o?: O) => decl("bigint", o);
 
 export const NOW: DbDefault = { now: true };
 export const dbValue = (value: string | number | boolean | null): DbDefault => ({ value });
 
-export type ForeignKeyDecl = Omit<ForeignKeySpec, "name" | "column">;
-export function ForeignKey(
-  target: string,
-  options: {
-    onDelete: OnDelete;
-    null?: boolean;
-    relatedName?: string | null;
-    dbDefault?: number;
-    unique?: boolean;
-  },
-): ForeignKeyDecl {
+type ForeignKeyOptions = {
+  onDelete: OnDelete;
+  null?: boolean;
+  relatedName?: string | null;
+  dbDefault?: number;
+  unique?: boolean;
+};
+type RelatedNameOf<O> = O extends { relatedName: infer R extends string } ? R : null;
+type UniqueOf<O> = O extends { unique: true } ? true : false;
+
+/** A foreign key as declared; target, nullability, reverse name and uniqueness stay literal types. */
+export type ForeignKeyDecl<
+  T extends string = string,
+  N extends boolean = boolean,
+  R extends string | null = string | null,
+  U extends boolean = boolean,
+> = Omit<ForeignKeySpec, "name" | "column" | "target" | "null" | "relatedName" | "unique"> & {
+  target: T;
+  null: N;
+  relatedName: R;
+  unique: U;
+};
+export function ForeignKey<const T extends string, const O extends ForeignKeyOptions>(
+  target: T,
+  options: O,
+): ForeignKeyDecl<T, NullOf<O>, RelatedNameOf<O>, UniqueOf<O>> {
   return {
     target,
     onDelete: options.onDelete,
-    null: options.null ?? false,
-    relatedName: options.relatedName ?? null,
-    unique: options.unique ?? false,
+    null: (options.null ?? false) as NullOf<O>,
+    relatedName: (options.relatedName ?? null) as RelatedNameOf<O>,
+    unique: (options.unique ?? false) as UniqueOf<O>,
     ...(options.dbDefault !== undefined ? { dbDefault: options.dbDefault } : {}),
   };
 }
 
-export type ManyToManyDecl = Omit<ManyToManySpec, "name">;
-export function ManyToManyField(
-  target: string,
-  options: { through: string; sourceField: string; targetField: string; relatedName: string | null },
-): ManyToManyDecl {
+export type ManyToManyDecl<T extends string = string, R extends string | null = string | null> = Omit<
+  ManyToManySpec,
+  "name" | "target" | "relatedName"
+> & { target: T; relatedName: R };
+export function ManyToManyField<
+  const T extends string,
+  const O extends { through: string; sourceField: string; targetField: string; relatedName: string | null },
+>(target: T, options: O): ManyToManyDecl<T, O["relatedName"]> {
   return { target, ...options };
 }
 
@@ -171,7 +202,15 @@ export interface ModelDecl {
   nameField?: string;
 }
 
-export function model(name: string, d: ModelDecl): ModelSpec {
+declare const DECLARATION: unique symbol;
+
+/** A model's spec that remembers its declaration as a type, so record types derive from it. */
+export type Model<N extends string = string, D extends ModelDecl = ModelDecl> = ModelSpec & {
+  readonly name: N;
+  readonly [DECLARATION]?: D;
+};
+
+export function model<const N extends string, D extends ModelDecl>(name: N, d: D): Model<N, D> {
   return {
     name,
     table: d.table,
@@ -210,9 +249,12 @@ export const versionFields = () => ({
   is_latest: BooleanField({ index: true }),
 });
 /** TracksRun's foreign keys; created_by's reverse name differs per model. */
-export const tracksRunForeignKeys = (
-  createdByRelated: string | null = null,
-  runRelated: string | null = null,
+export const tracksRunForeignKeys = <
+  const C extends string | null = null,
+  const R extends string | null = null,
+>(
+  createdByRelated: C = null as C,
+  runRelated: R = null as R,
 ) => ({
   run: ForeignKey("Run", { onDelete: "PROTECT", null: true, relatedName: runRelated }),
   created_by: ForeignKey("User", { onDelete: "PROTECT", relatedName: createdByRelated }),

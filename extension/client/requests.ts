@@ -4,11 +4,9 @@ import type {
   LaminMethod,
   LaminNotification,
   LaminNotifications,
-  LaminRequests,
+  Params,
+  Result,
 } from "../../server/protocol";
-
-export type Params<M extends LaminMethod> = LaminRequests[M]["params"];
-export type Result<M extends LaminMethod> = LaminRequests[M]["result"];
 
 type RequestSender = Pick<LanguageClient, "sendRequest" | "onNotification">;
 

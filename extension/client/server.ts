@@ -15,10 +15,12 @@ import {
   type LaminMethod,
   type LaminNotification,
   type LaminNotifications,
+  type Params,
+  type Result,
 } from "../../server/protocol";
 import { Disposable, toDisposable } from "../util/disposable";
 import { redactingChannel } from "./redacting-channel";
-import { onNotification, request, type Params, type Result } from "./requests";
+import { onNotification, request } from "./requests";
 
 export type ServerState = "stopped" | "starting" | "running" | "failed";
 

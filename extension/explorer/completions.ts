@@ -5,9 +5,17 @@ import type { LanguageClient } from "vscode-languageclient/node";
 import type * as lsp from "vscode-languageserver-protocol";
 import type { LaminServer } from "../client/server";
 import type { ExplorerCompletion } from "../panels/messages";
-import { asPythonDocument } from "./query-parser";
 
 export const EXPLORER_DOCUMENT_URI = "lamindb-explorer:/query.py";
+
+/**
+ * The explorer line as a Python document for the language server's completions: `ln.` is prefixed
+ * unless already there. Returns the text and how many characters were added before the line.
+ */
+export function asPythonDocument(line: string): { text: string; shift: number } {
+  if (/^\s*(ln|lamindb)\./.test(line)) return { text: line, shift: 0 };
+  return { text: `ln.${line}`, shift: 3 };
+}
 
 export class ExplorerCompletions {
   private client: LanguageClient | undefined;

@@ -1,11 +1,11 @@
-// The Runs explorer: a one-line query editor (monaco, completions from the language server, markers
-// from the parser and the server's error) over the table renderer. A row click describes that record;
+// The Runs explorer: a one-line query editor (monaco; completions, the line's reading and its markers
+// from the language server, which reads Python with one grammar) over the table renderer. A row click describes that record;
 // "Load more" pages through lamin/loadMore.
 import * as vscode from "vscode";
 import type { DataFrame } from "../../db/shapes";
+import type { ParseResult } from "../../server/protocol";
 import type { LaminServer } from "../client/server";
 import { ExplorerCompletions } from "../explorer/completions";
-import { parseQuery } from "../explorer/query-parser";
 import { Disposable } from "../util/disposable";
 import type { DescribePanel } from "./describe-panel";
 import { targetOfRef } from "./describe-panel";
@@ -89,7 +89,7 @@ export class RunsExplorer extends Disposable {
   }
 
   private async onMessage(m: ExplorerFromWebview): Promise<void> {
-    if (m.type !== "complete") this.log.info(`explorer: ${m.type}`);
+    if (m.type !== "complete" && m.type !== "parse") this.log.info(`explorer: ${m.type}`);
     switch (m.type) {
       case "ready":
         this.ready = true;
@@ -106,6 +106,12 @@ export class RunsExplorer extends Disposable {
         }
         this.post({ type: "completions", requestId: m.requestId, items });
         this.completionEmitter.fire(items.map((i) => i.label));
+        return;
+      }
+      case "parse": {
+        // no result: the webview keeps its markers (the server is starting or gone)
+        const result = await this.server.request("lamin/parseQuery", { text: m.text }).catch(() => undefined);
+        if (result) this.post({ type: "parsed", requestId: m.requestId, result });
         return;
       }
       case "openRecord":
@@ -128,7 +134,15 @@ export class RunsExplorer extends Disposable {
   }
 
   private async run(text: string): Promise<void> {
-    const parsed = parseQuery(text);
+    let parsed: ParseResult;
+    try {
+      parsed = await this.server.request("lamin/parseQuery", { text });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.post({ type: "queryError", message });
+      this.resultEmitter.fire({ query: text, error: message });
+      return;
+    }
     if (!parsed.ok) {
       this.post({ type: "queryError", ...parsed.error });
       this.resultEmitter.fire({ query: text, error: parsed.error.message });

@@ -1,6 +1,6 @@
 // What a tree shows when the server cannot answer (not started yet, the database still opening or
 // gone): one line, the message as tooltip; the sidebar then asks again a little later.
-import type { TreeNode } from "./tree-items";
+import type { TreeNode } from "./nodes";
 
 export type OnTreeError = () => void;
 

@@ -2,14 +2,7 @@
 // a page of it becomes tree elements: its items, a message when the first page is empty, and a
 // "Load more…" element that carries the list and the next offset. That element is all a tree keeps.
 import type { LaminServer } from "../client/server";
-import { PAGE, type RunGrouping, type RunScope, type TreeNode } from "./tree-items";
-
-export type PagedList =
-  | { of: "runs"; scope: RunScope; grouped: RunGrouping }
-  | { of: "transformGroups"; scope: RunScope } // versions as groups of the Runs tree
-  | { of: "transformKeys" }
-  | { of: "versions"; key: string }
-  | { of: "records"; registry: string };
+import { PAGE, type PagedList, type TreeNode } from "./nodes";
 
 type Server = Pick<LaminServer, "request">;
 

@@ -1,7 +1,7 @@
 // The registries the issue lists, with their counts; each opens into its records, paged.
 import { pagedChildren } from "./paged-children";
 import { ServerTree } from "./server-tree";
-import type { TreeNode } from "./tree-items";
+import type { TreeNode } from "./nodes";
 
 export const SHOWN_REGISTRIES = ["ULabel", "Project", "Record", "Feature", "Artifact"];
 

@@ -5,7 +5,7 @@ import type { LaminServer } from "../client/server";
 import type { OnTreeError } from "./errors";
 import { pagedChildren } from "./paged-children";
 import { ServerTree } from "./server-tree";
-import type { RunScope, TreeNode } from "./tree-items";
+import type { RunScope, TreeNode } from "./nodes";
 import { RUN_STATUSES, type ViewSettings } from "./view-settings";
 
 export class RunsTree extends ServerTree {

@@ -10,7 +10,8 @@ import * as vscode from "vscode";
 import type { LaminServer } from "../client/server";
 import { errorNode, type OnTreeError } from "./errors";
 import { pagedChildren } from "./paged-children";
-import { toTreeItem, type TreeNode } from "./tree-items";
+import type { TreeNode } from "./nodes";
+import { toTreeItem } from "./tree-items";
 
 /** Kinds whose children come from the server: an equal root says nothing about what is under them. */
 const EXPANDABLE = new Set<TreeNode["kind"]>(["status", "transformGroup", "key", "version", "registry"]);

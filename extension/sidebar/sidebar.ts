@@ -8,7 +8,7 @@ import { Disposable, toDisposable } from "../util/disposable";
 import { runningBadge } from "./badge";
 import { RegistriesTree } from "./registries-tree";
 import { RunsTree } from "./runs-tree";
-import type { TreeNode } from "./tree-items";
+import type { TreeNode } from "./nodes";
 import { TransformsTree } from "./transforms-tree";
 import { ViewSettings } from "./view-settings";
 

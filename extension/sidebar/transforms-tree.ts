@@ -2,7 +2,7 @@
 // (newest first), the runs of a version under that. Every getChildren() asks the server.
 import { pagedChildren } from "./paged-children";
 import { ServerTree } from "./server-tree";
-import type { TreeNode } from "./tree-items";
+import type { TreeNode } from "./nodes";
 
 export class TransformsTree extends ServerTree {
   protected children(node?: TreeNode): Promise<TreeNode[]> {

@@ -2,32 +2,9 @@
 // (plus, for "Load more…", the paged list and its next offset): the providers keep nothing between calls.
 import * as vscode from "vscode";
 import type { RunStatus } from "../../db/shapes";
-import type { RecordSummary, RunSummary, TransformKeySummary, TransformSummary } from "../../server/protocol";
+import { TRASH_BRANCH_ID, type RunSummary } from "../../server/protocol";
 import { Commands } from "../commands/ids";
-import type { PagedList } from "./paged-children";
-
-/** Which runs a page lists: the view's filter plus the group it sits in. */
-export interface RunScope {
-  status?: RunStatus[];
-  transformId?: number;
-  includeTrash?: boolean;
-}
-
-/** Where a run row sits, which decides its label (under a transform: its start time). */
-export type RunGrouping = "transform" | "status" | "none";
-
-export type TreeNode =
-  | { kind: "run"; run: RunSummary; grouped: RunGrouping }
-  | { kind: "more"; list: PagedList; offset: number; total: number }
-  | { kind: "status"; status: RunStatus; count: number; scope: RunScope }
-  | { kind: "transformGroup"; transform: TransformSummary; scope: RunScope }
-  | { kind: "key"; key: TransformKeySummary }
-  | { kind: "version"; transform: TransformSummary }
-  | { kind: "registry"; registry: string; count: number }
-  | { kind: "record"; record: RecordSummary }
-  | { kind: "message"; text: string; detail?: string };
-
-export const PAGE = 100;
+import type { RunGrouping, TreeNode } from "./nodes";
 
 const STATUS_ICONS: Record<RunStatus, [string, string | undefined]> = {
   completed: ["pass", "testing.iconPassed"],
@@ -43,9 +20,6 @@ export function statusIcon(status: RunStatus): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
-/** LaminDB's trash branch. */
-export const TRASH_BRANCH = -1;
-
 function when(iso: string | null): string {
   if (!iso) return "";
   const d = new Date(iso);
@@ -53,7 +27,7 @@ function when(iso: string | null): string {
 }
 
 function runItem(run: RunSummary, grouped: RunGrouping): vscode.TreeItem {
-  const trashed = run.branch_id === TRASH_BRANCH;
+  const trashed = run.branch_id === TRASH_BRANCH_ID;
   const label = grouped === "transform" ? when(run.started_at) : (run.name ?? run.transform.key);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.description = [run.status, run.uid.slice(0, 8), grouped === "transform" ? "" : when(run.started_at)]

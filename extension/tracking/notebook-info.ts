@@ -1,7 +1,5 @@
 // Builds the protocol's NotebookInfo from plain data (no vscode import, so it is unit-tested in Node).
-import type { JsonObject } from "../../db/shapes";
 import type { NotebookInfo } from "../../server/protocol";
-import { parseParameters } from "./params-parser";
 
 export interface PlainCell {
   kind: "code" | "markup";
@@ -30,8 +28,8 @@ export function buildNotebookInfo(nb: PlainNotebook): NotebookInfo {
   };
   const title = findTitle(nb.cells);
   if (title) info.title = title;
-  const params = findParams(code);
-  if (params) info.params = params;
+  const params = findParamsCell(code);
+  if (params) info.paramsSource = params.text;
   const kernel = kernelInfo(jupyterMetadata(nb.metadata));
   if (kernel) info.kernel = kernel;
   return info;
@@ -55,10 +53,9 @@ export function cellTags(metadata: Record<string, unknown> | undefined): string[
   return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [];
 }
 
-/** papermill's convention: the (first) cell tagged "parameters". */
-function findParams(code: PlainCell[]): JsonObject | undefined {
-  const cell = code.find((c) => cellTags(c.metadata).includes("parameters"));
-  return cell ? parseParameters(cell.text) : undefined;
+/** papermill's convention: the (first) cell tagged "parameters"; the server reads its source. */
+function findParamsCell(code: PlainCell[]): PlainCell | undefined {
+  return code.find((c) => cellTags(c.metadata).includes("parameters"));
 }
 
 function kernelInfo(md: Record<string, unknown> | undefined): NotebookInfo["kernel"] | undefined {

@@ -6,7 +6,7 @@ import "monaco-editor/esm/vs/editor/contrib/suggest/browser/suggestController.js
 import "monaco-editor/esm/vs/editor/contrib/hover/browser/hoverContribution.js";
 import "monaco-editor/esm/vs/editor/contrib/placeholderText/browser/placeholderText.contribution.js";
 import type { DataFrame, JsonValue } from "../../db/shapes";
-import { parseQuery } from "../explorer/query-parser";
+import type { QueryError } from "../../server/protocol";
 import type { ExplorerCompletion, ExplorerFromWebview, ExplorerToWebview } from "../panels/messages";
 import { injectCss, PAGE_CSS, rendererUrl, text, vscodeApi } from "./vscode-api";
 
@@ -146,15 +146,16 @@ async function main(): Promise<void> {
     scheduleMarkers();
   });
 
+  // the line is read by the language server (the extension passes it on); only the newest answer counts
   let markerTimer: ReturnType<typeof setTimeout> | undefined;
+  let parseId = 0;
+  const checkLine = () => post({ type: "parse", requestId: ++parseId, text: model.getValue() });
   const scheduleMarkers = () => {
     clearTimeout(markerTimer);
-    markerTimer = setTimeout(() => setMarkers(), 150);
+    markerTimer = setTimeout(checkLine, 150);
   };
-  const setMarkers = (serverError?: { message: string; start?: number; end?: number }) => {
+  const setMarkers = (problem?: Partial<QueryError> & { message: string }) => {
     const value = model.getValue();
-    const parsed = parseQuery(value);
-    const problem = !parsed.ok ? parsed.error : serverError;
     const markers: monaco.editor.IMarkerData[] = [];
     if (problem) {
       const start = problem.start ?? 0;
@@ -171,7 +172,6 @@ async function main(): Promise<void> {
     monaco.editor.setModelMarkers(model, "lamindb", markers);
     editorEl.classList.toggle("lamin-invalid", markers.length > 0);
     if (problem) status.replaceChildren(text("span", "lamin-error", problem.message));
-    else if (!serverError) status.replaceChildren();
   };
 
   // completions: the extension asks the language server with the line as `ln.<query>`
@@ -203,10 +203,10 @@ async function main(): Promise<void> {
     },
   });
 
+  // the extension reads the line first: a line it cannot read comes back as a queryError with its place
   const run = () => {
-    setMarkers();
-    const parsed = parseQuery(model.getValue());
-    if (!parsed.ok) return;
+    clearTimeout(markerTimer);
+    parseId++; // an answer to an earlier check must not undo what the run reports
     status.replaceChildren(text("span", "", "Running…"));
     post({ type: "run", text: model.getValue() });
   };
@@ -261,6 +261,11 @@ async function main(): Promise<void> {
         case "queryError":
           setMarkers({ message: m.message, start: m.start, end: m.end });
           return;
+        case "parsed":
+          if (m.requestId !== parseId) return;
+          setMarkers(m.result.ok ? undefined : m.result.error);
+          if (m.result.ok) status.replaceChildren();
+          return;
         case "completions":
           waiting.get(m.requestId)?.(m.items);
           return;
@@ -271,8 +276,8 @@ async function main(): Promise<void> {
       }
     },
   );
-  setMarkers();
   post({ type: "ready" });
+  checkLine();
 }
 
 void main();

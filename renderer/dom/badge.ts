@@ -1,5 +1,5 @@
 // Coloured status badges; the colour comes from the theme (see styles), the text stays readable alone.
-import { isRunStatus } from "../format/status";
+import { isRunStatus } from "../../db/shapes";
 import { el } from "./el";
 
 export function statusBadge(doc: Document, status: string): HTMLSpanElement {

@@ -1,8 +1,7 @@
 // A value as DOM for a given dtype: uid monospace, datetime local with ISO title, status badge, JSON preview.
-import type { DType, JsonValue } from "../../db/shapes";
+import { isRunStatus, type DType, type JsonValue } from "../../db/shapes";
 import { formatLocalDateTime } from "../format/datetime";
 import { jsonSummary, previewJson } from "../format/json-preview";
-import { isRunStatus } from "../format/status";
 import { displayText } from "../format/text";
 import { statusBadge } from "./badge";
 import { el } from "./el";

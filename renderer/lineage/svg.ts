@@ -1,9 +1,8 @@
 // Draws a laid-out lineage graph as SVG: rect + text nodes, curved edges with arrowheads. Every label
 // is a text node (textContent); a click or Enter on a node other than the record itself opens it.
-import type { LineageEdge, LineageNode } from "../../db/shapes";
+import { isRunStatus, type LineageEdge, type LineageNode } from "../../db/shapes";
 import { el, svg } from "../dom/el";
 import { canOpenRecords, openRecord, type RendererHost } from "../host";
-import { isRunStatus } from "../format/status";
 import { META_CHAR, STATUS_ROOM, layoutLineage, nodeMeta, type PlacedEdge, type PlacedNode } from "./layout";
 
 const CHAR = 6.6;

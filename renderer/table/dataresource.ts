@@ -1,7 +1,6 @@
 // pandas' Table Schema bundle (`pd.options.display.html.table_schema = True`) -> TableModel.
 // pandas puts the index in `data` too and names it in primaryKey; that column is pinned like ours.
-import type { DataResource, DType, JsonValue } from "../../db/shapes";
-import { isRunStatus } from "../format/status";
+import { isRunStatus, type DataResource, type DType, type JsonValue } from "../../db/shapes";
 import type { Column, TableModel } from "./model";
 
 export function isDataResource(raw: unknown): raw is DataResource {

@@ -1,7 +1,6 @@
 // Type-aware, stable sorting. Returns a permutation of row numbers; the model itself never moves,
 // so selection, expansion and "load more" keep referring to the same rows.
-import type { JsonValue } from "../../db/shapes";
-import { STATUS_ORDER, isRunStatus } from "../format/status";
+import { RUN_STATUS_CODES, isRunStatus, type JsonValue } from "../../db/shapes";
 import { previewJson } from "../format/json-preview";
 import { cellValue, columnDType, type TableModel } from "./model";
 
@@ -31,7 +30,7 @@ function sortKey(value: JsonValue, dtype: string): Key {
       return Number.isNaN(ms) ? String(value) : ms;
     }
     case "status":
-      return isRunStatus(value) ? STATUS_ORDER[value] : String(value);
+      return isRunStatus(value) ? RUN_STATUS_CODES[value] : String(value);
     case "json":
     case "set":
       return typeof value === "object" ? previewJson(value, 200) : String(value);

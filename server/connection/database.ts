@@ -2,7 +2,14 @@
 // reconnects after an outage (or takes over an embedded folder whose holder exited) and feeds
 // change notifications to the caches.
 import { hostname } from "node:os";
-import { connect, DatabaseError, redactUrl, type Instance } from "../../db/index";
+import {
+  ConnectionError,
+  connect,
+  DatabaseError,
+  mapDbError,
+  redactUrl,
+  type Instance,
+} from "../../db/index";
 import type { LaminInitializationOptions } from "../protocol";
 import { errorMessage, log } from "../log";
 import { listenPostgres, pollCounters, type Change, type ChangeFeed } from "./changes";
@@ -29,16 +36,9 @@ export interface DatabaseEvents {
   onChange(change: Change): void;
 }
 
-const CONNECTION_CODES = /^(ECONN|ENOTFOUND|ETIMEDOUT|EPIPE|08|57P)/;
-
+/** db/ tells connection failures apart (ConnectionError); a raw driver error is classified the same way. */
 export function isConnectionError(e: unknown): boolean {
-  if (e instanceof DatabaseError)
-    return CONNECTION_CODES.test(e.code ?? "") || /Cannot reach|Timed out|terminat/i.test(e.message);
-  const code = (e as { code?: string })?.code ?? "";
-  return (
-    CONNECTION_CODES.test(code) ||
-    /Connection terminated|ECONNRESET|ECONNREFUSED/i.test(String((e as Error)?.message))
-  );
+  return mapDbError(e) instanceof ConnectionError;
 }
 
 export class Database {

@@ -9,6 +9,7 @@ import type {
   SQLRecord,
   ToDataFrameOptions,
 } from "../../db/index";
+import { likeEscape, sql } from "../../db/query/sql";
 import { labelField, registry as registryNamed, type RegistryClassLike } from "./registries";
 
 export { lookupKey } from "../../db/index";
@@ -29,10 +30,7 @@ export async function search(
   query: string,
   options: SearchOptions = {},
 ): Promise<Scored[]> {
-  const ranked = reg as unknown as {
-    search(q: string, o: SearchOptions): QuerySet<SQLRecord & { score: number }>;
-  };
-  const records = await ranked.search(query, { field: options.field, limit: options.limit ?? 20 });
+  const records = await reg.search(query, { field: options.field, limit: options.limit ?? 20 });
   return records.map((record) => ({ record, score: Number(record.score) }));
 }
 
@@ -51,19 +49,15 @@ export async function similar(
   const column = reg.spec.fields.find((f) => f.name === field)?.column;
   if (!column) return [];
   const trgm = await hasTrigram(instance);
-  const table = reg.spec.table;
-  const sql = trgm
-    ? `SELECT *, similarity(lower(??), lower(?)) AS score FROM ?? WHERE lower(??) % lower(?) OR lower(??) LIKE ? ORDER BY score DESC, ?? LIMIT ?`
-    : `SELECT *, 1 AS score FROM ?? WHERE lower(??) LIKE ? ORDER BY ?? LIMIT ?`;
-  const like = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const bindings = trgm
-    ? [column, query, table, column, query, column, like, column, limit]
-    : [table, column, like, column, limit];
-  const rows = await instance.run(
-    async (db) => (await db.raw(sql, bindings)).rows as Array<Record<string, unknown>>,
+  const table = sql.ident(reg.spec.table);
+  const value = sql`lower(${sql.ident(column)})`;
+  const contains = sql`${value} LIKE ${`%${likeEscape(query.toLowerCase())}%`}`;
+  const rows = await instance.rows(
+    trgm
+      ? sql`SELECT *, similarity(${value}, lower(${query})) AS score FROM ${table} WHERE ${value} % lower(${query}) OR ${contains} ORDER BY score DESC, ${sql.ident(column)} LIMIT ${limit}`
+      : sql`SELECT *, 1 AS score FROM ${table} WHERE ${contains} ORDER BY ${sql.ident(column)} LIMIT ${limit}`,
   );
-  const cls = reg as unknown as { fromRow(row: Record<string, unknown>, i: Instance): SQLRecord };
-  return rows.map((row) => ({ record: cls.fromRow(row, instance), score: Number(row.score) }));
+  return rows.map((row) => ({ record: reg.fromRow(row, instance), score: Number(row.score) }));
 }
 
 const trigramKnown = new WeakMap<Instance, Promise<boolean>>();

@@ -1,62 +1,15 @@
 // The registries the server knows by name (as `ln.<Name>` in Python and in query cells), and what
 // completion needs of their schema: fields, lookups and relations, read from each class's spec.
-import {
-  Artifact,
-  Branch,
-  Collection,
-  Feature,
-  JsonValue,
-  Project,
-  Record as LaminRecord,
-  Run,
-  RunBlock,
-  Space,
-  Storage,
-  Transform,
-  TEXT_LOOKUPS,
-  ULabel,
-  User,
-  isLookup,
-  type QuerySet,
-  type SQLRecord,
-} from "../../db/index";
+import { allRegistries, isLookup, TEXT_LOOKUPS, type AnyRegistry, type ModelSpec } from "../../db/index";
 
-/** The part of a registry class the server uses; the db classes satisfy it structurally. */
-export interface RegistryClassLike {
-  readonly name: string;
-  readonly spec: ModelSpecLike;
-  filter(...args: Array<Record<string, unknown>>): QuerySet<SQLRecord>;
-  all(): QuerySet<SQLRecord>;
-  get(idlike: number | string | Record<string, unknown>): Promise<SQLRecord>;
-}
+/** A registry class as the server knows it: by name, with its model and SQLRecord's static methods. */
+export type RegistryClassLike = AnyRegistry;
+export type ModelSpecLike = ModelSpec;
 
-export interface ModelSpecLike {
-  name: string;
-  table: string;
-  fields: Array<{ name: string; column: string; type: string; maxLength?: number }>;
-  foreignKeys: Array<{ name: string; column: string; target: string; relatedName: string | null }>;
-  manyToMany: Array<{ name: string; target: string; relatedName: string | null }>;
-  uid?: { length: number; stemLength?: number };
-  versioned: boolean;
-  nameField?: string;
-}
-
-export const REGISTRIES: Record<string, RegistryClassLike> = {
-  Artifact,
-  Branch,
-  Collection,
-  Feature,
-  JsonValue,
-  Project,
-  Record: LaminRecord,
-  Run,
-  RunBlock,
-  Space,
-  Storage,
-  Transform,
-  ULabel,
-  User,
-} as unknown as Record<string, RegistryClassLike>;
+/** Every registry db/ defines, by model name: `ln.Run`, `ln.ULabel`, ... */
+export const REGISTRIES: Readonly<Record<string, AnyRegistry>> = Object.fromEntries(
+  allRegistries().map((r) => [r.spec.name, r]),
+);
 
 /** What `ln.` lists: LaminDB's public registries, in its documentation's order. */
 export const LN_REGISTRIES = [

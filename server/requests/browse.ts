@@ -4,12 +4,9 @@ import type { QuerySet, SQLRecord } from "../../db/index";
 import { runsAll, runsScoped, transformsScoped } from "../data/typed";
 import { labelField, LN_REGISTRIES } from "../data/registries";
 import { registryByName, search } from "../data/query-api";
-import type { LaminRequests, RecordSummary } from "../protocol";
+import type { Params as P, RecordSummary, Result as R } from "../protocol";
 import { runSummaries, runSummary, transformSummary } from "../tracking/summaries";
 import { pageSize } from "./page-size";
-
-type P<M extends keyof LaminRequests> = LaminRequests[M]["params"];
-type R<M extends keyof LaminRequests> = LaminRequests[M]["result"];
 
 export async function runs(p: P<"lamin/runs">): Promise<R<"lamin/runs">> {
   let qs = p.includeTrash ? runsAll() : runsScoped();

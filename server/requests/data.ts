@@ -1,10 +1,7 @@
 // describe, toDataFrame and its "load more" continuation, delete and restore.
 import { InvalidArgument, type QuerySet, type SQLRecord } from "../../db/index";
 import { describe, registryByName, toDataFrame } from "../data/query-api";
-import type { LaminRequests } from "../protocol";
-
-type P<M extends keyof LaminRequests> = LaminRequests[M]["params"];
-type R<M extends keyof LaminRequests> = LaminRequests[M]["result"];
+import type { Params as P, Result as R } from "../protocol";
 
 async function recordOf(registry: string, by: { id?: number; uid?: string }): Promise<SQLRecord> {
   const reg = registryByName(registry);

@@ -1,21 +1,20 @@
 // Registers every lamin/* request handler. Each runs through Database.use(), so a database that is
 // down gives a clear error (and a reconnect) instead of a hang.
 import type { Database } from "../connection/database";
-import type { LaminInitializationOptions, LaminRequests } from "../protocol";
+import type { LaminInitializationOptions, LaminMethod, Params, Result } from "../protocol";
 import { WriteRefused, type Tracker } from "../tracking/tracker";
 import { runSummaries, runSummary } from "../tracking/summaries";
 import { evaluate } from "../evaluate/evaluate";
 import { loadDemoData } from "../demo/load-demo";
 import * as browse from "./browse";
 import * as data from "./data";
+import { parseQuery } from "../python/query-line";
 import { transformKeys } from "./transform-keys";
 
-type Handler<M extends keyof LaminRequests> = (
-  p: LaminRequests[M]["params"],
-) => Promise<LaminRequests[M]["result"]>;
+type Handler<M extends LaminMethod> = (p: Params<M>) => Promise<Result<M>>;
 
 export interface RequestHost {
-  on<M extends keyof LaminRequests>(method: M, handler: Handler<M>): void;
+  on<M extends LaminMethod>(method: M, handler: Handler<M>): void;
   db(): Database;
   tracker(): Tracker;
   options(): LaminInitializationOptions;
@@ -52,6 +51,7 @@ export function registerRequests(host: RequestHost): void {
   host.on("lamin/describe", (p) => use(() => data.describeRecord(p)));
   host.on("lamin/toDataFrame", (p) => use(() => data.frame(p)));
   host.on("lamin/loadMore", (p) => use(() => data.loadMore(p)));
+  host.on("lamin/parseQuery", (p) => parseQuery(p.text));
   host.on("lamin/delete", (p) => write(() => data.deleteRecord(p)));
   host.on("lamin/restore", (p) => write(() => data.restoreRecord(p)));
   host.on("lamin/loadDemoData", async () => {

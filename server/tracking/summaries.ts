@@ -27,9 +27,7 @@ export async function runSummaries(runs: Run[]): Promise<RunSummary[]> {
     User.all().filter({ id__in: userIds }).toArray(),
   ]);
   const tById = new Map(transforms.map((t) => [Number(t.id), t]));
-  const handle = new Map(
-    users.map((u) => [Number(u.id), String((u as unknown as { handle: string }).handle)]),
-  );
+  const handle = new Map(users.map((u) => [Number(u.id), u.handle]));
   return runs.map((r) => ({
     id: Number(r.id),
     uid: r.uid,

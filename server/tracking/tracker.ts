@@ -7,6 +7,7 @@
 import { hashString, Run, Transform, type Instance } from "../../db/index";
 import type { CellTiming, NotebookInfo, RunSummary, TrackEvent, TrackResult } from "../protocol";
 import { runsAll } from "../data/typed";
+import { parseParameters } from "../python/parameters";
 import { auxOf, cellsSummary, newAux, setAux, type CellRecord } from "./run-state";
 import { EventsLog } from "./events-log";
 import { sessionKey, Sessions, type Session } from "./sessions";
@@ -204,7 +205,7 @@ export class Tracker {
     const run = new Run(transform, {
       status: "started",
       started_at: new Date(startTime),
-      params: nb.params ?? null,
+      params: nb.paramsSource !== undefined ? await parseParameters(nb.paramsSource) : (nb.params ?? null),
     });
     noteEnvironment(run, nb);
     const aux = newAux(sessionId, nb.uri);
@@ -293,10 +294,15 @@ function recordEnd(
  */
 function noteEnvironment(run: Run, nb: NotebookInfo): void {
   if (!nb.kernel) return;
-  const extra = run.extra_data && typeof run.extra_data === "object" ? run.extra_data : {};
+  const extra = isJsonObject(run.extra_data) ? run.extra_data : {};
   const environment = { ...nb.kernel };
   if (JSON.stringify(extra.environment) === JSON.stringify(environment)) return;
   run.extra_data = { ...extra, environment };
+}
+
+/** A JSON field's value is any JSON (the record type says unknown); extra_data is an object when set. */
+function isJsonObject(v: unknown): v is { [key: string]: unknown } {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function alive(pid: number): boolean {

@@ -181,6 +181,17 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
       assert.equal(actions[0].edit.changes[cells[1]][0].newText, "Unknown");
     });
 
+    test("lamin/parseQuery reads the explorer line; a bad one is an error with its place, hostile params too", async () => {
+      const ok = await f.client.request("lamin/parseQuery", {
+        text: 'ULabel.filter(name="CD8").to_dataframe(limit=5)',
+      });
+      assert.deepEqual(ok, { ok: true, query: { registry: "ULabel", filter: { name: "CD8" }, limit: 5 } });
+      const bad = await f.client.request("lamin/parseQuery", { text: "Run.filter(status=errored)" });
+      assert.deepEqual(bad.ok ? undefined : [bad.error.start, bad.error.end], [18, 25]);
+      const hostile = await f.client.request("lamin/parseQuery", { text: 42 as unknown as string });
+      assert.equal(hostile.ok, false);
+    });
+
     test("query cells: JavaScript and TypeScript, MIME bundles, typed errors", async () => {
       const frame = await evaluateOk(
         f.client,

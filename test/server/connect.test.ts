@@ -99,7 +99,7 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
         code: 'await ln.ULabel.connect("acme/down").filter({ name: "Other-1" }).toDataFrame()',
         language: "javascript",
       });
-      assert.equal(r.error?.name, "DatabaseError");
+      assert.equal(r.error?.name, "ConnectionError");
       assert.match(r.error?.message ?? "", /127\.0\.0\.1:1/);
       assert.doesNotMatch(JSON.stringify(r.error), /secret/);
       assert.equal((await f.client.request("lamin/status", {})).connected, true);

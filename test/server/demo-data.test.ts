@@ -68,10 +68,10 @@ describeEachDatabase("demo data", (ctx) => {
       ["annotated/pbmc10k_annotated.h5ad"],
     );
     const annotated = await Artifact.get({ key: "annotated/pbmc10k_annotated.h5ad" });
-    assert.deepEqual((await annotated.input_of_runs).map((r) => r.params?.method).sort(), [
-      "t-test",
-      "wilcoxon",
-    ]);
+    assert.deepEqual(
+      (await annotated.input_of_runs).map((r) => (r.params as { method?: string } | null)?.method).sort(),
+      ["t-test", "wilcoxon"],
+    );
     assert.ok((await completed.ulabels).some((l) => l.name === "T cell"));
 
     // a second load changes nothing

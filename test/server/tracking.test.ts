@@ -90,7 +90,8 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
     after(async () => f?.close());
 
     test("started -> completed, with cells, params, environment and timing", async () => {
-      const nb = notebook("file:///w/qc.ipynb", "a = 1", { params: { lr: 0.1 } });
+      // the parameters cell's source, read by the server (escapes as Python reads them)
+      const nb = notebook("file:///w/qc.ipynb", "a = 1", { paramsSource: "lr = 0.1\nname = 'caf\\u00e9'" });
       const t0 = Date.parse("2026-01-02T03:04:05Z");
       const first = await track(started(nb, 0, 1, t0));
       assert.equal(first.run?.status, "started");
@@ -113,11 +114,22 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
         kind: string;
         description: string;
       };
-      assert.deepEqual(value.params, { lr: 0.1 });
+      assert.deepEqual(value.params, { lr: 0.1, name: "café" });
       assert.equal(value.extra.environment.name, "python3");
       assert.equal(value.cells, 2);
       assert.equal(value.kind, "notebook");
       assert.equal(value.description, "My analysis");
+    });
+
+    test("an event queued by an earlier version carries params as JSON: recorded as they are", async () => {
+      const nb = notebook("file:///w/old.ipynb", "b = 1", { params: { lr: 0.2 } });
+      const t0 = Date.parse("2026-01-03T03:04:05Z");
+      const run = (await track(started(nb, 0, 1, t0))).run!;
+      const r = await f.client.request("lamin/evaluate", {
+        language: "javascript",
+        code: `(await ln.Run.get("${run.uid}")).params`,
+      });
+      assert.deepEqual(r.outputs[0].items[0].data, { lr: 0.2 });
     });
 
     test("a failing cell gives errored; a replayed event is a duplicate and changes nothing", async () => {

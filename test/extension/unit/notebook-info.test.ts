@@ -32,7 +32,7 @@ describe("buildNotebookInfo", () => {
       key: "notebooks/qc.ipynb",
       source: `alpha = 0.5\nname = 'pbmc'${CELL_SEPARATOR}import lamindb as ln`,
       title: "Quality control",
-      params: { alpha: 0.5, name: "pbmc" },
+      paramsSource: "alpha = 0.5\nname = 'pbmc'\n",
       kernel: { id: "python3", name: "Python 3 (ipykernel)", language: "python", version: "3.12.4" },
     });
   });
@@ -51,14 +51,14 @@ describe("buildNotebookInfo", () => {
       ],
       metadata: { kernelspec: { name: "ir" }, language_info: { name: "R" } },
     });
-    assert.deepEqual(info.params, { x: 1 });
+    assert.equal(info.paramsSource, "x = 1");
     assert.deepEqual(info.kernel, { id: "ir", name: "ir", language: "R" });
     const plain = buildNotebookInfo({
       uri: "u",
       key: "k",
       cells: [{ kind: "code", languageId: "python", text: "x = 1" }],
     });
-    assert.equal(plain.params, undefined);
+    assert.equal(plain.paramsSource, undefined);
     assert.equal(plain.kernel, undefined);
     assert.equal(plain.title, undefined);
   });

@@ -1,30 +1,22 @@
-// Parses the Runs explorer's one-line, Python-style query into a lamin/toDataFrame request:
+// The runs explorer's one-line, Python-style query, read into a lamin/toDataFrame request:
 //   Run.filter(status="errored", transform__key__startswith="analysis").to_dataframe(include="created_by__handle")
-// Pure (no vscode import): the webview uses it for instant markers, the extension before sending.
+// Its tokens and literals come from the Python grammar the server loads (literals.ts), so the line and
+// the parameters cell read strings, escapes and numbers alike; the grammar's recovery from a broken
+// line is not needed, only its tokens: the small parser below says what is wrong and where.
 import type { JsonValue } from "../../db/shapes";
+import type { ParsedQuery, ParseResult } from "../protocol";
+import { numberValue, stringValue } from "./literals";
+import { pythonParser, type Node } from "./parser";
+import { tokensOf } from "./tokens";
 
-export interface ParsedQuery {
-  registry: string;
-  filter: Record<string, JsonValue>;
-  include?: string | string[];
-  features?: boolean | string[];
-  limit?: number | null;
-  orderBy?: string;
-}
-
-/** A problem in the query, with 0-based offsets into the text (end exclusive). */
-export interface QueryError {
-  message: string;
-  start: number;
-  end: number;
-}
-
-export type ParseResult = { ok: true; query: ParsedQuery } | { ok: false; error: QueryError };
+/** Longer than any query typed on one line; a pasted novel is an error, not work. */
+const MAX_QUERY = 10_000;
 
 type TokenKind = "name" | "string" | "number" | "punct" | "end";
 interface Token {
   kind: TokenKind;
   text: string;
+  /** undefined for a string or number that is not a plain literal (an f-string, bytes, 1j) */
   value?: string | number;
   start: number;
   end: number;
@@ -40,54 +32,58 @@ class ParseError extends Error {
   }
 }
 
-const ESCAPES: Record<string, string> = {
-  n: "\n",
-  t: "\t",
-  r: "\r",
-  "\\": "\\",
-  "'": "'",
-  '"': '"',
-  "0": "\0",
-};
+const PUNCTUATION = new Set(["(", ")", ".", ",", "=", "[", "]"]);
 
-function tokenize(text: string): Token[] {
+/** The grammar's tokens as the parser's: names, literals (strings whole, signed numbers) and punctuation. */
+function tokenize(root: Node, text: string): Token[] {
+  const leaves = tokensOf(root);
   const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (/\s/.test(c)) {
-      i++;
-    } else if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i))![0];
-      tokens.push({ kind: "name", text: m, start: i, end: i + m.length });
-      i += m.length;
-    } else if (/[0-9]/.test(c) || (c === "-" && /[0-9.]/.test(text[i + 1] ?? ""))) {
-      const m = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(i))![0];
-      tokens.push({ kind: "number", text: m, value: Number(m), start: i, end: i + m.length });
-      i += m.length;
-    } else if (c === '"' || c === "'") {
-      const start = i;
-      let value = "";
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new ParseError("Unterminated string", start, text.length);
-        const ch = text[i];
-        if (ch === c) break;
-        if (ch === "\\" && i + 1 < text.length) {
-          value += ESCAPES[text[i + 1]] ?? `\\${text[i + 1]}`;
-          i += 2;
-        } else {
-          value += ch;
-          i++;
-        }
-      }
-      i++;
-      tokens.push({ kind: "string", text: text.slice(start, i), value, start, end: i });
-    } else if ("().,=[]".includes(c)) {
-      tokens.push({ kind: "punct", text: c, start: i, end: i + 1 });
-      i++;
+  for (let i = 0; i < leaves.length; i++) {
+    const leaf = leaves[i];
+    if (leaf.type === "string_start") {
+      const node = root.descendantForIndex(leaf.start, leaf.end)?.parent;
+      const whole = node?.parent?.type === "concatenated_string" ? node.parent : node;
+      const terminated =
+        node?.type === "string" && node.lastChild?.type === "string_end" && !node.lastChild.isMissing;
+      if (!whole || !terminated) throw new ParseError("Unterminated string", leaf.start, text.length);
+      const parts = whole.type === "concatenated_string" ? whole.namedChildren : [whole];
+      const values = parts.map(stringValue);
+      tokens.push({
+        kind: "string",
+        text: whole.text,
+        value: values.every((v) => v !== undefined) ? values.join("") : undefined,
+        start: whole.startIndex,
+        end: whole.endIndex,
+      });
+      while (i + 1 < leaves.length && leaves[i + 1].start < whole.endIndex) i++;
+    } else if (leaf.type === "integer" || leaf.type === "float") {
+      tokens.push({
+        kind: "number",
+        text: leaf.text,
+        value: numberValue(leaf.text),
+        start: leaf.start,
+        end: leaf.end,
+      });
+    } else if (
+      leaf.type === "-" &&
+      (leaves[i + 1]?.type === "integer" || leaves[i + 1]?.type === "float") &&
+      leaves[i + 1].start === leaf.end
+    ) {
+      const n = leaves[++i];
+      const v = numberValue(n.text);
+      tokens.push({
+        kind: "number",
+        text: `-${n.text}`,
+        value: v === undefined ? undefined : -v,
+        start: leaf.start,
+        end: n.end,
+      });
+    } else if (/^[A-Za-z_]\w*$/.test(leaf.text)) {
+      tokens.push({ kind: "name", text: leaf.text, start: leaf.start, end: leaf.end });
+    } else if (PUNCTUATION.has(leaf.type) && leaf.text === leaf.type) {
+      tokens.push({ kind: "punct", text: leaf.text, start: leaf.start, end: leaf.end });
     } else {
-      throw new ParseError(`Unexpected character ${JSON.stringify(c)}`, i, i + 1);
+      throw new ParseError(`Unexpected character ${JSON.stringify(leaf.text)}`, leaf.start, leaf.end);
     }
   }
   tokens.push({ kind: "end", text: "", start: text.length, end: text.length });
@@ -132,7 +128,13 @@ class Parser {
     const t = this.peek();
     if (t.kind === "string" || t.kind === "number") {
       this.next();
-      return t.value!;
+      if (t.value === undefined)
+        throw new ParseError(
+          `Only literals are allowed here (strings, numbers, True, False, None, lists), not ${t.text}`,
+          t.start,
+          t.end,
+        );
+      return t.value;
     }
     if (t.kind === "name") {
       this.next();
@@ -261,9 +263,23 @@ function apply(query: ParsedQuery, method: Token, args: Arg[], seen: Set<string>
 }
 
 /** Parses `[ln.]Registry.filter(...)...[.to_dataframe(...)]`; an empty query is an error. */
-export function parseQuery(text: string): ParseResult {
+export async function parseQuery(text: string): Promise<ParseResult> {
+  if (typeof text !== "string")
+    return { ok: false, error: { message: "The query must be text", start: 0, end: 0 } };
+  if (text.length > MAX_QUERY)
+    return {
+      ok: false,
+      error: {
+        message: `The query is longer than ${MAX_QUERY} characters`,
+        start: MAX_QUERY,
+        end: text.length,
+      },
+    };
+  const tree = (await pythonParser()).parse(text);
+  if (!tree)
+    return { ok: false, error: { message: "The query could not be read", start: 0, end: text.length } };
   try {
-    const p = new Parser(tokenize(text));
+    const p = new Parser(tokenize(tree.rootNode, text));
     let head = p.expectName("a registry, e.g. Run");
     if ((head.text === "ln" || head.text === "lamindb") && p.isPunct(".")) {
       p.next();
@@ -290,14 +306,7 @@ export function parseQuery(text: string): ParseResult {
     if (e instanceof ParseError)
       return { ok: false, error: { message: e.message, start: e.start, end: e.end } };
     throw e;
+  } finally {
+    tree.delete();
   }
-}
-
-/**
- * The explorer line as a Python document for the language server's completions: `ln.` is prefixed
- * unless already there. Returns the text and how many characters were added before the line.
- */
-export function asPythonDocument(line: string): { text: string; shift: number } {
-  if (/^\s*(ln|lamindb)\./.test(line)) return { text: line, shift: 0 };
-  return { text: `ln.${line}`, shift: 3 };
 }

@@ -1,0 +1,173 @@
+// Writing records: a row read back into a record, the validated column values of a record, the
+// app-side defaults of a new one, save()'s INSERT and UPDATE, and why a write matched no row.
+import type { Knex } from "knex";
+import { DoesNotExist, IntegrityError, InvalidArgument, NoWriteAccess } from "../errors";
+import { Instance, type Executor } from "../instance";
+import { fieldOf } from "../schema/catalog";
+import type { ModelSpec } from "../schema/fields";
+import { fromDbValue } from "../connection/normalise";
+import { insertReturning } from "../connection/fast-insert";
+import { sql } from "../query/sql";
+import { base62 } from "../uid";
+import { stateOf, snapshot } from "./record-state";
+import type { RegistryClass, Row, SQLRecord } from "./sqlrecord";
+import { demoteOthers, versionedUid, type FamilyDecision } from "./versioning";
+import { checkFieldValue, checkForeignKeyValue } from "./write-values";
+
+/** Versioned registries decide a new record's family (kept out of RegistryClass: a parameter of type T
+ * there would make TypeScript infer SQLRecord instead of the registry in static methods). */
+type FamilyDecider = { decideFamily(record: SQLRecord, trx: Knex.Transaction): Promise<FamilyDecision> };
+
+/** Sets a record's fields from a row as read or written; `partial` keeps the other loaded columns. */
+export function assignRow(record: SQLRecord, model: ModelSpec, row: Row, partial = false): void {
+  const state = stateOf(record);
+  const loaded = partial ? { ...(state.loaded ?? {}) } : {};
+  for (const f of model.fields) {
+    if (!(f.column in row)) continue;
+    const v = fromDbValue(f.type, row[f.column]);
+    (record as unknown as Row)[f.name] = v;
+    loaded[f.column] = snapshot(v);
+  }
+  for (const fk of model.foreignKeys) {
+    if (!(fk.column in row)) continue;
+    const v = fromDbValue("bigint", row[fk.column]);
+    (record as unknown as Row)[fk.column] = v;
+    loaded[fk.column] = snapshot(v);
+  }
+  state.loaded = loaded;
+}
+
+/** Column -> value to bind, for every column this record sets; validated. */
+export function columnValues(record: SQLRecord, model: ModelSpec, onlyColumns?: Set<string>): Row {
+  const out: Row = {};
+  for (const f of model.fields) {
+    if (f.primary || (onlyColumns && !onlyColumns.has(f.column))) continue;
+    const v = checkFieldValue(f, (record as unknown as Row)[f.name], model.name);
+    if (v !== undefined) out[f.column] = v;
+  }
+  for (const fk of model.foreignKeys) {
+    if (onlyColumns && !onlyColumns.has(fk.column)) continue;
+    const v = checkForeignKeyValue(fk, (record as unknown as Row)[fk.column], model.name);
+    if (v !== undefined) out[fk.column] = v;
+  }
+  return out;
+}
+
+/** The record's instance, fixed at its first save. */
+export function instanceOf(record: SQLRecord): Instance {
+  const state = stateOf(record);
+  return (state.instance ??= Instance.current);
+}
+
+/** App-side defaults of a new record: created_by, is_latest, and the uid of non-versioned registries. */
+export function prepareInsert(record: SQLRecord, instance: Instance): void {
+  const model = (record.constructor as RegistryClass).spec;
+  const r = record as unknown as Row;
+  if (model.foreignKeys.some((fk) => fk.name === "created_by") && r.created_by_id == null) {
+    r.created_by_id = instance.userId;
+  }
+  if (model.versioned && r.is_latest === undefined) r.is_latest = true;
+  if (!model.versioned && model.uid && r.uid === undefined) r.uid = base62(model.uid.length);
+}
+
+export async function insertRecord(record: SQLRecord, instance: Instance): Promise<void> {
+  const cls = record.constructor as RegistryClass;
+  const model = cls.spec;
+  const r = record as unknown as Row;
+  prepareInsert(record, instance);
+
+  if (!model.versioned) {
+    const values = columnValues(record, model);
+    const row = await instance.run(() => insertReturning(instance.statements, model.table, values));
+    assignRow(record, model, row);
+    return;
+  }
+
+  await instance.transaction(async (trx) => {
+    const decision =
+      r.uid === undefined
+        ? await (cls as unknown as FamilyDecider).decideFamily(record, trx)
+        : ({ kind: "new" } as const);
+    if (decision.kind === "adopt") {
+      assignRow(record, model, decision.row);
+      return;
+    }
+    if (r.uid === undefined) r.uid = await versionedUid(trx, model, decision);
+    if (decision.kind === "revise" && decision.revisesId !== undefined) {
+      const [head] = await instance.rows(
+        sql`SELECT is_latest, version_tag FROM ${sql.ident(model.table)} WHERE id = ${decision.revisesId}`,
+        trx,
+      );
+      if (!head || head.is_latest !== true) {
+        throw new IntegrityError(
+          `The ${model.name} this revises is no longer the latest version; revise the latest one`,
+        );
+      }
+      if (r.version_tag != null && r.version_tag === head.version_tag) {
+        throw new InvalidArgument(
+          `version_tag '${String(r.version_tag)}' is already used by the version this revises`,
+        );
+      }
+    }
+    const values = columnValues(record, model);
+    const [row] = await trx(model.table).insert(values).returning("*");
+    assignRow(record, model, row);
+    if (decision.kind === "revise") {
+      await demoteOthers(trx, model, String(row.uid), Number(row.branch_id), Number(row.id));
+    }
+  });
+}
+
+export async function updateRecord(record: SQLRecord, instance: Instance): Promise<void> {
+  const model = (record.constructor as RegistryClass).spec;
+  const state = stateOf(record);
+  const loaded = state.loaded ?? {};
+  const changed = new Set<string>();
+  for (const f of model.fields) {
+    if (f.primary) continue;
+    const v = (record as unknown as Row)[f.name];
+    if (v !== undefined && snapshot(v) !== loaded[f.column]) changed.add(f.column);
+  }
+  for (const fk of model.foreignKeys) {
+    const v = (record as unknown as Row)[fk.column];
+    if (v !== undefined && snapshot(v) !== loaded[fk.column]) changed.add(fk.column);
+  }
+  if (changed.size === 0) return;
+  const values = columnValues(record, model, changed);
+  const lockable = fieldOf(model, "is_locked") !== undefined;
+  const onlyUnlocking = changed.size === 1 && changed.has("is_locked");
+  if (fieldOf(model, "updated_at") && !changed.has("updated_at"))
+    values.updated_at = instance.knex.raw("STATEMENT_TIMESTAMP()");
+  const rows = await instance.run(async (db) => {
+    const q = db(model.table).update(values).where({ id: record.id }).returning("*");
+    // One statement: a locked row is simply not matched, then we find out why below.
+    if (lockable && !onlyUnlocking) q.andWhere({ is_locked: false });
+    return q;
+  });
+  if (rows.length === 0) await explainMissedWrite(model, record.id!, instance);
+  assignRow(record, model, rows[0]);
+}
+
+/** A write matched no row: the record is locked or gone. */
+export async function explainMissedWrite(
+  model: ModelSpec,
+  id: number,
+  instance: Instance,
+  db?: Executor,
+): Promise<never> {
+  // inside a transaction, ask through it: PGlite has a single connection
+  const rows = await instance.run(
+    async (x) =>
+      x(model.table)
+        .select(fieldOf(model, "is_locked") ? ["is_locked"] : ["id"])
+        .where({ id }),
+    db,
+  );
+  if (rows.length > 0 && rows[0].is_locked === true) {
+    throw new NoWriteAccess(
+      `It is not allowed to modify or create locked ('is_locked=True') records: ${model.name} ${id} is locked. ` +
+        `Unlock it first (record.is_locked = false; await record.save()).`,
+    );
+  }
+  throw new DoesNotExist(`${model.name} ${id} no longer exists`);
+}

@@ -64,6 +64,8 @@ if (wanted("static")) {
   step("lint", "npx", ["eslint", "."]);
   step("format", "npx", ["prettier", "--check", "."]);
   step("types", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
+  // the lint rules themselves: each boundary rule refuses a violating import (test/static)
+  nodeTests("static", testFiles("test/static"), {});
 }
 step("build", process.execPath, ["scripts/build.mjs"]);
 

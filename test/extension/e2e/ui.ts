@@ -2,7 +2,7 @@
 // an element inside any webview (webviews nest two frames down: iframe.webview > #active-frame).
 import type { Frame, Locator, Page } from "playwright-core";
 import { join } from "node:path";
-import { readLockHolder } from "../../../db/index";
+import { holderUrl } from "../../../server/connection/embedded";
 import { EXTENSION_ID } from "./session";
 
 export async function runCommand(page: Page, title: string): Promise<void> {
@@ -95,9 +95,10 @@ async function elsewhere<T>(
 ): Promise<T> {
   const ln = await import("../../../db/index");
   const dir = join(userData, "User", "globalStorage", EXTENSION_ID, "db");
-  const holder = readLockHolder(dir);
-  if (!holder?.port) throw new Error(`no server holds ${dir}`);
-  const instance = await ln.connect({ url: `postgresql://postgres@127.0.0.1:${holder.port}/postgres` });
+  // the holder's port and its secret (readable by this user only): as another window's server connects
+  const url = holderUrl(dir);
+  if (!url) throw new Error(`no server holds ${dir}`);
+  const instance = await ln.connect({ url });
   try {
     return await fn(ln);
   } finally {

@@ -10,6 +10,7 @@ import { runsAll } from "../data/typed";
 import { auxOf, cellsSummary, newAux, setAux, type CellRecord } from "./run-state";
 import { EventsLog } from "./events-log";
 import { sessionKey, Sessions, type Session } from "./sessions";
+import { SourceStore, type WithSource } from "./sources";
 import { knownRunSummary, runSummary } from "./summaries";
 
 const STARTED = -1;
@@ -36,6 +37,7 @@ const busy = (s: Session) => s.run._status_code === STARTED;
 export class Tracker {
   private readonly sessions = new Sessions();
   private readonly log = new EventsLog();
+  private readonly sources = new SourceStore();
   private queue: Promise<unknown> = Promise.resolve();
   /** key + source hash -> the Transform save() resolved them to (saves a transaction per run). */
   private readonly transforms = new Map<string, Transform>();
@@ -48,7 +50,17 @@ export class Tracker {
   }
 
   /** Events are applied one at a time, in arrival order. */
-  track(event: TrackEvent): Promise<TrackResult> {
+  track(received: TrackEvent): Promise<TrackResult> {
+    let event: TrackEvent;
+    try {
+      // the source by its hash, before anything is claimed or written (SourceUnknown: send it again)
+      event =
+        "notebook" in received
+          ? { ...received, notebook: this.sources.resolve(received.notebook) }
+          : received;
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const next = this.queue.then(() => {
       if (!this.hooks.trusted) {
         throw new WriteRefused(
@@ -105,7 +117,7 @@ export class Tracker {
         const { session, created } = await this.ensureRun(
           instance,
           sessionId,
-          event.notebook,
+          withSource(event.notebook),
           event.cell.executionOrder,
           event.cell.startTime ?? event.at,
         );
@@ -121,7 +133,7 @@ export class Tracker {
         const { session, created } = await this.ensureRun(
           instance,
           sessionId,
-          event.notebook,
+          withSource(event.notebook),
           undefined,
           event.cell.startTime ?? event.at,
         );
@@ -175,7 +187,7 @@ export class Tracker {
   private async ensureRun(
     instance: Instance,
     sessionId: string,
-    nb: NotebookInfo,
+    nb: WithSource,
     executionOrder: number | undefined,
     startTime: number,
   ): Promise<{ session: Session; created: boolean }> {
@@ -211,7 +223,7 @@ export class Tracker {
     return { session, created: true };
   }
 
-  private async transformFor(nb: NotebookInfo): Promise<Transform> {
+  private async transformFor(nb: WithSource): Promise<Transform> {
     const cacheKey = `${nb.key}\u0000${hashString(nb.source)}\u0000${nb.title ?? ""}`;
     const cached = this.transforms.get(cacheKey);
     if (cached) return cached;
@@ -275,6 +287,12 @@ function recordEnd(
   const started = new Date(session.run.started_at).getTime();
   if (cell.startTime !== undefined && cell.startTime < started)
     session.run.started_at = new Date(cell.startTime);
+}
+
+/** track() resolved every event's source before queueing it. */
+function withSource(nb: NotebookInfo): WithSource {
+  if (typeof nb.source !== "string") throw new Error("the notebook's source was not resolved");
+  return nb as WithSource;
 }
 
 function alive(pid: number): boolean {

@@ -1,4 +1,4 @@
-// npm run bench [-- db server renderer]: runs each benchmark that exists in its own Node process
+// npm run bench [-- db server renderer queue]: runs each benchmark that exists in its own Node process
 // (one failure or crash does not hide the others' figures), each merging its figures into
 // bench/results.json, then prints the combined table from that file.
 import { spawnSync } from "node:child_process";
@@ -13,6 +13,7 @@ const BENCHES = [
   { name: "db", file: "bench/db-bench.ts" },
   { name: "server", file: "bench/server-bench.ts" },
   { name: "renderer", file: "bench/renderer/table-bench.ts" },
+  { name: "queue", file: "bench/queue-bench.ts" },
 ];
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -3,7 +3,8 @@
 // acknowledgement replays the event, which the server recognises by its eventId. Plain Node: no vscode.
 //
 // The log only grows (queue-log.ts): an acknowledgement moves an offset kept beside it, written lazily,
-// and the files are removed once everything is acknowledged. All I/O is asynchronous and runs in one
+// and the files are removed once everything is acknowledged and the log passed 1 MiB, or the window
+// closes. All I/O is asynchronous and runs in one
 // chain, so appends that arrive while a write is on disk go out together in the next write and fsync.
 // A notebook's source is written once per log (a source record) and events name it by hash.
 //
@@ -48,6 +49,11 @@ interface Entry extends LogEntry {
 }
 
 const LOG_NAME = /^(\d+)\.(.+)\.jsonl(?:\.claimed-(\d+))?$/;
+/**
+ * A drained log is kept (its sources spare the next events a copy) until it holds this much; then, or
+ * when the window closes, it is removed.
+ */
+const COMPACT_AT = 1024 * 1024;
 
 export class DurableQueue {
   /** Resolves once the files on disk were read (never rejects: a failure is a warning). */
@@ -69,6 +75,7 @@ export class DurableQueue {
   private flushQueued = false;
   private ackQueued = false;
   private diskError: string | undefined;
+  private closing = false;
 
   private constructor(
     private readonly dir: string,
@@ -164,8 +171,10 @@ export class DurableQueue {
     }
   }
 
-  /** Closes the log file (the queue stays valid on disk for the next window). */
+  /** Closes the log file; a drained log is removed, anything else stays for the next window. */
   async close(): Promise<void> {
+    this.closing = true;
+    this.scheduleAck();
     await this.idle();
     await this.run(async () => {
       await this.handle?.close();
@@ -221,10 +230,11 @@ export class DurableQueue {
     for (const b of batch) b.done?.();
   }
 
-  /** Records the acknowledged offset, or removes the log once everything in it is acknowledged. */
+  /** Records the acknowledged offset, or removes a drained log that grew large (or at close). */
   private async writeAck(): Promise<void> {
     this.ackQueued = false;
-    if (this.entries.length === 0 && this.buffered.length === 0 && !this.flushQueued) {
+    const drained = this.entries.length === 0 && this.buffered.length === 0 && !this.flushQueued;
+    if (drained && (this.fileSize > COMPACT_AT || this.closing)) {
       // drained: a fresh log next time. Cleared before the awaits, so an append meanwhile writes its
       // source record again (into the new file).
       this.sourcesInLog.clear();

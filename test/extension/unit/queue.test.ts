@@ -69,10 +69,42 @@ describe("DurableQueue", () => {
     again.ack(b.eventId);
     again.ack(c.eventId);
     await again.idle();
-    assert.deepEqual(readdirSync(dir), [], "a drained queue leaves no file");
-    // and the next append starts a fresh log
-    await again.append(idle());
-    assert.equal(lines(again.path).length, 1);
+    assert.equal((await opened({ dir, sessionId: "s1", pid: 11, isAlive: () => true })).size, 0);
+    await again.close();
+    assert.deepEqual(readdirSync(dir), [], "a drained queue leaves no file when its window closes");
+  });
+
+  it("keeps a small drained log, so later events of the same source do not copy it; removes a large one", async () => {
+    const dir = tempDir();
+    const q = await opened({ dir, sessionId: "s", pid: 18, isAlive: () => true });
+    const a = started();
+    await q.append(a);
+    q.ack(a.eventId);
+    await q.idle();
+    const b = started();
+    await q.append(b);
+    assert.deepEqual(
+      lines(q.path).map((l) => l.kind ?? l.type),
+      ["source", "cellStarted", "cellStarted"],
+      "the source once, though the log had drained in between",
+    );
+    q.ack(b.eventId);
+    // more than 1 MiB of sources, drained: the log goes
+    for (let i = 0; i < 150; i++) {
+      const e = started(`${SOURCE}# ${i}\n`);
+      await q.append(e);
+      q.ack(e.eventId);
+    }
+    await q.idle();
+    assert.equal(existsSync(q.path), false, "a drained log over 1 MiB is removed");
+    assert.equal(existsSync(`${q.path}.ack`), false);
+    const c = started();
+    await q.append(c);
+    assert.deepEqual(
+      lines(q.path).map((l) => l.kind ?? l.type),
+      ["source", "cellStarted"],
+      "a fresh log writes its source again",
+    );
   });
 
   it("writes a notebook's source once; events name it by hash; a reopened queue still has it", async () => {
@@ -360,8 +392,8 @@ describe("EventSender", () => {
       [a, b, c].map((e) => e.eventId),
     );
     assert.equal(restarted.applied.length, 4, "a, b, c once each, and the dead window's notebook closed");
-    await next.idle();
-    assert.deepEqual(readdirSync(crashed), [], "drained: no files left");
+    await next.close();
+    assert.deepEqual(readdirSync(crashed), [], "drained and closed: no files left");
   });
 
   it("sets an event aside after repeated rejections and goes on with the next", async () => {

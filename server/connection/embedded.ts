@@ -73,19 +73,20 @@ export function ensureFolder(dir: string, create: boolean): void {
   }
 }
 
-function socketUrl(port: number, secret: string): string {
-  // the secret is hex, safe in a URL; db/ redacts the password wherever it shows a location
-  return `postgresql://postgres:${secret}@127.0.0.1:${port}/postgres`;
+function socketUrl(port: number, secret: string | undefined): string {
+  // the secret is hex, safe in a URL; db/ redacts the password wherever it shows a location. A holder
+  // writes its secret before it advertises its port, so a port without a secret is a holder of an
+  // earlier version (no password asked), still running in another window.
+  return `postgresql://postgres${secret ? `:${secret}` : ""}@127.0.0.1:${port}/postgres`;
 }
 
 /**
- * The URL of a folder's current holder, for a process of the folder's owner (tests, the benchmark);
- * undefined when no holder serves it or the secret cannot be read.
+ * The URL of a folder's current holder, with its secret, for a process of the folder's owner (tests,
+ * the benchmark); undefined when no holder serves it.
  */
 export function holderUrl(dir: string): string | undefined {
   const holder = readLockHolder(dir);
-  const secret = readSecret(dir);
-  return holder?.port && secret ? socketUrl(holder.port, secret) : undefined;
+  return holder?.port ? socketUrl(holder.port, readSecret(dir)) : undefined;
 }
 
 async function serveFolder(dir: string): Promise<{ port: number; secret: string; stop(): Promise<void> }> {
@@ -140,10 +141,9 @@ export async function openEmbedded(
     if (Date.now() > deadline) throw new Error(`Timed out waiting for the process holding ${dir}`);
     const holder = readLockHolder(dir);
     if (holder && holder.pid !== process.pid && holderAlive(holder)) {
-      const secret = readSecret(dir);
-      if (holder.port && secret) {
+      if (holder.port) {
         try {
-          const url = socketUrl(holder.port, secret);
+          const url = socketUrl(holder.port, readSecret(dir));
           const instance = await connect({ url, user, maxConnections: SOCKET_POOL });
           log(
             "info",

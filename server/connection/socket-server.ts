@@ -19,7 +19,7 @@ const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 const PROTOCOL_3 = 196608;
 /** A client that has not authenticated by then is dropped (a stray or hostile connection). */
-const HANDSHAKE_TIMEOUT_MS = 10_000;
+const HANDSHAKE_TIMEOUT_MS = 30_000;
 /** No startup or SASL message of a real client comes near this. */
 const MAX_HANDSHAKE_MESSAGE = 16 * 1024;
 

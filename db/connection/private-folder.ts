@@ -9,6 +9,14 @@ import { join } from "node:path";
 export function makePrivate(dir: string): void {
   if (process.platform === "win32") return; // the user profile's ACLs already keep others out
   const uid = process.getuid?.();
+  // PGlite widens what it unpacks for a new database, PG_VERSION among it; PostgreSQL makes its later
+  // files 0600 itself. So a private folder with a private PG_VERSION needs no walk (each open saves one).
+  try {
+    const narrow = (p: string) => (lstatSync(p).mode & 0o077) === 0;
+    if (narrow(dir) && narrow(join(dir, "PG_VERSION"))) return;
+  } catch {
+    // no PG_VERSION yet: walk
+  }
   const walk = (path: string): void => {
     const st = lstatSync(path);
     if (st.isSymbolicLink() || st.uid !== uid) return; // not ours to change

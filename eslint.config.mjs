@@ -32,6 +32,7 @@ export default tseslint.config(
     ignores: [
       ".scratch/**",
       "dist/**",
+      "companion/dist/**",
       "node_modules/**",
       ".e2e/**",
       ".test-output/**",
@@ -95,7 +96,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["extension/**/*.ts", "test/extension/**/*.ts"],
+    files: ["extension/**/*.ts", "companion/**/*.ts", "test/extension/**/*.ts"],
     rules: { "no-restricted-imports": "off" },
   },
   {

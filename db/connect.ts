@@ -1,6 +1,7 @@
 // connect(): open a PostgreSQL server ({ url }), an embedded folder ({ dir }) or an in-memory
 // database ({ memory: true }); bring the schema up to date; return the Instance.
 import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Knex } from "knex";
 import { InvalidArgument } from "./errors";
 import { Instance } from "./instance";
@@ -20,6 +21,12 @@ export type ConnectOptions = ({ url: string } | { dir: string } | { memory: true
   setDefault?: boolean;
   /** Connections to a PostgreSQL server at most (default 10). */
   maxConnections?: number;
+  /**
+   * The instance's storage location (LaminDB's `--storage`): a folder or a cloud URL, recorded in
+   * lamindb_storage when this call creates the database. Default: the folder of `{ dir }`; none for
+   * `{ url }` and `{ memory }` (artifacts then get a storage row on first use).
+   */
+  storage?: string;
 };
 
 async function resolveUser(knex: Knex, user: ConnectOptions["user"]): Promise<number> {
@@ -87,7 +94,8 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
   }
 
   try {
-    const schema = await migrate(knex, progress);
+    const storage = options.storage ?? ("dir" in options ? resolve(options.dir) : undefined);
+    const schema = await migrate(knex, progress, storage ? { storage: { root: storage } } : {});
     const version = String((await knex.raw("SELECT version() AS v")).rows[0].v);
     const namedStatements = kind === "postgres" && !/pglite|emscripten/i.test(version);
     const userId = await resolveUser(knex, options.user);

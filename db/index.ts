@@ -22,6 +22,21 @@ export { Branch } from "./registries/branch";
 export { Space } from "./registries/space";
 export { Storage } from "./registries/storage";
 export { RunBlock } from "./registries/runblock";
+export { Schema } from "./registries/schema";
+export { Reference } from "./registries/reference";
+export {
+  Block,
+  ArtifactBlock,
+  BranchBlock,
+  CollectionBlock,
+  FeatureBlock,
+  ProjectBlock,
+  RecordBlock,
+  SchemaBlock,
+  SpaceBlock,
+  TransformBlock,
+  ULabelBlock,
+} from "./registries/blocks";
 // For the language server, which holds an embedded folder and serves it to other windows.
 export { FolderLock, holderAlive, readLockHolder, type LockHolder } from "./connection/folder-lock";
 export { makePrivate } from "./connection/private-folder";

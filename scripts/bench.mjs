@@ -12,6 +12,7 @@ const RESULTS = join(root, "bench", "results.json");
 const BENCHES = [
   { name: "db", file: "bench/db-bench.ts" },
   { name: "server", file: "bench/server-bench.ts" },
+  { name: "schema", file: "bench/schema-bench.ts" },
   { name: "renderer", file: "bench/renderer/table-bench.ts" },
   { name: "queue", file: "bench/queue-bench.ts" },
 ];

@@ -1,6 +1,6 @@
 // Bundles every part with esbuild into dist/. `node scripts/build.mjs [part...]` builds only those parts.
 import * as esbuild from "esbuild";
-import { existsSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync } from "node:fs";
 
 // Knex requires every dialect driver; only pg (and PGlite through knex-pglite) are used.
 export const knexDialectExternals = [
@@ -44,7 +44,12 @@ const entry = (name, path) =>
 
 const parts = {
   db: () => entry("db", "db/index.ts"),
-  server: () => entry("server", "server/main.ts"),
+  server: async () => {
+    await entry("server", "server/main.ts");
+    // read by lamin/loadDemoData at run time (server/demo/load-demo.ts), not bundled into the server
+    mkdirSync("dist/demo", { recursive: true });
+    cpSync("server/demo/vocabularies.json", "dist/demo/vocabularies.json");
+  },
   extension: () => entry("extension", "extension/main.ts"),
   renderer: async () => {
     if (!existsSync("scripts/build-renderer.mjs")) return;
@@ -52,6 +57,15 @@ const parts = {
     await buildRenderers();
   },
   webviews: async () => (await import("./build-webviews.mjs")).buildWebviews(),
+  // the development companion (companion/): its own extension folder, never in dist/ or the .vsix
+  companion: () =>
+    esbuild.build({
+      ...common,
+      entryPoints: { extension: "companion/src/extension.ts" },
+      outdir: "companion/dist",
+      // ws loads these native speed-ups only if they are installed
+      external: ["vscode", "bufferutil", "utf-8-validate"],
+    }),
 };
 
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(parts);

@@ -1,8 +1,9 @@
 // Makes sure Debian's Chromium is at /usr/bin/chromium for the renderer tests and bench.
 // It is the only browser we use: never a downloaded one (`playwright install` is not allowed here).
-import { execSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { aptInstall } from "./apt.mjs";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 
@@ -21,10 +22,9 @@ export const CHROMIUM_ARGS = [
 /** Installs Debian's chromium package when it is missing; returns the executable path. */
 export function ensureChromium() {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-  console.log("chromium not found: installing Debian's chromium package");
-  execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", {
-    stdio: "inherit",
-    shell: "/bin/bash",
+  aptInstall(["chromium"], {
+    why: "headless Chromium (renderer and end-to-end tests)",
+    logFile: join(resolve(process.env.LAMIN_E2E_ROOT ?? ".e2e"), "logs", "apt-chromium.log"),
   });
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is still missing after apt-get install`);
   return CHROMIUM_PATH;

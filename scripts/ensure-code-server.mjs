@@ -2,11 +2,12 @@
 // that runs on Node 20), installed by npm into .e2e/cs, and a helper that starts it in its own process
 // group with every folder (user data, extensions, XDG) isolated. Offline recipe and its traps:
 // ../shared/reference/vscode-e2e/README.md.
-import { execSync, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { aptInstall } from "./apt.mjs";
 
 export const CODE_SERVER_VERSION = "4.100.3";
 export const E2E_ROOT = resolve(process.env.LAMIN_E2E_ROOT ?? ".e2e");
@@ -16,44 +17,67 @@ export function codeServerBin(root = E2E_ROOT) {
   return join(root, "cs", "node_modules", ".bin", "code-server");
 }
 
-function installedVersion(bin) {
-  if (!existsSync(bin)) return undefined;
-  const r = spawnSync(bin, ["--version"], { encoding: "utf8" });
-  return r.status === 0 ? r.stdout.split(/\s+/)[0] : undefined;
-}
-
-function hasDebianPackage(name) {
-  return spawnSync("dpkg", ["-s", name], { stdio: "ignore" }).status === 0;
+/**
+ * The installed version, or why there is none. Run with private XDG folders: on a machine where
+ * code-server never ran, its first start writes a default config and says so on stdout before the version
+ * (that line, read as the version, once made a good install look failed), and nothing lands in ~.
+ */
+function installedVersion(bin, root) {
+  if (!existsSync(bin)) return { problem: `${bin} does not exist` };
+  const xdg = join(root, "cs", "xdg");
+  const r = spawnSync(bin, ["--version"], {
+    encoding: "utf8",
+    timeout: 120000,
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: join(xdg, "config"),
+      XDG_DATA_HOME: join(xdg, "data"),
+      XDG_CACHE_HOME: join(xdg, "cache"),
+    },
+  });
+  const version = /^(\d+\.\d+\.\d+) /m.exec(r.stdout ?? "")?.[1];
+  if (r.status === 0 && version) return { version };
+  const said = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n").slice(-5).join("\n");
+  return {
+    problem: `\`code-server --version\` ${r.error ? `failed: ${r.error.message}` : `exited ${r.status ?? r.signal}`}: ${said}`,
+  };
 }
 
 /** Installs code-server when it is missing (idempotent: a no-op when the right version is there). */
 export function ensureCodeServer({ root = E2E_ROOT, log = console.log } = {}) {
   const bin = codeServerBin(root);
-  if (installedVersion(bin) === CODE_SERVER_VERSION) return bin;
+  const before = installedVersion(bin, root);
+  if (before.version === CODE_SERVER_VERSION) return bin;
   const started = Date.now();
-  log(`installing code-server ${CODE_SERVER_VERSION} into ${join(root, "cs")} (about a minute, once)`);
+  const dir = join(root, "cs");
+  const logFile = join(dir, "install.log");
+  // an older version, or what an interrupted install left: start from an empty folder
+  if (existsSync(join(dir, "node_modules"))) {
+    log(`code-server in ${dir} is unusable (${before.version ?? before.problem}): reinstalling from scratch`);
+    rmSync(join(dir, "node_modules"), { recursive: true, force: true });
+    rmSync(join(dir, "package-lock.json"), { force: true });
+  }
+  log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (about a minute, once; log: ${logFile})`);
   const tmp = join(root, "tmp");
   mkdirSync(tmp, { recursive: true });
   // kerberos builds against gssapi headers; Debian's rg replaces @vscode/ripgrep's GitHub download.
-  const missing = ["libkrb5-dev", "ripgrep"].filter((p) => !hasDebianPackage(p));
-  if (missing.length) {
-    execSync(
-      `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(" ")}`,
-      {
-        stdio: "inherit",
-        shell: "/bin/bash",
-      },
-    );
-  }
+  aptInstall(["libkrb5-dev", "ripgrep"], {
+    why: "code-server (npm start and the end-to-end tests)",
+    logFile: join(root, "logs", "apt-code-server.log"),
+    log,
+  });
   const cache = join(tmp, `vscode-ripgrep-cache-${RIPGREP_VERSION}`);
   const stage = join(tmp, "rgstage");
   mkdirSync(cache, { recursive: true });
   mkdirSync(stage, { recursive: true });
   copyFileSync("/usr/bin/rg", join(stage, "rg"));
-  execSync(
-    `tar czf "${join(cache, "ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz")}" -C "${stage}" rg`,
-  );
-  const dir = join(root, "cs");
+  execFileSync("tar", [
+    "czf",
+    join(cache, "ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"),
+    "-C",
+    stage,
+    "rg",
+  ]);
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, "package.json"))) {
     // npm 11 asks for install scripts to be approved: code-server's postinstall builds its native modules
@@ -78,13 +102,23 @@ export function ensureCodeServer({ root = E2E_ROOT, log = console.log } = {}) {
       cwd: dir,
       stdio: ["ignore", "pipe", "pipe"],
       encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
       env: { ...process.env, TMPDIR: tmp, npm_config_yes: "true" },
     },
   );
-  writeFileSync(join(dir, "install.log"), `${r.stdout}\n${r.stderr}`);
+  writeFileSync(
+    logFile,
+    `$ npm install code-server@${CODE_SERVER_VERSION} (exit ${r.status ?? r.signal}${r.error ? `, ${r.error.message}` : ""})\n${r.stdout}\n${r.stderr}`,
+  );
   // judged by the result: optional native parts (argon2, only for password auth) may fail offline
-  if (installedVersion(bin) !== CODE_SERVER_VERSION) {
-    throw new Error(`code-server install failed (npm exit ${r.status}); see ${join(dir, "install.log")}`);
+  const after = installedVersion(bin, root);
+  if (after.version !== CODE_SERVER_VERSION) {
+    const npmTail = `${r.stdout ?? ""}\n${r.stderr ?? ""}`.trim().split("\n").slice(-8).join("\n");
+    throw new Error(
+      `code-server ${CODE_SERVER_VERSION} is not usable after \`npm install\` (npm exit ${r.status ?? r.signal}): ` +
+        `${after.version ? `found version ${after.version}` : after.problem}\n` +
+        `last lines of npm's output:\n${npmTail}\nfull log: ${logFile}`,
+    );
   }
   log(`code-server ${CODE_SERVER_VERSION} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return bin;

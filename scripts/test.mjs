@@ -34,26 +34,18 @@ function testFiles(dir) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 mkdirSync(".test-output", { recursive: true });
 
-function nodeTests(name, files, env, { retries = 0 } = {}) {
+function nodeTests(name, files, env) {
   if (files.length === 0) return;
   const countFile = join(".test-output", `${name}.counts.json`);
   const reporters = ["--test-reporter=spec", "--test-reporter-destination=stdout"];
   reporters.push("--test-reporter=./scripts/count-reporter.mjs", `--test-reporter-destination=${countFile}`);
-  const failedBefore = failed;
-  let ok = false;
-  for (let attempt = 0; attempt <= retries && !ok; attempt++) {
-    if (attempt > 0) {
-      console.log(`\n== ${name}: failed; running the suite once more (its result is the one counted)`);
-      failed = failedBefore;
-    }
-    rmSync(countFile, { force: true });
-    ok = step(
-      name,
-      process.execPath,
-      ["--import", "tsx", "--test", "--test-concurrency=2", ...reporters, ...files],
-      env,
-    );
-  }
+  rmSync(countFile, { force: true });
+  const ok = step(
+    name,
+    process.execPath,
+    ["--import", "tsx", "--test", "--test-concurrency=2", ...reporters, ...files],
+    env,
+  );
   if (existsSync(countFile)) {
     const c = JSON.parse(readFileSync(countFile, "utf8"));
     for (const k of Object.keys(totals)) totals[k] += c[k];
@@ -78,9 +70,9 @@ try {
 } finally {
   await pg?.stop();
 }
-// The end-to-end suite drives a real VS Code through Chromium: one retry of the whole suite, said
-// out loud, absorbs a slow start on a loaded machine; a real failure fails twice.
-if (wanted("extension")) nodeTests("extension", testFiles("test/extension"), {}, { retries: 1 });
+// The end-to-end suite drives a real VS Code through Chromium, on a real Python kernel. Run once: a
+// failure is a bug to fix (in the product or the test), never something to retry.
+if (wanted("extension")) nodeTests("extension", testFiles("test/extension"), {});
 
 const skipped = totals.skipped ? `, ${totals.skipped} skipped` : "";
 if (failed && totals.failed === 0) console.log("\na step failed (see above)");

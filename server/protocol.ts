@@ -223,6 +223,15 @@ export interface LaminRequests {
     };
   };
   "lamin/delete": { params: { registry: string; id: number; permanent?: boolean }; result: { ok: true } };
+  /**
+   * Adds the demo registry (server/demo/): cell types and gene symbols from public vocabularies as ULabels,
+   * projects, features, transforms with runs, params, features and lineage. Only inserts: existing rows
+   * (same name or key) stay as they are, so a second call adds nothing. Refused in an untrusted workspace.
+   */
+  "lamin/loadDemoData": {
+    params: Record<string, never>;
+    result: { created: Record<string, number>; existing: Record<string, number> };
+  };
   "lamin/restore": { params: { registry: string; id: number }; result: { ok: true } };
 }
 

@@ -5,6 +5,7 @@ import { checkRevises, reviseExplicit, reviseLatest, type FamilyDecision } from 
 import { ArtifactSpec } from "../schema/models/artifact";
 import type { Run } from "./run";
 import { Storage } from "./storage";
+import type { Schema } from "./schema";
 
 export interface ArtifactFields {
   key?: string | null;
@@ -56,8 +57,13 @@ export class Artifact extends SQLRecord {
 
   declare readonly run: Promise<Run | null>;
   declare readonly storage: Promise<Storage>;
+  declare readonly schema: Promise<Schema | null>;
   declare readonly input_of_runs: QuerySet<Run>;
   declare readonly recreating_runs: QuerySet<Run>;
+  /** The runs that annotate this artifact (lamindb_artifactrun) ← Run.artifacts. */
+  declare readonly runs: QuerySet<Run>;
+  /** The runs that link this artifact through a feature (lamindb_runartifact) ← Run.linked_artifacts. */
+  declare readonly linked_by_runs: QuerySet<Run>;
 
   private revisesRecord?: Artifact;
 

@@ -36,6 +36,8 @@ export class Record extends SQLRecord {
 
   declare readonly runs: QuerySet<Run>;
   declare readonly input_of_runs: QuerySet<Run>;
+  /** The runs this record links as values of its features (lamindb_recordrun) ← Run.linked_in_records. */
+  declare readonly linked_runs: QuerySet<Run>;
   declare readonly records: QuerySet<Record>;
   declare readonly type: Promise<Record | null>;
   declare readonly run: Promise<Run | null>;

@@ -88,6 +88,12 @@ export class Run extends SQLRecord {
   declare readonly ulabels: QuerySet<ULabel>;
   declare readonly json_values: QuerySet<JsonValue>;
   declare readonly ablocks: QuerySet<RunBlock>;
+  /** The artifacts annotated by this run (lamindb_artifactrun) ← runs. */
+  declare readonly artifacts: QuerySet<Artifact>;
+  /** The artifacts linked by this run through the run's features (lamindb_runartifact) ← linked_by_runs. */
+  declare readonly linked_artifacts: QuerySet<Artifact>;
+  /** The records that link this run as a value (lamindb_recordrun) ← linked_runs. */
+  declare readonly linked_in_records: QuerySet<LaminRecord>;
 
   /** new Run(transform, { name, params, ... }), as on LaminDB's Run page. The transform must be saved. */
   constructor(transform: Transform, options: RunOptions = {}) {

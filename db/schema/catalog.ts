@@ -2,6 +2,19 @@
 // Every identifier that reaches SQL comes from here.
 import type { FieldSpec, ForeignKeySpec, ModelSpec } from "./fields";
 import { ArtifactSpec } from "./models/artifact";
+import { BlockSpec } from "./models/block";
+import {
+  ArtifactBlockSpec,
+  BranchBlockSpec,
+  CollectionBlockSpec,
+  FeatureBlockSpec,
+  ProjectBlockSpec,
+  RecordBlockSpec,
+  SchemaBlockSpec,
+  SpaceBlockSpec,
+  TransformBlockSpec,
+  ULabelBlockSpec,
+} from "./models/blocks";
 import { BranchSpec } from "./models/branch";
 import { CollectionSpec } from "./models/collection";
 import { FeatureSpec } from "./models/feature";
@@ -9,15 +22,21 @@ import { JsonValueSpec } from "./models/jsonvalue";
 import { linkSpecs } from "./models/links";
 import { ProjectSpec } from "./models/project";
 import { RecordSpec } from "./models/record";
+import { ReferenceSpec } from "./models/reference";
 import { RunSpec } from "./models/run";
 import { RunBlockSpec } from "./models/runblock";
+import { SchemaSpec } from "./models/schema";
 import { SpaceSpec } from "./models/space";
 import { StorageSpec } from "./models/storage";
 import { TransformSpec } from "./models/transform";
 import { ULabelSpec } from "./models/ulabel";
 import { UserSpec } from "./models/user";
 
-/** In creation order: a table comes after the tables its foreign keys point to, where possible. */
+/**
+ * Every model of LaminDB's schema (0193_squashed): the registries, then the link tables. The
+ * migrations are frozen SQL (db/migrations/); test/db/schema.test.ts fails when these declarations
+ * and a migrated database disagree.
+ */
 export const registrySpecs: ModelSpec[] = [
   UserSpec,
   SpaceSpec,
@@ -33,6 +52,19 @@ export const registrySpecs: ModelSpec[] = [
   FeatureSpec,
   JsonValueSpec,
   RunBlockSpec,
+  SchemaSpec,
+  ReferenceSpec,
+  BlockSpec,
+  ArtifactBlockSpec,
+  BranchBlockSpec,
+  CollectionBlockSpec,
+  FeatureBlockSpec,
+  ProjectBlockSpec,
+  RecordBlockSpec,
+  SchemaBlockSpec,
+  SpaceBlockSpec,
+  TransformBlockSpec,
+  ULabelBlockSpec,
 ];
 export const allSpecs: ModelSpec[] = [...registrySpecs, ...linkSpecs];
 

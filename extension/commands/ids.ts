@@ -7,6 +7,7 @@ export const Commands = {
   retryQueue: "lamindb.retryQueuedEvents",
   restartServer: "lamindb.restartServer",
   showLog: "lamindb.showLog",
+  loadDemoData: "lamindb.loadDemoData",
   // sidebar, panels and the query kernel (docs/extension.md "Inspecting runs")
   refreshViews: "lamindb.refreshViews",
   describe: "lamindb.describe",

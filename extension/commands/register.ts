@@ -6,6 +6,7 @@ import type { LaminServer } from "../client/server";
 import type { Tracking } from "../tracking/tracking";
 import { type CommandId, Commands } from "./ids";
 import { inspectHandlers, type InspectDeps } from "./inspect";
+import { loadDemoData } from "./demo-data";
 import { showRun } from "./show-run";
 
 export interface CommandDeps {
@@ -25,6 +26,7 @@ type InspectCommandId = Exclude<
   | typeof Commands.retryQueue
   | typeof Commands.restartServer
   | typeof Commands.showLog
+  | typeof Commands.loadDemoData
 >;
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -53,6 +55,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     },
     [Commands.restartServer]: restart,
     [Commands.showLog]: () => log.show(),
+    [Commands.loadDemoData]: () => loadDemoData(server),
   };
   return Object.entries(handlers).map(([id, fn]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {

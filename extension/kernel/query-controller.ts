@@ -21,6 +21,23 @@ export class QueryController extends Disposable {
     this.controller.description = "query cells evaluated by the LaminDB language server";
     this.controller.detail = 'e.g. await ln.Run.filter({ status: "errored" }).toDataFrame()';
     this.controller.executeHandler = (cells) => this.executeAll(cells);
+    // notebooks of query cells open with this controller selected
+    this.track(vscode.workspace.onDidOpenNotebookDocument((nb) => this.prefer(nb)));
+    vscode.workspace.notebookDocuments.forEach((nb) => this.prefer(nb));
+  }
+
+  /** A notebook whose kernelspec or code cells are JavaScript/TypeScript gets this controller as its suggestion. */
+  private prefer(nb: vscode.NotebookDocument): void {
+    if (nb.notebookType !== "jupyter-notebook") return;
+    const md = (nb.metadata?.metadata ?? {}) as { kernelspec?: { language?: unknown } };
+    const query = (l: unknown) => l === "javascript" || l === "typescript";
+    const code = nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+    const language = md.kernelspec?.language;
+    if (
+      query(language) ||
+      (language === undefined && code.length > 0 && code.every((c) => query(c.document.languageId)))
+    )
+      this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
   }
 
   get id(): string {

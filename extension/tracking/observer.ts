@@ -6,6 +6,7 @@ import type { NotebookInfo, TrackEvent } from "../../server/protocol";
 import { Disposable } from "../util/disposable";
 import { type ExecutionEvent, NotebookExecutions } from "./executions";
 import { matchesAny } from "./glob";
+import { KernelStatusWatch } from "./kernel-status";
 import { buildNotebookInfo, type PlainCell } from "./notebook-info";
 
 export interface ObserverOptions {
@@ -20,6 +21,11 @@ export interface ObserverOptions {
 
 export class NotebookObserver extends Disposable {
   private readonly notebooks = new Map<vscode.NotebookDocument, NotebookExecutions<vscode.NotebookCell>>();
+  private readonly kernels = this.track(
+    new KernelStatusWatch((nb) => {
+      if (this.isTracked(nb)) this.notebooks.get(nb)?.kernelStopped();
+    }),
+  );
 
   constructor(private readonly options: ObserverOptions) {
     super();
@@ -40,12 +46,16 @@ export class NotebookObserver extends Disposable {
     const executions = this.executionsOf(e.notebook);
     for (const c of changes) {
       const s = c.executionSummary!;
-      executions.update(c.cell, {
-        index: c.cell.index,
-        executionOrder: s.executionOrder,
-        success: s.success,
-        timing: s.timing ? { startTime: s.timing.startTime, endTime: s.timing.endTime } : undefined,
-      });
+      executions.update(
+        c.cell,
+        {
+          index: c.cell.index,
+          executionOrder: s.executionOrder,
+          success: s.success,
+          timing: s.timing ? { startTime: s.timing.startTime, endTime: s.timing.endTime } : undefined,
+        },
+        { runs: mayRun(c.cell) },
+      );
     }
   }
 
@@ -74,6 +84,7 @@ export class NotebookObserver extends Disposable {
     const notebookUri = nb.uri.toString();
     switch (e.type) {
       case "cellStarted":
+        this.kernels.watch(nb);
         return this.options.emit({
           type: "cellStarted",
           notebook: notebookInfo(nb),
@@ -95,6 +106,15 @@ export class NotebookObserver extends Disposable {
         return this.options.emit({ type: "executionIdle", notebookUri, ...this.stamp() });
     }
   }
+}
+
+/** Whether a Jupyter kernel runs this cell at all: not an empty or whitespace-only cell, not a raw one. */
+function mayRun(cell: vscode.NotebookCell): boolean {
+  return (
+    cell.kind === vscode.NotebookCellKind.Code &&
+    cell.document.languageId !== "raw" &&
+    cell.document.getText().trim().length > 0
+  );
 }
 
 /** The Transform key: the path relative to its workspace folder (posix), else the file name. */

@@ -5,6 +5,7 @@ import type { LaminInitializationOptions, LaminRequests } from "../protocol";
 import { WriteRefused, type Tracker } from "../tracking/tracker";
 import { runSummaries, runSummary } from "../tracking/summaries";
 import { evaluate } from "../evaluate/evaluate";
+import { loadDemoData } from "../demo/load-demo";
 import * as browse from "./browse";
 import * as data from "./data";
 import { transformKeys } from "./transform-keys";
@@ -53,6 +54,15 @@ export function registerRequests(host: RequestHost): void {
   host.on("lamin/loadMore", (p) => use(() => data.loadMore(p)));
   host.on("lamin/delete", (p) => write(() => data.deleteRecord(p)));
   host.on("lamin/restore", (p) => write(() => data.restoreRecord(p)));
+  host.on("lamin/loadDemoData", async () => {
+    if (!host.options().trusted)
+      throw new WriteRefused("This workspace is not trusted: the LaminDB extension changes nothing here.");
+    try {
+      return await host.db().use((instance) => loadDemoData(instance));
+    } finally {
+      host.afterEvaluate(); // caches of values and diagnostics: the registries changed
+    }
+  });
   host.on("lamin/evaluate", async (p) => {
     if (!host.options().trusted) {
       return {

@@ -204,17 +204,21 @@ export class Tracker {
       } else {
         session.run._status_code = STARTED;
         session.run.finished_at = null;
+        noteEnvironment(session.run, nb);
         return { session, created: false };
       }
     }
-    if (session) return { session, created: false };
+    if (session) {
+      noteEnvironment(session.run, nb);
+      return { session, created: false };
+    }
     const transform = await this.transformFor(nb);
     const run = new Run(transform, {
       status: "started",
       started_at: new Date(startTime),
       params: nb.params ?? null,
     });
-    if (nb.kernel) run.extra_data = { environment: { ...nb.kernel } };
+    noteEnvironment(run, nb);
     const aux = newAux(sessionId, nb.uri);
     setAux(run, aux);
     await run.save();
@@ -282,11 +286,29 @@ function recordEnd(
   const known = [...session.aux.cells]
     .reverse()
     .find((c) => c.index === cell.index && c.endTime === undefined);
-  if (known) Object.assign(known, record);
+  // a start the end does not repeat (a cell that failed before its kernel acknowledged it) stays
+  if (known) Object.assign(known, record, { startTime: cell.startTime ?? known.startTime });
   else session.aux.cells.push(record);
+  if (cell.startTime === undefined) return;
   const started = new Date(session.run.started_at).getTime();
-  if (cell.startTime !== undefined && cell.startTime < started)
-    session.run.started_at = new Date(cell.startTime);
+  // The cell that opened the run gives its exact start, whichever side of the seen one it is (a kernel's
+  // reply can show the cell running before its first IOPub message starts it); any other cell only moves
+  // the start back (a cell whose start was not seen).
+  const opened = known !== undefined && known === session.aux.cells[0];
+  if (opened || cell.startTime < started) session.run.started_at = new Date(cell.startTime);
+}
+
+/**
+ * The run's environment: the kernel named in the notebook's metadata. A kernel writes its own
+ * language_info there once it started (the Jupyter extension: during the first run), so a later event of
+ * the same run may bring the precise version: the run keeps the latest.
+ */
+function noteEnvironment(run: Run, nb: NotebookInfo): void {
+  if (!nb.kernel) return;
+  const extra = run.extra_data && typeof run.extra_data === "object" ? run.extra_data : {};
+  const environment = { ...nb.kernel };
+  if (JSON.stringify(extra.environment) === JSON.stringify(environment)) return;
+  run.extra_data = { ...extra, environment };
 }
 
 /** track() resolved every event's source before queueing it. */

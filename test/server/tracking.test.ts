@@ -174,6 +174,21 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
       assert.equal((await stored(f.client, done.run!.uid)).started_at, new Date(t0).toISOString());
     });
 
+    test("the first cell's exact start wins even when it is later than the seen one (reply before IOPub)", async () => {
+      // after a restart the kernel's execute_reply (which sets the order: the cell looks running) can arrive
+      // before its first IOPub message (which starts it): the exact start is then later than the seen one
+      const nb = notebook("file:///w/reply-first.ipynb");
+      const t0 = Date.parse("2026-02-03T05:00:00.000Z");
+      const seen = await track(started(nb, 0, 1, t0 - 90));
+      assert.equal(seen.run?.started_at, new Date(t0 - 90).toISOString());
+      const first = await track(finished(nb, 0, 1, t0));
+      assert.equal(first.run?.started_at, new Date(t0).toISOString());
+      // a later cell's exact start never moves the run's start forward
+      await track(started(nb, 1, 2, t0 + 50));
+      const later = await track(finished(nb, 1, 2, t0 + 60));
+      assert.equal(later.run?.started_at, new Date(t0).toISOString());
+    });
+
     test("a cancelled cell is recorded as cancelled and leaves the run open; alone it starts nothing", async () => {
       const nb = notebook("file:///w/cancel.ipynb");
       const t0 = Date.now();

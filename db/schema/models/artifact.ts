@@ -4,7 +4,6 @@ import {
   BooleanField,
   CharField,
   ForeignKey,
-  IntegerField,
   JSONField,
   ManyToManyField,
   TextField,
@@ -16,8 +15,7 @@ import {
   versionFields,
 } from "../fields";
 
-// uid: 16-character stem + 4-character version suffix. schema_id is kept as a plain column:
-// lamindb_schema is not part of this library's tables (docs/data-model.md).
+// uid: 16-character stem + 4-character version suffix.
 export const ArtifactSpec = model("Artifact", {
   table: "lamindb_artifact",
   uid: { length: 20, stemLength: 16 },
@@ -44,12 +42,12 @@ export const ArtifactSpec = model("Artifact", {
     extra_data: JSONField({ null: true }),
     _key_is_virtual: BooleanField(),
     _overwrite_versions: BooleanField(),
-    schema_id: IntegerField({ null: true, index: true }),
   },
   foreignKeys: {
     ...sqlRecordForeignKeys(),
     run: ForeignKey("Run", { onDelete: "PROTECT", null: true, relatedName: "output_artifacts" }),
     storage: ForeignKey("Storage", { onDelete: "PROTECT", relatedName: "artifacts" }),
+    schema: ForeignKey("Schema", { onDelete: "PROTECT", null: true, relatedName: "validated_artifacts" }),
     created_by: ForeignKey("User", { onDelete: "PROTECT", relatedName: "created_artifacts" }),
   },
   manyToMany: {
@@ -64,6 +62,36 @@ export const ArtifactSpec = model("Artifact", {
       sourceField: "artifact",
       targetField: "run",
       relatedName: "recreated_artifacts",
+    }),
+    _actions: ManyToManyField("Artifact", {
+      through: "ArtifactActions",
+      sourceField: "from_artifact",
+      targetField: "to_artifact",
+      relatedName: "_action_targets",
+    }),
+    artifacts: ManyToManyField("Artifact", {
+      through: "ArtifactArtifact",
+      sourceField: "artifact",
+      targetField: "value",
+      relatedName: "linked_by_artifacts",
+    }),
+    json_values: ManyToManyField("JsonValue", {
+      through: "ArtifactJsonValue",
+      sourceField: "artifact",
+      targetField: "jsonvalue",
+      relatedName: "artifacts",
+    }),
+    linked_in_records: ManyToManyField("Record", {
+      through: "RecordArtifact",
+      sourceField: "value",
+      targetField: "record",
+      relatedName: "linked_artifacts",
+    }),
+    schemas: ManyToManyField("Schema", {
+      through: "ArtifactSchema",
+      sourceField: "artifact",
+      targetField: "schema",
+      relatedName: "artifacts",
     }),
   },
   partialUniques: [

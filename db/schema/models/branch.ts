@@ -7,6 +7,7 @@ import {
   TextField,
   createdAt,
   dbValue,
+  ManyToManyField,
   model,
 } from "../fields";
 
@@ -27,6 +28,26 @@ export const BranchSpec = model("Branch", {
   foreignKeys: {
     space: ForeignKey("Space", { onDelete: "PROTECT", dbDefault: 1 }),
     created_by: ForeignKey("User", { onDelete: "PROTECT" }),
+  },
+  manyToMany: {
+    projects: ManyToManyField("Project", {
+      through: "BranchProject",
+      sourceField: "branch",
+      targetField: "project",
+      relatedName: "branches",
+    }),
+    ulabels: ManyToManyField("ULabel", {
+      through: "BranchULabel",
+      sourceField: "branch",
+      targetField: "ulabel",
+      relatedName: "branches",
+    }),
+    users: ManyToManyField("User", {
+      through: "BranchUser",
+      sourceField: "branch",
+      targetField: "user",
+      relatedName: "branches",
+    }),
   },
   expressionIndexes: [{ name: "unique_branch_name_lower", unique: true, expression: "lower(name)" }],
 });

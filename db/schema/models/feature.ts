@@ -9,6 +9,7 @@ import {
   TextField,
   createdAt,
   dbValue,
+  ManyToManyField,
   model,
   sqlRecordFields,
   sqlRecordForeignKeys,
@@ -45,6 +46,14 @@ export const FeatureSpec = model("Feature", {
     ...sqlRecordForeignKeys(),
     type: ForeignKey("Feature", { onDelete: "PROTECT", null: true, relatedName: "features" }),
     ...tracksRunForeignKeys(),
+  },
+  manyToMany: {
+    schemas: ManyToManyField("Schema", {
+      through: "SchemaFeature",
+      sourceField: "feature",
+      targetField: "schema",
+      relatedName: "features",
+    }),
   },
   checks: [
     { name: "feature_dtype_str_not_null_when_is_type_false", sql: "is_type OR _dtype_str IS NOT NULL" },

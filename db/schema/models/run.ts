@@ -65,6 +65,24 @@ export const RunSpec = model("Run", {
       targetField: "ulabel",
       relatedName: "runs",
     }),
+    artifacts: ManyToManyField("Artifact", {
+      through: "ArtifactRun",
+      sourceField: "run",
+      targetField: "artifact",
+      relatedName: "runs",
+    }),
+    linked_in_records: ManyToManyField("Record", {
+      through: "RecordRun",
+      sourceField: "value",
+      targetField: "record",
+      relatedName: "linked_runs",
+    }),
+    linked_artifacts: ManyToManyField("Artifact", {
+      through: "RunArtifact",
+      sourceField: "run",
+      targetField: "artifact",
+      relatedName: "linked_by_runs",
+    }),
   },
   expressionIndexes: [{ name: "lamindb_run_name_trgm", expression: "name gin_trgm_ops", using: "gin" }],
 });

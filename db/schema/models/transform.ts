@@ -4,6 +4,7 @@ import {
   ForeignKey,
   TextField,
   createdAt,
+  ManyToManyField,
   model,
   sqlRecordFields,
   sqlRecordForeignKeys,
@@ -42,6 +43,26 @@ export const TransformSpec = model("Transform", {
     }),
     plan: ForeignKey("Artifact", { onDelete: "CASCADE", null: true, relatedName: "_plan_for_transforms" }),
     ...tracksRunForeignKeys("created_transforms", "output_transforms"),
+  },
+  manyToMany: {
+    linked_in_records: ManyToManyField("Record", {
+      through: "RecordTransform",
+      sourceField: "value",
+      targetField: "record",
+      relatedName: "linked_transforms",
+    }),
+    predecessors: ManyToManyField("Transform", {
+      through: "TransformTransform",
+      sourceField: "successor",
+      targetField: "predecessor",
+      relatedName: "successors",
+    }),
+    ulabels: ManyToManyField("ULabel", {
+      through: "TransformULabel",
+      sourceField: "transform",
+      targetField: "ulabel",
+      relatedName: "transforms",
+    }),
   },
   uniqueTogether: [["key", "hash"]],
   expressionIndexes: [

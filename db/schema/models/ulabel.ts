@@ -6,6 +6,7 @@ import {
   TextField,
   createdAt,
   dbValue,
+  ManyToManyField,
   model,
   sqlRecordFields,
   sqlRecordForeignKeys,
@@ -34,6 +35,26 @@ export const ULabelSpec = model("ULabel", {
     ...sqlRecordForeignKeys(),
     type: ForeignKey("ULabel", { onDelete: "PROTECT", null: true, relatedName: "ulabels" }),
     ...tracksRunForeignKeys(),
+  },
+  manyToMany: {
+    artifacts: ManyToManyField("Artifact", {
+      through: "ArtifactULabel",
+      sourceField: "ulabel",
+      targetField: "artifact",
+      relatedName: "ulabels",
+    }),
+    linked_in_records: ManyToManyField("Record", {
+      through: "RecordULabel",
+      sourceField: "value",
+      targetField: "record",
+      relatedName: "linked_ulabels",
+    }),
+    parents: ManyToManyField("ULabel", {
+      through: "ULabelParents",
+      sourceField: "from_ulabel",
+      targetField: "to_ulabel",
+      relatedName: "children",
+    }),
   },
   expressionIndexes: nameSearchIndexes("lamindb_ulabel"),
 });

@@ -1,4 +1,4 @@
-import { AutoField, CharField, createdAt, model, updatedAt } from "../fields";
+import { AutoField, CharField, ManyToManyField, createdAt, model, updatedAt } from "../fields";
 
 // lamindb_user: not an SQLRecord (no branch, space or lock columns).
 export const UserSpec = model("User", {
@@ -12,5 +12,19 @@ export const UserSpec = model("User", {
     name: CharField(150, { null: true, index: true }),
     ...createdAt(),
     ...updatedAt(),
+  },
+  manyToMany: {
+    artifacts: ManyToManyField("Artifact", {
+      through: "ArtifactUser",
+      sourceField: "user",
+      targetField: "artifact",
+      relatedName: "users",
+    }),
+    linked_in_records: ManyToManyField("Record", {
+      through: "RecordUser",
+      sourceField: "value",
+      targetField: "record",
+      relatedName: "linked_users",
+    }),
   },
 });

@@ -14,6 +14,7 @@ import {
 import { join, resolve } from "node:path";
 import * as esbuild from "esbuild";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { installCompanion } from "../../../scripts/companion.mjs";
 import { CHROMIUM_ARGS, ensureChromium } from "../../../scripts/ensure-chromium.mjs";
 import {
   E2E_ROOT,
@@ -21,6 +22,7 @@ import {
   startCodeServer,
   type CodeServer,
 } from "../../../scripts/ensure-code-server.mjs";
+import { ensureJupyter } from "../../../scripts/ensure-jupyter.mjs";
 import type { TestResult } from "../suite/harness";
 import { writeWorkspace } from "./workspace";
 
@@ -28,10 +30,14 @@ export const REPO = resolve(".");
 const REMOTE = "vscode-remote://remote"; // code-server's remote authority
 export const EXTENSION_ID = "lamindb-vscode.lamindb-vscode";
 
-/** Builds what every session needs once: the extension and server bundles, chromium, code-server. */
+/**
+ * Builds what every session needs once: the extension and server bundles, chromium, code-server, and the
+ * Python kernel (Debian's ipykernel and jupyter-server) the companion extension runs notebooks on.
+ */
 export function prepare(): void {
   ensureChromium();
   ensureCodeServer();
+  ensureJupyter();
   if (
     !existsSync(join(REPO, "dist/extension.js")) ||
     !existsSync(join(REPO, "dist/server.js")) ||
@@ -52,7 +58,12 @@ export interface Session {
 
 export async function startSession(
   name: string,
-  options: { trusted: boolean; seedLabels?: string[] },
+  options: {
+    trusted: boolean;
+    seedLabels?: string[];
+    /** Folders put on the Python kernel's path (PYTHONPATH): fixture modules a test imports in its cells. */
+    pythonPath?: string[];
+  },
 ): Promise<Session> {
   // the previous run of this session stays for inspection until the next one starts
   for (const old of readdirSync(E2E_ROOT).filter((d) => d.startsWith(`run-${name}-`)))
@@ -61,9 +72,30 @@ export async function startSession(
   const workspace = join(dir, "ws");
   writeWorkspace(workspace);
   await installTestKernel(join(dir, "extensions"));
+  // the real Python kernel (untrusted workspaces: it does not run there, as the Jupyter extension)
+  installCompanion(join(dir, "extensions"));
   if (options.seedLabels?.length)
     await seedEmbedded(embeddedDbDir(join(dir, "user-data")), options.seedLabels);
-  const cs = await startCodeServer({ folder: workspace, dir, disableTrust: options.trusted });
+  // no prompt about the repository this checkout's .e2e folder sits in (it would cover the screenshots);
+  // notebooks saved as they change: a kernel writes its metadata into a notebook when it is selected, and
+  // closing a dirty editor would stop at VS Code's "Save changes?" modal
+  mkdirSync(join(dir, "user-data", "User"), { recursive: true });
+  writeFileSync(
+    join(dir, "user-data", "User", "settings.json"),
+    JSON.stringify(
+      {
+        "git.openRepositoryInParentFolders": "never",
+        "files.autoSave": "afterDelay",
+        // each test picks its notebook's kernel itself (the stand-in for some)
+        "lamindbDev.jupyter.selectForPythonNotebooks": false,
+      },
+      null,
+      2,
+    ),
+  );
+  // the extension host passes its environment on to jupyter-server, which passes it on to the kernels
+  const env = options.pythonPath?.length ? { PYTHONPATH: options.pythonPath.join(":") } : undefined;
+  const cs = await startCodeServer({ folder: workspace, dir, disableTrust: options.trusted, env });
   return { dir, workspace, cs, stop: () => cs.stop() };
 }
 

@@ -1,6 +1,8 @@
 // The body of fake-code.sh: VS Code CLI arguments in, the suite's exit code out.
 import { dirname, join } from "node:path";
+import { installCompanion } from "../../../scripts/companion.mjs";
 import { startCodeServer } from "../../../scripts/ensure-code-server.mjs";
+import { ensureJupyter } from "../../../scripts/ensure-jupyter.mjs";
 import { installTestKernel, runSuite } from "./session";
 
 const args = process.argv.slice(2);
@@ -17,6 +19,8 @@ if (!folder || !dev || !tests) {
 async function main(folder: string, dev: string, tests: string): Promise<number> {
   const dir = dirname(opt("user-data-dir") ?? join(folder, "..", "user-data"));
   await installTestKernel(join(dir, "extensions"));
+  ensureJupyter();
+  installCompanion(join(dir, "extensions"));
   const cs = await startCodeServer({ folder, dir, disableTrust: args.includes("--disable-workspace-trust") });
   try {
     const out = await runSuite(

@@ -1,27 +1,45 @@
 // Playwright helpers for the workbench: the command palette, the LaminDB view container, and finding
 // an element inside any webview (webviews nest two frames down: iframe.webview > #active-frame).
 import type { Frame, Locator, Page } from "playwright-core";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { E2E_ROOT } from "../../../scripts/ensure-code-server.mjs";
 import { holderUrl } from "../../../server/connection/embedded";
-import { EXTENSION_ID } from "./session";
+import { EXTENSION_ID, REPO } from "./session";
 
-export async function runCommand(page: Page, title: string): Promise<void> {
-  // the palette may open before the workbench has focus or its command list: retry a few times
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press("Escape");
-    await page.locator(".monaco-workbench").click({ position: { x: 700, y: 5 } });
-    await page.keyboard.press("F1");
-    const input = page.locator(".quick-input-widget input").first();
-    try {
-      await input.waitFor({ timeout: 5000 });
-      await input.fill(`>${title}`);
-      const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: title }).first();
-      await row.click({ timeout: 5000 });
-      return;
-    } catch (e) {
-      if (attempt >= 4) throw e;
-    }
+/**
+ * A screenshot of the workbench for the README's "first five minutes": always in .e2e/screenshots/, and
+ * into docs/screenshots/ (the committed ones) when LAMIN_UPDATE_SCREENSHOTS=1.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = join(E2E_ROOT, "screenshots");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.png`);
+  await page.screenshot({ path: file });
+  if (process.env.LAMIN_UPDATE_SCREENSHOTS === "1") {
+    mkdirSync(join(REPO, "docs", "screenshots"), { recursive: true });
+    copyFileSync(file, join(REPO, "docs", "screenshots", `${name}.png`));
   }
+}
+
+/**
+ * Runs a command from the palette, as a user would: F1 (with the workbench focused, not a webview, which
+ * would take the key), the title typed, Enter once the matching row is the focused one.
+ */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press("Escape");
+  // the title bar: focus in the workbench itself, outside any editor or webview
+  await page.locator(".monaco-workbench .part.titlebar").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input").first();
+  await input.waitFor({ state: "visible", timeout: 30000 });
+  await input.fill(`>${title}`);
+  await page
+    .locator(".quick-input-widget .monaco-list-row.focused", { hasText: title })
+    .first()
+    .waitFor({ timeout: 30000 });
+  await page.keyboard.press("Enter");
+  await page.locator(".quick-input-widget").first().waitFor({ state: "hidden", timeout: 30000 });
 }
 
 export const CONTAINER = '.activitybar .action-item a[aria-label^="LaminDB"]';
@@ -30,30 +48,32 @@ export const TREE_ROWS = '[id="workbench.view.extension.lamindb"] .monaco-list-r
 export const BADGE = '.activitybar .action-item:has(a[aria-label^="LaminDB"]) .badge-content';
 
 /**
- * In the notebook editor on screen, picks the kernel (a row of the kernel quick pick) and runs the first
- * code cell. Restored tabs keep hidden notebook editors in the DOM, hence `:visible` everywhere.
+ * In the notebook editor on screen, picks the kernel (a row of the kernel quick pick) and runs every cell
+ * with the toolbar's Run All. No cell is hovered: the notebook's list scrolls by itself (not the page), so a
+ * cell row can sit outside the viewport where the page cannot scroll it into view.
  */
-export async function runFirstCell(page: Page, kernel: string): Promise<void> {
-  const cell = page.locator(".notebook-editor .cell-list-container .code-cell-row:visible").first();
-  await cell.waitFor({ timeout: 60000 });
-  await page
-    .locator(
-      ".notebook-toolbar-container a.kernel-label:visible, .notebook-toolbar-container [aria-label*='Kernel']:visible",
-    )
-    .first()
-    .click();
+export async function runNotebook(page: Page, kernel: string, label = kernel): Promise<void> {
+  const editor = page.locator(".notebook-editor:visible").first();
+  await editor.locator(".cell-list-container .code-cell-row").first().waitFor({ timeout: 60000 });
+  const picker = page.locator(".notebook-toolbar-container a.kernel-label:visible").first();
+  await picker.click();
   await page
     .locator(".quick-input-widget .quick-input-list .monaco-list-row", { hasText: kernel })
     .first()
-    .click({ timeout: 15000 });
-  await cell.hover();
-  await cell.locator(".run-button-container .action-label, .run-button-container a").first().click();
+    .click({ timeout: 30000 });
+  await page.locator(".quick-input-widget").first().waitFor({ state: "hidden", timeout: 30000 });
+  await page.locator(".notebook-toolbar-container a.kernel-label:visible", { hasText: label }).waitFor();
+  await page
+    .locator('.notebook-toolbar-container:visible a.action-label[aria-label^="Run All"]')
+    .first()
+    .click();
 }
 
 /**
  * Acts on a tree row until the action's effect shows. A view refresh re-creates its rows, and VS Code
- * drops the old rows' commands before the new rows arrive: a click in that moment does nothing (the
- * extension host logs "Actual command not found"). A user would click again; so does this.
+ * drops the old rows' commands (their arguments live in a cache the refresh empties) before the new rows
+ * arrive: a click in that moment does nothing (the extension host logs "Actual command not found"). A
+ * user would click again; so does this. The one click retry left: see docs/extension.md.
  */
 export async function onTreeRow<T>(
   act: () => Promise<void>,

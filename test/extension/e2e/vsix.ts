@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { codeServerBin, E2E_ROOT, startCodeServer } from "../../../scripts/ensure-code-server.mjs";
 import { packageExtension } from "../../../scripts/package.mjs";
 import { browser, EXTENSION_ID, type Session } from "./session";
-import { CONTAINER, inFrames, runFirstCell, TREE_ROWS } from "./ui";
+import { CONTAINER, inFrames, runNotebook, TREE_ROWS } from "./ui";
 import { writeWorkspace } from "./workspace";
 
 /** The ULabel the notebook's query cell saves (written in pieces there, so no editor offers it as a word). */
@@ -88,7 +88,7 @@ export async function useInstalledVsix(session: Session, log: (line: string) => 
       .locator(".explorer-folders-view .monaco-list-row", { hasText: "vsix.ipynb" })
       .first()
       .dblclick();
-    await runFirstCell(page, "query cells");
+    await runNotebook(page, "query cells", "LaminDB");
     const title = await inFrames(page, ".ldb-title", { hasText: VSIX_LABEL, timeout: 60000 });
     log(`describe output: ${(await title.locator.first().innerText()).trim()}`);
     const status = page.locator(".statusbar-item", { hasText: /Run \w+ completed/ });

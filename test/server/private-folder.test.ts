@@ -124,7 +124,7 @@ describe("the embedded database is private", () => {
       trusted: true,
       sessionId: "private",
     });
-    await client.ready(120_000);
+    await client.ready();
     await evaluateOk(
       client,
       'await new ln.Transform({ key: "private.ipynb", kind: "notebook", description: "mine" }).save()',

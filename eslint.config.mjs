@@ -2,6 +2,31 @@ import js from "@eslint/js";
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
+// The direction of dependency (docs/architecture.md), checked on resolved paths: an import is
+// resolved to its file first, so `../../db/x` from a subfolder is caught like `../db/x`.
+const root = import.meta.dirname;
+const DATABASE_PACKAGES = ["knex", "knex-pglite", "pg", "@electric-sql/*"];
+const boundaries = [
+  {
+    target: "./renderer",
+    from: ["./db", "./server", "./extension"],
+    except: ["./shapes.ts"], // relative to each `from`: db/shapes.ts (absent under the others)
+    message: "renderer/ knows only db/shapes.",
+  },
+  {
+    target: "./extension",
+    from: "./db",
+    except: ["./shapes.ts"],
+    message: "extension/ reaches the database only through the server: of db/ it imports only db/shapes.",
+  },
+  {
+    target: "./extension",
+    from: "./server",
+    except: ["./protocol.ts"],
+    message: "extension/ talks to the server only through server/protocol.",
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -17,6 +42,20 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".mts", ".js", ".mjs", ".json"] })],
+    },
+  },
+  {
+    files: ["renderer/**/*.ts", "extension/**/*.ts"],
+    rules: {
+      "import-x/no-restricted-paths": ["error", { basePath: root, zones: boundaries }],
+      // an import the resolver cannot place would pass the zones unseen: it is an error instead
+      "import-x/no-unresolved": ["error", { ignore: ["^vscode$"] }],
+    },
+  },
   {
     languageOptions: {
       // Node 20's globals (the TypeScript compiler checks the rest)
@@ -84,6 +123,19 @@ export default tseslint.config(
     rules: { "no-restricted-imports": "off" },
   },
   {
+    files: ["extension/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: DATABASE_PACKAGES, message: "extension/ never opens the database: the server does." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["renderer/**/*.ts"],
     rules: {
       "no-restricted-imports": [
@@ -91,15 +143,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: [
-                "../db/*",
-                "!../db/shapes",
-                "../server/*",
-                "../extension/*",
-                "knex",
-                "pg",
-                "@electric-sql/*",
-              ],
+              group: DATABASE_PACKAGES,
               message: "renderer/ knows only db/shapes.",
             },
           ],

@@ -16,6 +16,7 @@ import knexFactory, { type Knex } from "knex";
 import pg from "pg";
 import { connect, Transform } from "../db/index";
 import { LspClient, at } from "../test/server/lsp-client";
+import { holderUrl } from "../server/connection/embedded";
 import type { TrackEvent } from "../server/protocol";
 import { figure, mergeResults, printTable, summarize, timeInterleaved, type BenchFigure } from "./figures";
 
@@ -225,8 +226,7 @@ async function onPglite(): Promise<BenchFigure[]> {
   });
   cleanups.push(() => client.stop());
   await client.ready(300_000);
-  const holder = JSON.parse(readFileSync(join(dir, "lamin-vscode.lock"), "utf8")) as { port: number };
-  const bare = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:${holder.port}/postgres` });
+  const bare = new pg.Client({ connectionString: holderUrl(dir) });
   await bare.connect();
   try {
     const figures = await completionFigures("pglite", client, (p) =>

@@ -8,6 +8,7 @@ import { Instance } from "./instance";
 import { migrate, type Progress } from "./migrations";
 import { mapDbError } from "./connection/db-errors";
 import { FolderLock } from "./connection/folder-lock";
+import { makePrivate } from "./connection/private-folder";
 import { openPglite } from "./connection/pglite";
 import { openPostgres, redactUrl } from "./connection/postgres";
 
@@ -67,12 +68,13 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
     location = dir ?? ":memory:";
     let lock: FolderLock | undefined;
     if (dir) {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       lock = FolderLock.acquire(dir); // before PGlite touches the folder
     }
     progress(dir ? `Opening the embedded database in ${dir}` : "Starting an in-memory database");
     try {
       const opened = await openPglite(dir);
+      if (dir) makePrivate(dir); // PGlite unpacks a new database readable by everyone
       knex = opened.knex;
       const pglite = opened.pglite;
       release = async () => {

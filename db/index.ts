@@ -40,6 +40,7 @@ export {
 } from "./registries/blocks";
 // For the language server, which holds an embedded folder and serves it to other windows.
 export { FolderLock, holderAlive, readLockHolder, type LockHolder } from "./connection/folder-lock";
+export { makePrivate } from "./connection/private-folder";
 export { createPglite } from "./connection/pglite";
 export { redactUrl } from "./connection/postgres";
 export { lookupKey, type Lookup, type LookupOptions } from "./query/lookup";

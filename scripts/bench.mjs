@@ -1,4 +1,4 @@
-// npm run bench [-- db server renderer]: runs each benchmark that exists in its own Node process
+// npm run bench [-- db server renderer queue]: runs each benchmark that exists in its own Node process
 // (one failure or crash does not hide the others' figures), each merging its figures into
 // bench/results.json, then prints the combined table from that file.
 import { spawnSync } from "node:child_process";
@@ -14,6 +14,7 @@ const BENCHES = [
   { name: "server", file: "bench/server-bench.ts" },
   { name: "schema", file: "bench/schema-bench.ts" },
   { name: "renderer", file: "bench/renderer/table-bench.ts" },
+  { name: "queue", file: "bench/queue-bench.ts" },
 ];
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("-"));

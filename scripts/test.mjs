@@ -56,7 +56,8 @@ if (wanted("static")) {
   step("lint", "npx", ["eslint", "."]);
   step("format", "npx", ["prettier", "--check", "."]);
   step("types", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
-  // checks of the code itself: no import cycles, the protocol's documentation in step with its types
+  // checks of the code itself: each boundary rule refuses a violating import, no import cycles, the
+  // protocol's documentation in step with its types
   nodeTests("static", testFiles("test/static"), {});
 }
 step("build", process.execPath, ["scripts/build.mjs"]);

@@ -16,6 +16,8 @@ export function toResponseError(e: unknown): ResponseError<LaminErrorData> {
           ? LAMIN_ERROR_CODES.notFound
           : name === "InvalidArgument" || name === "FieldError" || name === "ValidationError"
             ? LAMIN_ERROR_CODES.invalidParams
-            : LAMIN_ERROR_CODES.requestFailed;
+            : name === "SourceUnknown"
+              ? LAMIN_ERROR_CODES.sourceUnknown
+              : LAMIN_ERROR_CODES.requestFailed;
   return new ResponseError(code, message, { name });
 }

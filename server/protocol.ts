@@ -84,8 +84,18 @@ export interface NotebookInfo {
   uri: string;
   /** Path relative to the workspace folder: the Transform key. */
   key: string;
-  /** The code cells' source, joined as the Transform's source_code. */
-  source: string;
+  /**
+   * The code cells' source, joined as the Transform's source_code. Sent with the first event that
+   * names a source (per server process); later events carry only `sourceHash`, and the server keeps
+   * the source by its hash. An event needs one of the two.
+   */
+  source?: string;
+  /**
+   * SHA-256 of `source` (its UTF-8 bytes, lowercase hex). With `source`, it must match; without, the
+   * server answers `sourceUnknown` when it does not hold that source, and the extension sends the event
+   * again with it.
+   */
+  sourceHash?: string;
   /** The first markdown "# " heading: the Transform's description. */
   title?: string;
   /** The source of the cell tagged "parameters" (papermill); the server reads it into the Run's params. */
@@ -270,6 +280,8 @@ export const LAMIN_ERROR_CODES = {
   invalidParams: -32602,
   /** Anything else (IntegrityError, NoWriteAccess, ...). */
   requestFailed: -32803,
+  /** lamin/track: the event names its notebook's source by `sourceHash` only, and the server does not hold it. */
+  sourceUnknown: -32004,
 } as const;
 
 export interface LaminErrorData {

@@ -2,6 +2,7 @@
 // extension at another database (they are restrictedConfigurations, ignored in untrusted workspaces).
 import * as vscode from "vscode";
 import { Settings } from "../commands/ids";
+import { ExcludeSetting } from "../tracking/glob";
 
 export interface ConnectionSettings {
   /** The active PostgreSQL URL without password; empty: the embedded database. */
@@ -18,9 +19,20 @@ export function trackingEnabled(): boolean {
   return config().get<boolean>(Settings.trackingEnabled, true);
 }
 
+// Validated on every read (cheap: compiled patterns are cached); each invalid pattern is told once.
+const exclude = new ExcludeSetting((message) => {
+  void vscode.window.showWarningMessage(`LaminDB: ${message}`, "Open Settings").then((pick) => {
+    if (pick)
+      void vscode.commands.executeCommand(
+        "workbench.action.openSettings",
+        `${Settings.section}.${Settings.trackingExclude}`,
+      );
+  });
+});
+
+/** The exclude globs; an invalid one matches nothing (and was warned about once). */
 export function trackingExclude(): string[] {
-  const v = config().get<unknown>(Settings.trackingExclude, []);
-  return Array.isArray(v) ? v.filter((g): g is string => typeof g === "string") : [];
+  return exclude.read(config().get<unknown>(Settings.trackingExclude, []));
 }
 
 export function connectionSettings(): ConnectionSettings {

@@ -40,7 +40,12 @@ export class Tracking extends Disposable {
     this.queue = DurableQueue.open({
       dir: join(context.globalStorageUri.fsPath, "queue"),
       sessionId: vscode.env.sessionId,
+      onWarning: (message) => {
+        options.log.warn(`tracking queue: ${message}`);
+        void vscode.window.showWarningMessage(`LaminDB: ${message}`);
+      },
     });
+    this.track({ dispose: () => void this.queue.close() });
     this.sender = this.track(
       new EventSender(this.queue, {
         send: (e) => this.deliver(e),
@@ -65,12 +70,18 @@ export class Tracking extends Disposable {
         exclude: options.exclude,
         emit: (e) => {
           options.log.debug(`track ${e.type} ${"notebook" in e ? e.notebook.key : e.notebookUri}`);
-          this.sender.enqueue(e);
+          void this.sender.enqueue(e).then(() => this.pendingEmitter.fire(this.pending));
           this.pendingEmitter.fire(this.pending);
         },
       }),
     );
-    this.track(server.onDidChangeState((s) => s === "running" && void this.flush()));
+    this.track(
+      server.onDidChangeState((s) => {
+        if (s !== "running") return;
+        this.sender.forgetSources(); // a new server process: it holds no notebook sources yet
+        void this.flush();
+      }),
+    );
     this.track(server.onNotification("lamin/connectionChanged", (p) => p.connected && void this.flush()));
     this.track(server.onNotification("lamin/runChanged", (p) => this.runEmitter.fire(p.run)));
   }
@@ -84,9 +95,13 @@ export class Tracking extends Disposable {
     return this.outage;
   }
 
-  /** Sends what is queued now; resolves when the queue is empty or the server is unavailable. */
-  flush(): Promise<void> {
-    return this.sender.kick();
+  /**
+   * Sends what is queued now; resolves when the queue is empty or the server is unavailable, and
+   * what that changed on disk (acknowledged offset, the drained log removed) is written.
+   */
+  async flush(): Promise<void> {
+    await this.sender.kick();
+    await this.queue.idle();
   }
 
   private async deliver(event: TrackEvent): Promise<Delivery> {
@@ -99,6 +114,7 @@ export class Tracking extends Disposable {
       const error = e instanceof Error ? e.message : String(e);
       const code = (e as { code?: unknown }).code;
       if (code === LAMIN_ERROR_CODES.databaseUnavailable) return { kind: "unavailable", error };
+      if (code === LAMIN_ERROR_CODES.sourceUnknown) return { kind: "sourceUnknown", error };
       if (code !== undefined && Object.values(LAMIN_ERROR_CODES).includes(code as never))
         return { kind: "rejected", error };
       // a transport error (the server went away mid-request): ask the server what it sees

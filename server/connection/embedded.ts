@@ -1,21 +1,23 @@
 // One embedded (PGlite) folder shared by several VS Code windows. The first server takes the
-// folder's lock, opens PGlite and serves it on a loopback port through pglite-socket; it advertises
-// the port in the lock file. Every server, the holder included, then talks to the folder through
-// that socket with the ordinary PostgreSQL driver: pglite-socket's queue keeps each connection's
-// transaction whole, which an in-process handle beside the socket would not. When the holder
-// exits, a client notices (its pid is gone or the socket drops) and the next opener takes over.
+// folder's lock, opens PGlite and serves it on a loopback port through pglite-socket, behind a
+// SCRAM-SHA-256 password that is a secret file only the folder's owner can read (socket-server.ts);
+// it advertises the port in the lock file. Every server, the holder included, then talks to the
+// folder through that socket with the ordinary PostgreSQL driver: the socket's queue keeps each
+// connection's transaction whole, which an in-process handle beside the socket would not. When the
+// holder exits, a client notices (its pid is gone or the socket drops) and the next opener takes over.
 import { mkdirSync, statSync } from "node:fs";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import {
   connect,
   createPglite,
   FolderLock,
   holderAlive,
   InstanceLockedError,
+  makePrivate,
   readLockHolder,
   type Instance,
 } from "../../db/index";
 import { log } from "../log";
+import { AuthenticatedSocketServer, readSecret, writeSecret } from "./socket-server";
 
 export interface EmbeddedConnection {
   instance: Instance;
@@ -62,7 +64,7 @@ export function ensureFolder(dir: string, create: boolean): void {
       `There is no embedded database in ${dir} yet, and an untrusted workspace creates none: trust the workspace, or connect to PostgreSQL.`,
     );
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
     throw new EmbeddedFolderError(
@@ -71,27 +73,41 @@ export function ensureFolder(dir: string, create: boolean): void {
   }
 }
 
-function socketUrl(port: number): string {
-  // pglite-socket accepts any user and password; it listens on 127.0.0.1 only.
-  return `postgresql://postgres@127.0.0.1:${port}/postgres`;
+function socketUrl(port: number, secret: string | undefined): string {
+  // the secret is hex, safe in a URL; db/ redacts the password wherever it shows a location. A holder
+  // writes its secret before it advertises its port, so a port without a secret is a holder of an
+  // earlier version (no password asked), still running in another window.
+  return `postgresql://postgres${secret ? `:${secret}` : ""}@127.0.0.1:${port}/postgres`;
 }
 
-async function serveFolder(dir: string): Promise<{ port: number; stop(): Promise<void> }> {
+/**
+ * The URL of a folder's current holder, with its secret, for a process of the folder's owner (tests,
+ * the benchmark); undefined when no holder serves it.
+ */
+export function holderUrl(dir: string): string | undefined {
+  const holder = readLockHolder(dir);
+  return holder?.port ? socketUrl(holder.port, readSecret(dir)) : undefined;
+}
+
+async function serveFolder(dir: string): Promise<{ port: number; secret: string; stop(): Promise<void> }> {
   const lock = FolderLock.acquire(dir);
   try {
     const pglite = await createPglite(dir);
-    const server = new PGLiteSocketServer({
+    makePrivate(dir); // PGlite unpacks a new database readable by everyone
+    // a new secret for each holder, written before the port is advertised
+    const secret = writeSecret(dir);
+    const server = new AuthenticatedSocketServer({
       db: pglite,
-      host: "127.0.0.1",
-      port: 0,
+      secret,
       maxConnections: MAX_SOCKET_CONNECTIONS,
+      onRejected: (reason) => log("warn", `Refused a connection to the embedded database: ${reason}`),
     });
-    await server.start();
-    const port = Number(server.getServerConn().split(":").pop());
+    const port = await server.start();
     lock.advertise(port);
-    log("info", `Holding the embedded database ${dir}; serving it on 127.0.0.1:${port}`);
+    log("info", `Holding the embedded database ${dir}; serving it on 127.0.0.1:${port} (password required)`);
     return {
       port,
+      secret,
       stop: async () => {
         try {
           await server.stop();
@@ -109,7 +125,10 @@ async function serveFolder(dir: string): Promise<{ port: number; stop(): Promise
 
 function isRefused(e: unknown): boolean {
   const text = String((e as Error)?.message ?? e);
-  return /ECONNREFUSED|ECONNRESET|Cannot reach|Timed out|terminated|Connection/i.test(text);
+  // a failed password: the holder changed (a new secret) between reading the lock and the secret
+  return /ECONNREFUSED|ECONNRESET|Cannot reach|Timed out|terminated|Connection|password authentication/i.test(
+    text,
+  );
 }
 
 /** Opens the folder as its holder, or through the current holder; waits while a holder starts. */
@@ -124,7 +143,8 @@ export async function openEmbedded(
     if (holder && holder.pid !== process.pid && holderAlive(holder)) {
       if (holder.port) {
         try {
-          const instance = await connect({ url: socketUrl(holder.port), user, maxConnections: SOCKET_POOL });
+          const url = socketUrl(holder.port, readSecret(dir));
+          const instance = await connect({ url, user, maxConnections: SOCKET_POOL });
           log(
             "info",
             `Connected to the embedded database ${dir} through process ${holder.pid} (port ${holder.port})`,
@@ -143,7 +163,7 @@ export async function openEmbedded(
       await sleep(100); // the holder is still starting, or going away
       continue;
     }
-    let served: { port: number; stop(): Promise<void> };
+    let served: { port: number; secret: string; stop(): Promise<void> };
     try {
       served = await serveFolder(dir);
     } catch (e) {
@@ -154,7 +174,8 @@ export async function openEmbedded(
       throw e;
     }
     try {
-      const instance = await connect({ url: socketUrl(served.port), user, maxConnections: SOCKET_POOL });
+      const url = socketUrl(served.port, served.secret);
+      const instance = await connect({ url, user, maxConnections: SOCKET_POOL });
       return {
         instance,
         role: "holder",

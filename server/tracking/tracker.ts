@@ -11,6 +11,7 @@ import { parseParameters } from "../python/parameters";
 import { auxOf, cellsSummary, newAux, setAux, type CellRecord } from "./run-state";
 import { EventsLog } from "./events-log";
 import { sessionKey, Sessions, type Session } from "./sessions";
+import { SourceStore, type WithSource } from "./sources";
 import { knownRunSummary, runSummary } from "./summaries";
 
 const STARTED = -1;
@@ -37,6 +38,7 @@ const busy = (s: Session) => s.run._status_code === STARTED;
 export class Tracker {
   private readonly sessions = new Sessions();
   private readonly log = new EventsLog();
+  private readonly sources = new SourceStore();
   private queue: Promise<unknown> = Promise.resolve();
   /** key + source hash -> the Transform save() resolved them to (saves a transaction per run). */
   private readonly transforms = new Map<string, Transform>();
@@ -49,7 +51,17 @@ export class Tracker {
   }
 
   /** Events are applied one at a time, in arrival order. */
-  track(event: TrackEvent): Promise<TrackResult> {
+  track(received: TrackEvent): Promise<TrackResult> {
+    let event: TrackEvent;
+    try {
+      // the source by its hash, before anything is claimed or written (SourceUnknown: send it again)
+      event =
+        "notebook" in received
+          ? { ...received, notebook: this.sources.resolve(received.notebook) }
+          : received;
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const next = this.queue.then(() => {
       if (!this.hooks.trusted) {
         throw new WriteRefused(
@@ -106,7 +118,7 @@ export class Tracker {
         const { session, created } = await this.ensureRun(
           instance,
           sessionId,
-          event.notebook,
+          withSource(event.notebook),
           event.cell.executionOrder,
           event.cell.startTime ?? event.at,
         );
@@ -122,7 +134,7 @@ export class Tracker {
         const { session, created } = await this.ensureRun(
           instance,
           sessionId,
-          event.notebook,
+          withSource(event.notebook),
           undefined,
           event.cell.startTime ?? event.at,
         );
@@ -176,7 +188,7 @@ export class Tracker {
   private async ensureRun(
     instance: Instance,
     sessionId: string,
-    nb: NotebookInfo,
+    nb: WithSource,
     executionOrder: number | undefined,
     startTime: number,
   ): Promise<{ session: Session; created: boolean }> {
@@ -216,7 +228,7 @@ export class Tracker {
     return { session, created: true };
   }
 
-  private async transformFor(nb: NotebookInfo): Promise<Transform> {
+  private async transformFor(nb: WithSource): Promise<Transform> {
     const cacheKey = `${nb.key}\u0000${hashString(nb.source)}\u0000${nb.title ?? ""}`;
     const cached = this.transforms.get(cacheKey);
     if (cached) return cached;
@@ -303,6 +315,12 @@ function noteEnvironment(run: Run, nb: NotebookInfo): void {
 /** A JSON field's value is any JSON (the record type says unknown); extra_data is an object when set. */
 function isJsonObject(v: unknown): v is { [key: string]: unknown } {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** track() resolved every event's source before queueing it. */
+function withSource(nb: NotebookInfo): WithSource {
+  if (typeof nb.source !== "string") throw new Error("the notebook's source was not resolved");
+  return nb as WithSource;
 }
 
 function alive(pid: number): boolean {

@@ -17,10 +17,16 @@ const newDir = () => {
 };
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** Runs a script in a separate Node process (the real second opener), returning its output. */
+/**
+ * Runs a script in a separate Node process (the real second opener), returning its output once it
+ * exited. Creating LaminDB's tables takes minutes on a loaded machine, so the script's work has no time
+ * limit (a hang guard only ends a process that never gets anywhere); once it printed `last` (its work is
+ * done) it must exit by itself, and a minute after that it is taken for a process kept alive by a handle.
+ */
 function runNode(
   script: string,
   env: Record<string, string>,
+  last?: RegExp,
 ): Promise<{ code: number | null; out: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
@@ -30,12 +36,21 @@ function runNode(
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const timer = setTimeout(() => {
+    const stop = (why: string) => () => {
       child.kill("SIGKILL");
-      reject(new Error(`child did not exit: ${out}`));
-    }, 90_000);
+      reject(new Error(`${why}: ${out}`));
+    };
+    let timer = setTimeout(stop("the child never finished its work"), 15 * 60_000);
+    let done = false;
+    const read = (d: Buffer) => {
+      out += d;
+      if (done || !last?.test(out)) return;
+      done = true;
+      clearTimeout(timer);
+      timer = setTimeout(stop("the child did not exit after its work was done"), 60_000);
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
     child.on("exit", (code) => {
       clearTimeout(timer);
       resolve({ code, out, ms: Date.now() - started });
@@ -62,7 +77,7 @@ test("a second process is refused, names the holder, and writes nothing", async 
   const ln = await connect({ dir, setDefault: false });
   try {
     const before = Number((await ln.knex("lamindb_transform").count("* as n"))[0].n);
-    const r = await runNode(secondOpener, { DIR: dir });
+    const r = await runNode(secondOpener, { DIR: dir }, /REFUSED|OPENED/);
     assert.match(r.out, /REFUSED InstanceLockedError: The database folder .* is in use by process (\d+)/);
     assert.ok(r.out.includes(`process ${process.pid} `), `names this process: ${r.out}`);
     assert.ok(!r.out.includes("OPENED"));
@@ -96,7 +111,7 @@ const { connect, Transform, Run } = require("./db/index.ts");
   console.log("CLOSED");
 })();
 `;
-  const r = await runNode(script, { DIR: dir });
+  const r = await runNode(script, { DIR: dir }, /CLOSED/);
   assert.match(r.out, /CLOSED/);
   assert.equal(r.code, 0, "no handle kept the process alive after close()");
   assert.equal(existsSync(join(dir, LOCK_FILE)), false);

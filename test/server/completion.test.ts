@@ -222,19 +222,32 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
     });
 
     if (kind === "postgres") {
-      test("a row inserted by another connection appears within a second (LISTEN/NOTIFY)", async () => {
+      test("a row inserted by another connection completes once LISTEN/NOTIFY announced it", async () => {
         const before = await labels(f.client, "py", 'ln.ULabel.get(name="FOXP|")');
         assert.equal(before.length, 0);
         const other = knexFactory({ client: "pg", connection: f.url!, pool: { min: 0, max: 1 } });
         try {
+          const seen = f.client.notifications.length;
           await other("lamindb_ulabel").insert({ uid: "FoXp3aaa", name: "FOXP3", created_by_id: 1 });
-          const started = Date.now();
-          for (;;) {
-            const items = await labels(f.client, "py", 'ln.ULabel.get(name="FOXP|")');
-            if (items.some((i) => i.label === "FOXP3")) break;
-            assert.ok(Date.now() - started < 1000, "not visible within a second");
-            await new Promise((r) => setTimeout(r, 50));
-          }
+          // the server drops its cached ULabel values before it sends registryChanged; without the feed
+          // neither happens (the hang guard ends that run)
+          await f.client.waitFor(
+            () =>
+              f.client.notifications
+                .slice(seen)
+                .find(
+                  (n) =>
+                    n.method === "lamin/registryChanged" &&
+                    (n.params as { registry: string }).registry === "ULabel",
+                ),
+            15 * 60_000,
+          );
+          // requests are answered in order: the completion asked after the notification is fresh
+          const items = await labels(f.client, "py", 'ln.ULabel.get(name="FOXP|")');
+          assert.ok(
+            items.some((i) => i.label === "FOXP3"),
+            "the other connection's row completes",
+          );
         } finally {
           await other.destroy();
         }
@@ -257,7 +270,7 @@ describe("language server with its database down", () => {
   });
   after(async () => f?.close());
 
-  test("requests fail with a clear error, completions are empty and fast, the server keeps answering", async () => {
+  test("requests fail with a clear error, completions are empty, the server keeps answering", async () => {
     const client = f!.client;
     const status = await client.request("lamin/status", {});
     assert.equal(status.connected, false);
@@ -273,9 +286,7 @@ describe("language server with its database down", () => {
     const uri = "file:///work/down.py";
     const { text, position } = at('ln.ULabel.get(name="CD|")');
     client.openText(uri, text);
-    const started = Date.now();
     assert.deepEqual(await client.completion(uri, position), []);
-    assert.ok(Date.now() - started < 500);
     assert.ok(!client.stderr.join("").includes("secret"), "the password never reaches the log");
     assert.equal((await client.request("lamin/status", {})).kind, "postgres");
   });

@@ -29,7 +29,7 @@ describe("a PostgreSQL server that stops mid-session", () => {
       trusted: true,
       sessionId: "outage",
     });
-    await client.ready(120_000);
+    await client.ready();
   });
   after(async () => {
     await client?.stop();

@@ -45,7 +45,7 @@ export async function startServer(
     ...overrides,
   };
   const client = await LspClient.start(options);
-  await client.ready(120_000);
+  await client.ready();
   return {
     kind,
     client,

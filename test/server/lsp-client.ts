@@ -109,16 +109,27 @@ export class LspClient {
     return this.connection.sendRequest(method, params);
   }
 
-  /** Waits until lamin/status says connected. */
-  async ready(timeoutMs = 60_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const s = await this.request("lamin/status", {});
-      if (s.connected) return;
-      if (Date.now() > until)
-        throw new Error(`server not connected: ${s.error ?? "?"}\n${this.stderr.join("")}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  /**
+   * Waits for the server's state: resolves when it reports its database open (the first
+   * lamin/connectionChanged is `connected: true`, and lamin/status agrees), rejects when that first report
+   * is a failed open or the server exits. Opening a new embedded folder creates LaminDB's 85 tables,
+   * minutes on a loaded machine: success has no time limit; `hangGuardMs` only ends a server that neither
+   * connects nor fails.
+   */
+  async ready(hangGuardMs = 15 * 60_000): Promise<void> {
+    const opened = await this.waitFor(() => {
+      const first = this.notifications.find((n) => n.method === "lamin/connectionChanged");
+      if (first) return first.params as { connected: boolean; error?: string };
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        return {
+          connected: false,
+          error: `the server exited (${this.child.exitCode ?? this.child.signalCode})`,
+        };
+      return undefined;
+    }, hangGuardMs);
+    const s = await this.request("lamin/status", {});
+    if (!opened.connected || !s.connected)
+      throw new Error(`server not connected: ${opened.error ?? s.error ?? "?"}\n${this.stderr.join("")}`);
   }
 
   openText(uri: string, text: string, languageId = "python", version = 1): void {

@@ -247,7 +247,7 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
     test("a queue replayed by a later window continues its session's run; recovery leaves it alone", async () => {
       // window A starts a run and dies with events still queued
       const a = await LspClient.start({ ...f.options, sessionId: "window-a" });
-      await a.ready(120_000);
+      await a.ready();
       const nb = notebook("file:///w/replayed.ipynb");
       const t0 = Date.now();
       const left = await a.request("lamin/track", started(nb, 0, 1, t0));
@@ -262,7 +262,7 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
       // window C starts meanwhile: A's run is owned by a live server, so recovery leaves it alone
       const c = await LspClient.start({ ...f.options, sessionId: "window-c" });
       try {
-        await c.ready(120_000);
+        await c.ready();
         const r = await c.request("lamin/recoverRuns", { sessionId: "window-c" });
         assert.ok(!r.aborted.some((x) => x.id === left.run!.id));
       } finally {
@@ -289,7 +289,7 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
     test("a restarted server picks its session's open run up from the database", async () => {
       const options = { ...f.options, sessionId: `restarting-${kind}` };
       const first = await LspClient.start(options);
-      await first.ready(120_000);
+      await first.ready();
       const nb = notebook("file:///w/server-restart.ipynb");
       const t0 = Date.now();
       const a = await first.request("lamin/track", started(nb, 0, 1, t0));
@@ -297,7 +297,7 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
       await first.stop();
       const second = await LspClient.start(options);
       try {
-        await second.ready(120_000);
+        await second.ready();
         const b = await second.request("lamin/track", started(nb, 1, 2, t0 + 10));
         assert.equal(b.run?.id, a.run?.id, "the same kernel session: the same run");
         await second.request("lamin/track", finished(nb, 1, 2, t0 + 10));
@@ -327,7 +327,7 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
 
     test("recoverRuns aborts runs left started by a server that is gone (VS Code quit mid-execution)", async () => {
       const other = await LspClient.start({ ...f.options, sessionId: "dead-session" });
-      await other.ready(120_000);
+      await other.ready();
       const nb = notebook("file:///w/orphan.ipynb");
       const left = await other.request("lamin/track", started(nb, 0, 1, Date.now()));
       await other.kill("SIGKILL");
@@ -340,7 +340,7 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
     test("an untrusted workspace refuses every write", async () => {
       const ro = await LspClient.start({ ...f.options, trusted: false, sessionId: "ro" });
       try {
-        await ro.ready(120_000);
+        await ro.ready();
         await assert.rejects(
           ro.request("lamin/track", started(notebook("file:///w/ro.ipynb"), 0, 1, Date.now())),
           /not trusted/,

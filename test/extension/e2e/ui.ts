@@ -3,8 +3,8 @@
 import type { Frame, Locator, Page } from "playwright-core";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { readLockHolder } from "../../../db/index";
 import { E2E_ROOT } from "../../../scripts/ensure-code-server.mjs";
+import { holderUrl } from "../../../server/connection/embedded";
 import { EXTENSION_ID, REPO } from "./session";
 
 /**
@@ -94,9 +94,10 @@ async function elsewhere<T>(
 ): Promise<T> {
   const ln = await import("../../../db/index");
   const dir = join(userData, "User", "globalStorage", EXTENSION_ID, "db");
-  const holder = readLockHolder(dir);
-  if (!holder?.port) throw new Error(`no server holds ${dir}`);
-  const instance = await ln.connect({ url: `postgresql://postgres@127.0.0.1:${holder.port}/postgres` });
+  // the holder's port and its secret (readable by this user only): as another window's server connects
+  const url = holderUrl(dir);
+  if (!url) throw new Error(`no server holds ${dir}`);
+  const instance = await ln.connect({ url });
   try {
     return await fn(ln);
   } finally {

@@ -93,6 +93,13 @@ export const NOTEBOOKS: Record<string, Cell[]> = {
   "query.ipynb": [
     { code: 'await ln.Run.filter({ status: "errored" }).toDataFrame()', language: "javascript" },
   ],
+  // the packaged .vsix: a query cell that saves a ULabel; its value renders as describe()
+  "vsix.ipynb": [
+    {
+      code: 'await new ln.ULabel({ name: ["vsix", "label", "e2e"].join("-"), description: "from the .vsix" }).save()',
+      language: "javascript",
+    },
+  ],
   "kernel.ipynb": [
     { code: 'await ln.Run.filter({ status: "errored" }).toDataFrame()', language: "javascript" },
     { code: 'await ln.Run.get({ uid: "nope" })', language: "javascript" },
@@ -102,7 +109,7 @@ export const NOTEBOOKS: Record<string, Cell[]> = {
 export function writeWorkspace(dir: string, names = Object.keys(NOTEBOOKS)): void {
   mkdirSync(join(dir, "notebooks"), { recursive: true });
   // the UI tests open their notebooks from the Explorer's first level
-  const top = new Set(["ui.ipynb", "query.ipynb"]);
+  const top = new Set(["ui.ipynb", "query.ipynb", "vsix.ipynb"]);
   for (const name of names)
     writeFileSync(join(dir, top.has(name) ? "" : "notebooks", name), ipynb(NOTEBOOKS[name]));
 }

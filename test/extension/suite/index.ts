@@ -4,7 +4,8 @@
 import * as vscode from "vscode";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { queuedEventsIn } from "../../../extension/tracking/queue";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { LaminExtensionApi } from "../../../extension/api";
@@ -57,22 +58,14 @@ async function command([cmd, ...args]: string[]): Promise<void> {
   await execFileAsync(cmd, args, { timeout: 60000 });
 }
 
-/** The events waiting in the durable queue's files, in file order. */
-function queuedEvents(api: LaminExtensionApi): TrackEvent[] {
-  const dir = api.tracking.queueDir!;
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".jsonl") && f !== "rejected.jsonl")
-    .flatMap((f) =>
-      readFileSync(join(dir, f), "utf8")
-        .split("\n")
-        .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as TrackEvent),
-    );
+/** The events waiting in the durable queue's files, in file order (acknowledged ones skipped). */
+function queuedEvents(api: LaminExtensionApi): Promise<TrackEvent[]> {
+  return queuedEventsIn(api.tracking.queueDir!);
 }
 
-/** Lines in the durable queue's files (the events that wait on disk). */
-function queuedLines(api: LaminExtensionApi): number {
-  return queuedEvents(api).length;
+/** Events waiting in the durable queue's files. */
+async function queuedLines(api: LaminExtensionApi): Promise<number> {
+  return (await queuedEvents(api)).length;
 }
 
 /** Waits until `count` executions of a notebook have ended in the queue (their executionIdle). */
@@ -81,8 +74,8 @@ async function queuedExecutions(api: LaminExtensionApi, nb: vscode.NotebookDocum
   try {
     await waitFor(
       `${count} executions of ${nb.uri.path} ended in the queue`,
-      () => {
-        const events = queuedEvents(api);
+      async () => {
+        const events = await queuedEvents(api);
         types = events.map((e) => e.type);
         return (
           events.filter((e) => e.type === "executionIdle" && e.notebookUri === uriOf(nb)).length >= count
@@ -169,7 +162,7 @@ function mainTests({ api, config, delivered }: Ctx): Array<[string, TestFn]> {
         await queuedExecutions(api, nb, 2);
         // how many cell events an execution yields depends on how VS Code batches summary changes:
         // what must wait on disk is each run's cells, the restart between them and both ends
-        const types = queuedEvents(api)
+        const types = (await queuedEvents(api))
           .filter((e) => ("notebook" in e ? e.notebook.uri : e.notebookUri) === uriOf(nb))
           .map((e) => e.type);
         const restart = types.indexOf("kernelRestarted");
@@ -222,7 +215,8 @@ function mainTests({ api, config, delivered }: Ctx): Array<[string, TestFn]> {
           await kernel.restart(nb);
           await execute(nb, 0, 1); // a new kernel: a second run, completed
           await waitFor("the second run's events queued", () => api.tracking.pending >= before + 9);
-          assert.ok(queuedLines(api) >= before + 9, `the queue file holds ${queuedLines(api)} lines`);
+          const lines = await queuedLines(api);
+          assert.ok(lines >= before + 9, `the queue file holds ${lines} events`);
           assert.match(api.tracking.unavailable ?? "", /reach|connect|ECONNREFUSED/i);
           const text = await waitFor("the status bar says events are queued", async () => {
             await api.statusBar.refresh();
@@ -235,7 +229,8 @@ function mainTests({ api, config, delivered }: Ctx): Array<[string, TestFn]> {
           paused = false;
           // the server notices by itself and the extension replays then (no flush() needed)
           await waitFor("the queue drained", () => api.tracking.pending === 0, 60000);
-          assert.equal(queuedLines(api), 0, "the queue file is empty");
+          await api.tracking.flush(); // the acknowledged offset and the drained log's removal, on disk
+          assert.equal(await queuedLines(api), 0, "no event waits in the queue's files");
           assert.equal(api.tracking.unavailable, undefined);
           const runs = await runsOfNotebook(api, "notebooks/outage.ipynb");
           assert.deepEqual(

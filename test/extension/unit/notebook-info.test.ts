@@ -1,7 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { buildNotebookInfo, CELL_SEPARATOR, findTitle } from "../../../extension/tracking/notebook-info";
-import { matchesAny } from "../../../extension/tracking/glob";
 
 describe("buildNotebookInfo", () => {
   const nb = {
@@ -80,17 +79,5 @@ describe("buildNotebookInfo", () => {
       "My analysis",
     );
     assert.equal(findTitle([{ kind: "markup", languageId: "markdown", text: "## Sub only" }]), undefined);
-  });
-});
-
-describe("exclude globs", () => {
-  it("match VS Code style globs against workspace-relative paths", () => {
-    assert.ok(matchesAny("scratch/tmp.ipynb", ["scratch/**"]));
-    assert.ok(matchesAny("a/b/Untitled-1.ipynb", ["Untitled*.ipynb"]));
-    assert.ok(matchesAny("deep/x/drafts/y.ipynb", ["**/drafts/**"]));
-    assert.ok(matchesAny("n/a.ipynb", ["**/{a,b}.ipynb"]));
-    assert.ok(matchesAny("n/q.ipynb", ["n/[pq].ipynb"]));
-    assert.ok(!matchesAny("notebooks/qc.ipynb", ["scratch/**", "**/drafts/**", "*.py"]));
-    assert.ok(!matchesAny("notebooks/qc.ipynb", []));
   });
 });

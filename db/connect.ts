@@ -21,6 +21,8 @@ export type ConnectOptions = ({ url: string } | { dir: string } | { memory: true
   setDefault?: boolean;
   /** Connections to a PostgreSQL server at most (default 10). */
   maxConnections?: number;
+  /** How long a statement waits for a connection of the pool, in ms (default 10 s). */
+  acquireTimeoutMs?: number;
   /**
    * The instance's storage location (LaminDB's `--storage`): a folder or a cloud URL, recorded in
    * lamindb_storage when this call creates the database. Default: the folder of `{ dir }`; none for
@@ -60,7 +62,7 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
     kind = "postgres";
     location = redactUrl(options.url);
     progress(`Connecting to ${location}`);
-    knex = openPostgres(options.url, { min: 0, max: options.maxConnections ?? 10 });
+    knex = openPostgres(options.url, { min: 0, max: options.maxConnections ?? 10 }, options.acquireTimeoutMs);
     release = () => knex.destroy();
   } else if ("dir" in options || "memory" in options) {
     kind = "pglite";

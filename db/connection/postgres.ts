@@ -22,7 +22,11 @@ interface PgConnection {
  */
 const CUSTOM_PLANS = `SELECT set_config('plan_cache_mode', 'force_custom_plan', false) WHERE current_setting('server_version_num')::int >= 120000`;
 
-export function openPostgres(url: string, pool: { min: number; max: number } = { min: 0, max: 10 }): Knex {
+export function openPostgres(
+  url: string,
+  pool: { min: number; max: number } = { min: 0, max: 10 },
+  acquireTimeoutMs = 10_000,
+): Knex {
   return knexFactory({
     client: "pg",
     connection: { connectionString: url, types } as Knex.PgConnectionConfig,
@@ -31,7 +35,7 @@ export function openPostgres(url: string, pool: { min: number; max: number } = {
       afterCreate: (connection: PgConnection, done: (error: Error | null, c: PgConnection) => void) =>
         connection.query(CUSTOM_PLANS, (error) => done(error, connection)),
     },
-    acquireConnectionTimeout: 10_000,
+    acquireConnectionTimeout: acquireTimeoutMs,
   });
 }
 

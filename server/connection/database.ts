@@ -41,6 +41,12 @@ export function isConnectionError(e: unknown): boolean {
   return mapDbError(e) instanceof ConnectionError;
 }
 
+/** No connection came in time (the pool's wait), as opposed to one refused or dropped. */
+function isTimeout(e: unknown): boolean {
+  const mapped = mapDbError(e);
+  return mapped instanceof ConnectionError && mapped.code === "ETIMEDOUT";
+}
+
 export class Database {
   private open?: Open;
   private opening?: Promise<void>;
@@ -182,8 +188,11 @@ export class Database {
       return result;
     } catch (e) {
       if (isConnectionError(e)) {
-        if (this.kind === "pglite") void this.lost(e);
-        else if (!this.reportedDown) {
+        // an embedded database is lost when its holder refuses or drops the connection (or its process
+        // exits: the monitor); waiting too long for the holder's one connection only says it is busy
+        if (this.kind === "pglite") {
+          if (!isTimeout(e)) void this.lost(e);
+        } else if (!this.reportedDown) {
           // the pool reconnects by itself on the next statement; say so once, and probe for its return
           this.reportedDown = true;
           this.lastError = errorMessage(e);

@@ -33,6 +33,10 @@ const OPEN_TIMEOUT_MS = 60_000;
 // One connection per server: PGlite runs one statement at a time anyway, and concurrent extended-
 // protocol conversations from one process through pglite-socket were seen to interleave (08P01).
 const SOCKET_POOL = 1;
+// The holder's PGlite runs in its event loop: while it executes a long statement (another window's
+// query cell, a load of demo data) it accepts and authenticates no one, and a loaded machine stretches
+// that. Waiting for the one connection is slowness, not a lost database (database.ts).
+const SOCKET_ACQUIRE_TIMEOUT_MS = 60_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -144,7 +148,12 @@ export async function openEmbedded(
       if (holder.port) {
         try {
           const url = socketUrl(holder.port, readSecret(dir));
-          const instance = await connect({ url, user, maxConnections: SOCKET_POOL });
+          const instance = await connect({
+            url,
+            user,
+            maxConnections: SOCKET_POOL,
+            acquireTimeoutMs: SOCKET_ACQUIRE_TIMEOUT_MS,
+          });
           log(
             "info",
             `Connected to the embedded database ${dir} through process ${holder.pid} (port ${holder.port})`,
@@ -175,7 +184,12 @@ export async function openEmbedded(
     }
     try {
       const url = socketUrl(served.port, served.secret);
-      const instance = await connect({ url, user, maxConnections: SOCKET_POOL });
+      const instance = await connect({
+        url,
+        user,
+        maxConnections: SOCKET_POOL,
+        acquireTimeoutMs: SOCKET_ACQUIRE_TIMEOUT_MS,
+      });
       return {
         instance,
         role: "holder",

@@ -1,6 +1,6 @@
 // The hot path of save(): one INSERT ... RETURNING * straight on a pooled connection, as a named
-// prepared statement on PostgreSQL (parsed and planned once per connection; an INSERT's plan does
-// not depend on its values).
+// prepared statement on a direct connection to PostgreSQL (parsed and planned once per connection;
+// an INSERT's plan does not depend on its values).
 import type { Knex } from "knex";
 import { ident } from "../query/compile";
 import { queryPooled } from "./pooled-query";

@@ -31,8 +31,8 @@ export function statementName(text: string): string {
 
 /**
  * Runs `text` ($1, $2, ... placeholders) with `values`. `prepared`: as a named prepared statement,
- * parsed once per connection (PostgreSQL servers only; our connections plan each run for its values,
- * see connection/postgres.ts).
+ * parsed once per connection (direct connections to PostgreSQL only; our connections plan each run for its values,
+ * see connection/pooler.ts).
  */
 export async function queryPooled(
   knex: Knex,

@@ -127,6 +127,22 @@ export class CellRun {
     this.finish(true);
   }
 
+  /**
+   * The kernel died under the request: it fails now, as the Jupyter extension's does (error output,
+   * end(false, now)), whether or not @jupyterlab/services ever cancels its future.
+   */
+  fail(message: string): void {
+    if (this.cancelHandled || this.completed) return;
+    this.cancelHandled = true;
+    this.dispose();
+    if (!this.startedRequest) {
+      this.endCellTask("cancelled");
+      this.finish(false);
+      return;
+    }
+    this.completedWithErrors(message);
+  }
+
   /** Drops the request for good (the cell ran again, or the kernel went away). */
   dispose(): void {
     try {

@@ -78,6 +78,12 @@ class CellQueue {
     this.pumping = false;
   }
 
+  /** The kernel died: the running cell fails, the queued ones are cancelled. */
+  kernelLost(message: string): void {
+    this.failed = true;
+    for (const item of this.items) item.fail(message);
+  }
+
   async cancel(forced: boolean): Promise<void> {
     this.failed = true;
     await Promise.all(this.items.map((item) => item.cancel(forced)));
@@ -232,7 +238,12 @@ export class NotebookKernel implements vscode.Disposable {
 
   private onKernelStatus(status: KernelStatus): void {
     this.setStatus(status);
-    if (status === "autorestarting") void this.crashed();
+    if (status === "autorestarting" || status === "dead") {
+      // the crash message goes into the running cell's execution (taken synchronously), then the pending
+      // request fails now rather than whenever @jupyterlab/services cancels its future (if ever)
+      if (status === "autorestarting") void this.crashed();
+      this.queue?.kernelLost(`The kernel died (${status === "dead" ? "not restarted" : "restarted"}).`);
+    }
   }
 
   /** The server restarted a kernel that died: say so in the last executed cell (the crash monitor's way). */

@@ -71,6 +71,18 @@ export class LaminServer extends Disposable {
 
   /** Starts the server once; concurrent callers share the start. Resolves undefined when it failed. */
   start(): Promise<LanguageClient | undefined> {
+    this.halted = false;
+    return this.ensureStarted();
+  }
+
+  /**
+   * Set by stop(): until start() (or restart()), requests do not start the server again. A request made
+   * while stop() waits for the process (the badge's refresh, a tree) would otherwise start a second one.
+   */
+  private halted = false;
+
+  private ensureStarted(): Promise<LanguageClient | undefined> {
+    if (this.halted) return Promise.resolve(undefined);
     if (this.isRunning) return Promise.resolve(this.client);
     this.starting ??= this.startWithProgress().finally(() => (this.starting = undefined));
     return this.starting;
@@ -83,6 +95,7 @@ export class LaminServer extends Disposable {
   }
 
   async stop(): Promise<void> {
+    this.halted = true;
     const client = this.client;
     this.client = undefined;
     this.clientDisposables.splice(0).forEach((d) => d.dispose());
@@ -98,7 +111,9 @@ export class LaminServer extends Disposable {
 
   /** A typed lamin/* request; starts the server if needed. */
   async request<M extends LaminMethod>(method: M, params: Params<M>): Promise<Result<M>> {
-    const client = await this.start();
+    const client = await this.ensureStarted();
+    if (this.halted)
+      throw new Error("The LaminDB server is stopped: run “LaminDB: Restart language server” to start it.");
     if (!client) throw new Error(`LaminDB server is not running: ${this.lastError ?? "it failed to start"}`);
     return request(client, method, params);
   }

@@ -12,10 +12,10 @@ export class RunsTree extends ServerTree {
   constructor(
     server: Pick<LaminServer, "request">,
     private readonly settings: ViewSettings,
-    onDidChangeTreeData: vscode.Event<void>,
+    changed: vscode.Event<void>,
     onError?: OnTreeError,
   ) {
-    super(server, onDidChangeTreeData, onError);
+    super(server, changed, onError);
   }
 
   private scope(): RunScope {

@@ -51,19 +51,24 @@ export class Sidebar extends Disposable {
     super();
     this.settings = this.track(new ViewSettings(state));
     const retry = () => this.retrySoon();
-    this.runs = new RunsTree(server, this.settings, this.runsChanged.event, retry);
-    this.transforms = new TransformsTree(server, this.transformsChanged.event, retry);
-    this.registries = new RegistriesTree(server, this.registriesChanged.event, retry);
+    this.runs = this.track(new RunsTree(server, this.settings, this.runsChanged.event, retry));
+    this.transforms = this.track(new TransformsTree(server, this.transformsChanged.event, retry));
+    this.registries = this.track(new RegistriesTree(server, this.registriesChanged.event, retry));
     this.runsView = this.track(
       vscode.window.createTreeView(Views.runs, { treeDataProvider: this.runs, showCollapseAll: true }),
     );
-    this.track(
+    this.runs.attach(this.runsView);
+    const transformsView = this.track(
       vscode.window.createTreeView(Views.transforms, {
         treeDataProvider: this.transforms,
         showCollapseAll: true,
       }),
     );
-    this.track(vscode.window.createTreeView(Views.registries, { treeDataProvider: this.registries }));
+    this.transforms.attach(transformsView);
+    const registriesView = this.track(
+      vscode.window.createTreeView(Views.registries, { treeDataProvider: this.registries }),
+    );
+    this.registries.attach(registriesView);
     this.track(this.runsChanged.event(() => void this.updateBadge()));
     this.track(this.settings.onDidChange(() => this.runsChanged.fire()));
     this.track(server.onNotification("lamin/runChanged", () => this.onRunChanged()));

@@ -22,7 +22,6 @@ import {
   CONTAINER,
   inFrames,
   insertRunFromElsewhere,
-  onTreeRow,
   runCommand,
   runExists,
   runNotebook,
@@ -157,10 +156,11 @@ describe("extension in code-server", { timeout: 30 * 60_000 }, () => {
         await page.locator(BADGE, { hasText: "1" }).waitFor({ timeout: 10000 });
         await screenshot(page, "runs-tree");
         // describe from the tree: the panel's renderer draws the run
-        const title = await onTreeRow(
-          () => live.click(),
-          () => inFrames(page, ".ldb-describe, [class*=ldb-]", { hasText: uid.slice(0, 7), timeout: 15000 }),
-        );
+        await live.click();
+        const title = await inFrames(page, ".ldb-describe, [class*=ldb-]", {
+          hasText: uid.slice(0, 7),
+          timeout: 15000,
+        });
         console.log(`  describe panel: ${(await title.locator.first().innerText()).split("\n")[0]}`);
         // the explorer: a query's rows, and the editor completes field names
         await runCommand(page, "LaminDB: Open runs explorer");

@@ -69,27 +69,6 @@ export async function runNotebook(page: Page, kernel: string, label = kernel): P
     .click();
 }
 
-/**
- * Acts on a tree row until the action's effect shows. A view refresh re-creates its rows, and VS Code
- * drops the old rows' commands (their arguments live in a cache the refresh empties) before the new rows
- * arrive: a click in that moment does nothing (the extension host logs "Actual command not found"). A
- * user would click again; so does this. The one click retry left: see docs/extension.md.
- */
-export async function onTreeRow<T>(
-  act: () => Promise<void>,
-  effect: () => Promise<T>,
-  attempts = 3,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    await act();
-    try {
-      return await effect();
-    } catch (e) {
-      if (attempt >= attempts) throw e;
-    }
-  }
-}
-
 /** Polls every webview frame of the page until `selector` (with `hasText`) is found in one. */
 export async function inFrames(
   page: Page,

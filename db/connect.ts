@@ -11,6 +11,10 @@ import { FolderLock } from "./connection/folder-lock";
 import { makePrivate } from "./connection/private-folder";
 import { openPglite } from "./connection/pglite";
 import { openPostgres, redactUrl } from "./connection/postgres";
+import { poolerFromUrl, reachesDirectly } from "./connection/pooler";
+
+/** A window's connections to a PostgreSQL server at most: see docs/scaling.md for the arithmetic. */
+export const MAX_CONNECTIONS = 3;
 
 export type ConnectOptions = ({ url: string } | { dir: string } | { memory: true }) & {
   /** The user records are created by; get-or-created by handle. Default: the seeded "anonymous". */
@@ -19,10 +23,15 @@ export type ConnectOptions = ({ url: string } | { dir: string } | { memory: true
   onProgress?: Progress;
   /** Make this the instance registries use by default (true unless said otherwise). */
   setDefault?: boolean;
-  /** Connections to a PostgreSQL server at most (default 10). */
+  /** Connections to a PostgreSQL server at most (default 3, see docs/scaling.md). */
   maxConnections?: number;
   /** How long a statement waits for a connection of the pool, in ms (default 10 s). */
   acquireTimeoutMs?: number;
+  /**
+   * The URL reaches the server through a transaction-mode pooler (PgBouncer, Supavisor): no named
+   * statements, no session state. Default: the URL's `pgbouncer=true`, else detected on connecting.
+   */
+  pooled?: boolean;
   /**
    * The instance's storage location (LaminDB's `--storage`): a folder or a cloud URL, recorded in
    * lamindb_storage when this call creates the database. Default: the folder of `{ dir }`; none for
@@ -54,6 +63,7 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
   let kind: "postgres" | "pglite";
   let location: string;
   let release: () => Promise<void>;
+  let pooledBySetting = false;
 
   if ("url" in options) {
     if (typeof options.url !== "string" || !/^postgres(ql)?:\/\//.test(options.url)) {
@@ -62,7 +72,13 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
     kind = "postgres";
     location = redactUrl(options.url);
     progress(`Connecting to ${location}`);
-    knex = openPostgres(options.url, { min: 0, max: options.maxConnections ?? 10 }, options.acquireTimeoutMs);
+    const target = poolerFromUrl(options.url);
+    pooledBySetting = options.pooled ?? target.pooled;
+    knex = openPostgres(target.url, {
+      pool: { min: 0, max: options.maxConnections ?? MAX_CONNECTIONS },
+      pooled: pooledBySetting,
+      acquireTimeoutMs: options.acquireTimeoutMs,
+    });
     release = () => knex.destroy();
   } else if ("dir" in options || "memory" in options) {
     kind = "pglite";
@@ -99,9 +115,11 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
     const storage = options.storage ?? ("dir" in options ? resolve(options.dir) : undefined);
     const schema = await migrate(knex, progress, storage ? { storage: { root: storage } } : {});
     const version = String((await knex.raw("SELECT version() AS v")).rows[0].v);
-    const namedStatements = kind === "postgres" && !/pglite|emscripten/i.test(version);
+    const server = kind === "postgres" && !/pglite|emscripten/i.test(version); // not pglite-socket
+    const pooled = server && (pooledBySetting || !(await reachesDirectly(knex)));
+    const namedStatements = server && !pooled;
     const userId = await resolveUser(knex, options.user);
-    const instance = new Instance(knex, { kind, location, schema, namedStatements }, userId, release);
+    const instance = new Instance(knex, { kind, location, schema, namedStatements, pooled }, userId, release);
     if (options.setDefault !== false) Instance.setDefault(instance);
     progress("Connected");
     return instance;

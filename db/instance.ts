@@ -22,6 +22,8 @@ export interface InstanceInfo {
    * connections share PGlite's single session, where a second PREPARE of a name fails (42P05).
    */
   namedStatements: boolean;
+  /** A PostgreSQL server reached through a transaction-mode pooler (connection/pooler.ts). */
+  pooled: boolean;
   /** Where the data lives, without credentials: a URL, a folder, or ":memory:". */
   location: string;
   schema: SchemaState;

@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, "127.0.0.1", () => {
@@ -32,15 +32,15 @@ function packageBinDir() {
   return existsSync(join(dir, "initdb")) ? dir : undefined;
 }
 
-const isRoot = process.getuid?.() === 0;
+export const isRoot = process.getuid?.() === 0;
 
-function ensurePostgresUser() {
+export function ensurePostgresUser() {
   if (spawnSync("id", ["postgres"]).status === 0) return;
   execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
 }
 
 /** The command line that runs a PostgreSQL binary (as the `postgres` user when we are root). */
-function commandLine(bin, args) {
+export function commandLine(bin, args) {
   return isRoot ? ["runuser", "-u", "postgres", "--", bin, ...args] : [bin, ...args];
 }
 

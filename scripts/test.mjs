@@ -1,10 +1,12 @@
 // `npm test`: lint and types, the build, then every suite against real parts: one throwaway
-// PostgreSQL server shared by the run (each test file makes its own database on it), PGlite,
+// PostgreSQL server shared by the run (each test file makes its own database on it), PgBouncer in
+// transaction mode in front of it, PGlite,
 // headless Chromium for the renderers, and the end-to-end suite last.
 // `node scripts/test.mjs <suite>...` runs only some suites: static, db, renderer, server, extension.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { startPgbouncer } from "./pgbouncer.mjs";
 import { startPostgres } from "./postgres.mjs";
 
 const argv = process.argv.slice(2);
@@ -63,12 +65,16 @@ if (wanted("static")) {
 step("build", process.execPath, ["scripts/build.mjs"]);
 
 const pg = wanted("db") || wanted("server") ? await startPostgres({ log: console.log }) : undefined;
+let pooler;
 try {
-  const env = pg ? { LAMIN_TEST_POSTGRES_URL: pg.url } : {};
+  // PgBouncer in transaction mode in front of it: the configuration a managed PostgreSQL has
+  pooler = pg ? await startPgbouncer(pg.url, { log: console.log }) : undefined;
+  const env = pg ? { LAMIN_TEST_POSTGRES_URL: pg.url, LAMIN_TEST_PGBOUNCER_URL: pooler.url } : {};
   if (wanted("db")) nodeTests("db", testFiles("test/db"), env);
   if (wanted("renderer")) nodeTests("renderer", testFiles("test/renderer"), env);
   if (wanted("server")) nodeTests("server", testFiles("test/server"), env);
 } finally {
+  await pooler?.stop();
   await pg?.stop();
 }
 // The end-to-end suite drives a real VS Code through Chromium, on a real Python kernel. Run once: a

@@ -1,5 +1,5 @@
 // The hot path of save(): one INSERT ... RETURNING * straight on a pooled connection, as a named
-// prepared statement on PostgreSQL (parsed and planned once per connection; an INSERT's plan does
+// prepared statement on a direct connection to PostgreSQL (parsed and planned once per connection; an INSERT's plan does
 // not depend on its values). The statement's text is built once per table and column set.
 import { sql } from "../query/sql";
 import type { StatementRunner } from "./pooled-query";

@@ -2,6 +2,7 @@
 import knexFactory, { type Knex } from "knex";
 import pg from "pg";
 import { DATE_OID, INT8_OID, parseDate, parseInt8 } from "./normalise";
+import { setUpConnection, type StartedConnection } from "./pooler";
 
 const types = {
   getTypeParser(oid: number, format?: "text" | "binary") {
@@ -11,29 +12,32 @@ const types = {
   },
 };
 
-interface PgConnection {
-  query(sql: string, callback: (error: Error | null) => void): void;
-}
-
 /**
- * Named prepared statements (pooled-query.ts) are planned for their values every time: PostgreSQL
- * would otherwise switch one to a generic plan after five runs, and a generic plan of
- * `lower(name) LIKE $1` reads the whole table. Session-level, on our own connections only.
+ * A Knex handle on a PostgreSQL server. `pooled`: the URL reaches it through a transaction-mode
+ * pooler (pooler.ts), so connections hold no session state; otherwise each new connection is checked
+ * for being direct, and only a direct one gets session settings and named statements.
  */
-const CUSTOM_PLANS = `SELECT set_config('plan_cache_mode', 'force_custom_plan', false) WHERE current_setting('server_version_num')::int >= 120000`;
+export interface PostgresOptions {
+  pool?: { min: number; max: number };
+  /** Through a transaction-mode pooler: no session state, no named statements. */
+  pooled?: boolean;
+  /** How long a statement waits for a pool connection (ms). */
+  acquireTimeoutMs?: number;
+}
 
 export function openPostgres(
   url: string,
-  pool: { min: number; max: number } = { min: 0, max: 10 },
-  acquireTimeoutMs = 10_000,
+  { pool = { min: 0, max: 3 }, pooled = false, acquireTimeoutMs = 10_000 }: PostgresOptions = {},
 ): Knex {
   return knexFactory({
     client: "pg",
     connection: { connectionString: url, types } as Knex.PgConnectionConfig,
     pool: {
       ...pool,
-      afterCreate: (connection: PgConnection, done: (error: Error | null, c: PgConnection) => void) =>
-        connection.query(CUSTOM_PLANS, (error) => done(error, connection)),
+      afterCreate: (
+        connection: StartedConnection,
+        done: (error: Error | null, c: StartedConnection) => void,
+      ) => setUpConnection(connection, pooled, (error) => done(error, connection)),
     },
     acquireConnectionTimeout: acquireTimeoutMs,
   });

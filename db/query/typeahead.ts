@@ -2,8 +2,8 @@
 // finds few, those that contain it, in one statement. The contains half sits behind a one-time
 // filter on the prefix half's count, so PostgreSQL skips it when the prefix found enough; either
 // way a keystroke costs one round trip. The statement is built from the query's WHERE and the two
-// lookups' fragments and sent straight on a pooled connection, as a named statement on PostgreSQL
-// (parsed once; planned for each prefix, see CUSTOM_PLANS in connection/postgres.ts). Measured in
+// lookups' fragments and sent straight on a pooled connection, as a named statement on a direct
+// connection (parsed once; planned for each prefix, see connection/pooler.ts). Measured in
 // bench/server-bench.ts beside the bare prefix query.
 import { fieldOf } from "../schema/catalog";
 import { InvalidArgument } from "../errors";

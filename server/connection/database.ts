@@ -83,7 +83,12 @@ export class Database {
       kind: this.kind,
       location: this.location,
       role: this.open?.role,
-      notifications: !this.instance || managedByLamin ? "none" : this.kind === "postgres" ? "listen" : "poll",
+      notifications:
+        !this.instance || managedByLamin || this.instance.info.pooled
+          ? "none"
+          : this.kind === "postgres"
+            ? "listen"
+            : "poll",
       ...(this.lastError ? { error: this.lastError } : {}),
     };
   }
@@ -137,6 +142,7 @@ export class Database {
     this.feed?.close();
     const instance = this.instance!;
     if (instance.info.schema.managedBy === "lamindb") return; // no triggers there: TTL only
+    if (instance.info.pooled) return; // LISTEN cannot pass a transaction-mode pooler: TTL only
     const d = this.options.database;
     this.feed =
       d.kind === "postgres"

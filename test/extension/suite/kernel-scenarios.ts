@@ -9,15 +9,7 @@ import type { LaminExtensionApi } from "../../../extension/api";
 import type { RunSummary, TrackEvent } from "../../../server/protocol";
 import { sleep, waitFor, type TestFn } from "./harness";
 import { editCell, execute, openNotebook, openNotebookInEditor, pythonKernel, testKernel } from "./notebooks";
-
-interface StoredCell {
-  index: number;
-  executionOrder?: number;
-  startTime?: number;
-  endTime?: number;
-  success?: boolean;
-  cancelled?: boolean;
-}
+import type { CellRecord } from "../../../server/tracking/run-state";
 
 /** What the run holds besides its summary, read back through the server (a query cell's evaluation). */
 interface StoredRun {
@@ -26,7 +18,7 @@ interface StoredRun {
   finished_at: string | null;
   params: Record<string, unknown> | null;
   environment?: Record<string, unknown>;
-  cells: StoredCell[];
+  cells: CellRecord[];
 }
 
 export interface ScenarioCtx {

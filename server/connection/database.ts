@@ -36,17 +36,6 @@ export interface DatabaseEvents {
   onChange(change: Change): void;
 }
 
-/** db/ tells connection failures apart (ConnectionError); a raw driver error is classified the same way. */
-export function isConnectionError(e: unknown): boolean {
-  return mapDbError(e) instanceof ConnectionError;
-}
-
-/** No connection came in time (the pool's wait), as opposed to one refused or dropped. */
-function isTimeout(e: unknown): boolean {
-  const mapped = mapDbError(e);
-  return mapped instanceof ConnectionError && mapped.code === "ETIMEDOUT";
-}
-
 export class Database {
   private open?: Open;
   private opening?: Promise<void>;
@@ -193,11 +182,13 @@ export class Database {
       this.back();
       return result;
     } catch (e) {
-      if (isConnectionError(e)) {
+      // db/ tells connection failures apart (ConnectionError); a raw driver error is classified the same way
+      const mapped = mapDbError(e);
+      if (mapped instanceof ConnectionError) {
         // an embedded database is lost when its holder refuses or drops the connection (or its process
         // exits: the monitor); waiting too long for the holder's one connection only says it is busy
         if (this.kind === "pglite") {
-          if (!isTimeout(e)) void this.lost(e);
+          if (mapped.code !== "ETIMEDOUT") void this.lost(e);
         } else if (!this.reportedDown) {
           // the pool reconnects by itself on the next statement; say so once, and probe for its return
           this.reportedDown = true;

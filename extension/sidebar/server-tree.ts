@@ -23,6 +23,8 @@ export abstract class ServerTree implements vscode.TreeDataProvider<TreeNode>, v
   /** The root as last handed to VS Code (serialised), and a root loaded for the next ask. */
   private shownRoot: string | undefined;
   private loadedRoot: TreeNode[] | undefined;
+  /** VS Code's own ask for the root, while it is loading (the view just showed, or a refresh). */
+  private rootLoad: Promise<unknown> | undefined;
   private generation = 0;
   private view: vscode.TreeView<TreeNode> | undefined;
   private viewSubscription: vscode.Disposable | undefined;
@@ -46,8 +48,12 @@ export abstract class ServerTree implements vscode.TreeDataProvider<TreeNode>, v
       this.shownRoot = JSON.stringify(root);
       return root;
     }
-    const nodes = await this.load(node);
-    if (!node) this.shownRoot = JSON.stringify(nodes);
+    if (node) return this.load(node);
+    const load = this.load();
+    this.rootLoad = load;
+    const nodes = await load;
+    if (this.rootLoad === load) this.rootLoad = undefined;
+    this.shownRoot = JSON.stringify(nodes);
     return nodes;
   }
 
@@ -73,9 +79,16 @@ export abstract class ServerTree implements vscode.TreeDataProvider<TreeNode>, v
     this.shownRoot = undefined;
   }
 
-  /** Load the root, then tell VS Code only if it differs; of overlapping loads, only the last counts. */
+  /**
+   * Load the root, then tell VS Code only if it differs; of overlapping loads, only the last counts. A
+   * change that comes while VS Code's own first load is on its way waits for it and compares with what
+   * it shows: telling VS Code at once would make it drop the rows it is about to draw (and a click on
+   * them) for a second load.
+   */
   private async changed(): Promise<void> {
     const generation = ++this.generation;
+    if (this.view?.visible && this.shownRoot === undefined) await this.rootLoad;
+    if (generation !== this.generation) return;
     if (!this.view?.visible || this.shownRoot === undefined) {
       this.forget();
       this.emitter.fire();

@@ -229,7 +229,11 @@ describe("extension in code-server", { timeout: 30 * 60_000 }, () => {
             .locator("a.action-menu-item:focus", { hasText: "Delete permanently" })
             .waitFor({ timeout: 10000 });
           await page.keyboard.press("Enter");
-          await dialog.waitFor({ timeout: 30000 });
+          await dialog.waitFor({ timeout: 30000 }).catch(async (e: unknown) => {
+            // what the command said instead of asking (its error shows as a notification)
+            const toasts = await page.locator(".notification-toast").allInnerTexts();
+            throw new Error(`no confirmation dialog; notifications: ${JSON.stringify(toasts)}`, { cause: e });
+          });
           assert.match(await dialog.innerText(), new RegExp(`Delete Run ${uid} permanently`));
         };
         await askToDelete();

@@ -15,6 +15,7 @@ import { RendererMessaging } from "./panels/renderer-messaging";
 import { RunsExplorer } from "./panels/runs-explorer";
 import { Sidebar } from "./sidebar/sidebar";
 import type { TreeNode } from "./sidebar/nodes";
+import type { ServerTree } from "./sidebar/server-tree";
 import { toTreeItem } from "./sidebar/tree-items";
 import { RunStatusBar } from "./status-bar";
 import { Tracking } from "./tracking/tracking";
@@ -151,8 +152,9 @@ class LaminExtension extends Disposable {
     const sidebar = this.sidebar;
     const describePanel = this.describePanel;
     const explorer = this.explorer;
-    const rows = async (provider: vscode.TreeDataProvider<TreeNode>, node?: TreeNode) =>
-      ((await provider.getChildren(node)) ?? []).map((n) => ({ node: n, item: toTreeItem(n) }));
+    // what a tree lists now, read without touching what VS Code was given (ServerTree.list)
+    const rows = async (tree: ServerTree, node?: TreeNode) =>
+      (await tree.list(node)).map((n) => ({ node: n, item: toTreeItem(n) }));
     return {
       activationMs,
       request: (method, params) => server.request(method, params),

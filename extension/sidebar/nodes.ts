@@ -22,7 +22,7 @@ export type TreeNode =
   | { kind: "version"; transform: TransformSummary }
   | { kind: "registry"; registry: string; count: number }
   | { kind: "record"; record: RecordSummary }
-  | { kind: "message"; text: string; detail?: string };
+  | { kind: "message"; text: string; detail?: string; waiting?: boolean };
 
 export const PAGE = 100;
 

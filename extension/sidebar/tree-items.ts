@@ -130,7 +130,7 @@ export function toTreeItem(node: TreeNode): vscode.TreeItem {
     case "message": {
       const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
       item.tooltip = node.detail;
-      item.iconPath = new vscode.ThemeIcon("info");
+      item.iconPath = new vscode.ThemeIcon(node.waiting ? "loading~spin" : "info");
       return item;
     }
   }

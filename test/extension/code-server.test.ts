@@ -220,8 +220,10 @@ describe("extension in code-server", { timeout: 30 * 60_000 }, () => {
         await row.waitFor({ timeout: 20000 });
         const dialog = page.locator(".monaco-dialog-box");
         const menu = page.locator(".context-view .monaco-menu");
-        const askToDelete = async () => {
+        const askToDelete = async (whileMenuIsOpen?: () => Promise<void>) => {
           await row.click({ button: "right" });
+          await menu.locator(".action-item", { hasText: "Delete permanently" }).first().waitFor();
+          await whileMenuIsOpen?.();
           // a menu item takes mouse clicks only 100 ms after the menu opened (so that the right-click's own
           // mouseup picks nothing): focus it by hovering, then Enter, which the menu always takes
           await menu.locator(".action-item", { hasText: "Delete permanently" }).first().hover();
@@ -236,7 +238,12 @@ describe("extension in code-server", { timeout: 30 * 60_000 }, () => {
           });
           assert.match(await dialog.innerText(), new RegExp(`Delete Run ${uid} permanently`));
         };
-        await askToDelete();
+        // a newer run of the same script (the same label) arrives above the row while its menu is open:
+        // the menu still acts on the row that was right-clicked (a label's handle would be the newer run's)
+        await askToDelete(async () => {
+          const newer = await insertRunFromElsewhere(s!.cs.userData, "pipelines/doomed.py");
+          await page.locator(TREE_ROWS, { hasText: newer.slice(0, 8) }).waitFor({ timeout: 20000 });
+        });
         await dialog.locator(".monaco-button", { hasText: "Cancel" }).click();
         await dialog.waitFor({ state: "detached", timeout: 10000 });
         assert.equal(await runExists(s!.cs.userData, uid), true, "cancelled: the run stays");

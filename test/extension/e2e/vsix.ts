@@ -79,8 +79,13 @@ export async function useInstalledVsix(session: Session, log: (line: string) => 
   try {
     await page.goto(`${session.cs.url}/?folder=${encodeURIComponent(session.workspace)}`);
     await page.locator(CONTAINER).click({ timeout: 60000 });
-    // the embedded database opened from the packaged node_modules: the Runs view answers
-    await page.locator(TREE_ROWS, { hasText: "No runs yet" }).first().waitFor({ timeout: 60000 });
+    // the embedded database opened from the packaged node_modules: the Runs view answers. Its first open
+    // creates LaminDB's tables (50 s on a loaded 2-core machine), which the view shows as waiting
+    await page
+      .locator(TREE_ROWS, { hasText: /No runs yet|Waiting for the database/ })
+      .first()
+      .waitFor({ timeout: 60000 });
+    await page.locator(TREE_ROWS, { hasText: "No runs yet" }).first().waitFor({ timeout: 300000 });
 
     // a query cell: the saved record renders with the packaged describe renderer, and the execution is a run
     await page.keyboard.press("Control+Shift+E"); // the Explorer

@@ -108,7 +108,8 @@ describe("the embedded folder", () => {
   async function statusOf(o: LaminInitializationOptions, until: (s: Status) => boolean): Promise<Status> {
     const c = await LspClient.start(o);
     try {
-      const deadline = Date.now() + 120_000;
+      // a guard, not a wait: creating a PGlite database took 160-180 s on a 2-core machine at load 30
+      const deadline = Date.now() + 600_000;
       for (;;) {
         const s = await c.request("lamin/status", {});
         if (until(s)) return s;

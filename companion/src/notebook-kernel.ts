@@ -15,6 +15,9 @@ import { messageOutput } from "./outputs";
 
 export type KernelStatus = Kernel.Status;
 
+/** How long an empty execution may take to complete before the iopub check asks again. */
+const NUDGE_MS = 1000;
+
 const CRASHED =
   "The kernel crashed while executing code in this cell or a previous one, and was restarted. " +
   "Review the code of the cell(s) for a possible cause.";
@@ -35,6 +38,7 @@ class CellQueue {
   constructor(
     private readonly kernel: () => Kernel.IKernelConnection | undefined,
     private readonly onExecuted: (cell: vscode.NotebookCell) => void,
+    private readonly ready: () => Promise<void>,
   ) {}
 
   get isEmpty(): boolean {
@@ -56,6 +60,7 @@ class CellQueue {
       const closed = item.cell.notebook.isClosed;
       const kernel = this.kernel();
       if (!closed && !this.failed && kernel) {
+        await this.ready();
         this.onExecuted(item.cell);
         ok = await item.start(kernel);
       } else if (!kernel) ok = false;
@@ -101,6 +106,8 @@ export class NotebookKernel implements vscode.Disposable {
   private readonly statusEmitter = new vscode.EventEmitter<KernelStatus>();
   private disposed = false;
   private metadataWritten = false;
+  /** Set by a restart: the new kernel's iopub messages are not yet known to reach us. */
+  private iopubUnproven = false;
   /** Set once cells ran: as the Jupyter extension's API, only kernels the user started are exposed. */
   userStarted = false;
   readonly onDidChangeStatus = this.statusEmitter.event;
@@ -199,6 +206,7 @@ export class NotebookKernel implements vscode.Disposable {
     this.queue = new CellQueue(
       () => this.kernel,
       (cell) => (this.lastExecutedCell = cell),
+      () => this.iopubReady(),
     );
     return this.queue;
   }
@@ -236,8 +244,35 @@ export class NotebookKernel implements vscode.Disposable {
     return pid;
   }
 
+  /**
+   * After a restart jupyter-server subscribes to the new kernel's iopub without the nudge it does when a
+   * client connects, so its first messages can be lost (ZeroMQ's slow joiner): a cell then gets its
+   * reply but never its idle status, and its execution never ends (seen once in four suite runs: the
+   * next cell after a kernel death stuck at [1]). As jupyter-server's nudge: run empty silent executions
+   * until one completes (reply and idle), then send the cell.
+   */
+  private async iopubReady(): Promise<void> {
+    while (this.iopubUnproven && !this.disposed) {
+      const kernel = this.kernel;
+      if (!kernel || kernel.status === "dead") return;
+      const future = kernel.requestExecute({ code: "", silent: true, store_history: false });
+      let timer: NodeJS.Timeout | undefined;
+      const completed = await Promise.race([
+        future.done.then(
+          () => true,
+          () => false,
+        ),
+        new Promise<false>((r) => (timer = setTimeout(() => r(false), NUDGE_MS))),
+      ]);
+      clearTimeout(timer);
+      if (completed) this.iopubUnproven = false;
+      else future.dispose();
+    }
+  }
+
   private onKernelStatus(status: KernelStatus): void {
     this.setStatus(status);
+    if (status === "autorestarting" || status === "restarting") this.iopubUnproven = true;
     if (status === "autorestarting" || status === "dead") {
       // the crash message goes into the running cell's execution (taken synchronously), then the pending
       // request fails now rather than whenever @jupyterlab/services cancels its future (if ever)

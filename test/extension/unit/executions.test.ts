@@ -1,13 +1,17 @@
 // The tracker's rules against every row of ../shared/reference/jupyter-execution.md: each test feeds the
 // summaries VS Code reports for the Jupyter extension's calls in that scenario (S = {order, success, timing}).
-import { describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
 import { type ExecutionEvent, NotebookExecutions } from "../../../extension/tracking/executions";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The settle and grace times run on a virtual clock (setTimeout and Date): "40 ms later, before the
+// 80 ms grace" then holds however slow the machine is.
+beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"] }));
+afterEach(() => mock.timers.reset());
+const sleep = async (ms: number) => mock.timers.tick(ms);
+/** Moves the clock on in 5 ms steps until `cond` holds, for at most `ms`. */
 async function until(cond: () => boolean, ms = 3000) {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await sleep(5);
+  for (let t = 0; !cond() && t < ms; t += 5) mock.timers.tick(5);
 }
 
 function tracker(queuedGraceMs = 20, settleMs = 10) {

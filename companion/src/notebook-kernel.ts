@@ -17,6 +17,8 @@ export type KernelStatus = Kernel.Status;
 
 /** How long an empty execution may take to complete before the iopub check asks again. */
 const NUDGE_MS = 1000;
+/** How many nudges (one a second) before the queue goes on without proof that iopub reaches us. */
+const NUDGE_ATTEMPTS = 60;
 
 const CRASHED =
   "The kernel crashed while executing code in this cell or a previous one, and was restarted. " +
@@ -252,17 +254,25 @@ export class NotebookKernel implements vscode.Disposable {
    * until one completes (reply and idle), then send the cell.
    */
   private async iopubReady(): Promise<void> {
-    while (this.iopubUnproven && !this.disposed) {
+    for (let attempt = 1; this.iopubUnproven && !this.disposed; attempt++) {
       const kernel = this.kernel;
       if (!kernel || kernel.status === "dead") return;
+      if (attempt > NUDGE_ATTEMPTS) {
+        // give up proving it rather than hold the queue for ever; the cell is sent and may not end
+        this.deps.log.warn(`kernel ${kernel.id}: no empty execution completed in ${NUDGE_ATTEMPTS} tries`);
+        this.iopubUnproven = false;
+        return;
+      }
       const future = kernel.requestExecute({ code: "", silent: true, store_history: false });
       let timer: NodeJS.Timeout | undefined;
+      const nudge = new Promise<false>((r) => (timer = setTimeout(() => r(false), NUDGE_MS)));
+      // a rejected execution (kernel busy restarting) waits out the nudge too, so the loop never spins
       const completed = await Promise.race([
         future.done.then(
           () => true,
-          () => false,
+          () => nudge,
         ),
-        new Promise<false>((r) => (timer = setTimeout(() => r(false), NUDGE_MS))),
+        nudge,
       ]);
       clearTimeout(timer);
       if (completed) this.iopubUnproven = false;

@@ -2,14 +2,18 @@
 // PostgreSQL server shared by the run (each test file makes its own database on it), PgBouncer in
 // transaction mode in front of it, PGlite,
 // headless Chromium for the renderers, and the end-to-end suite last.
-// `node scripts/test.mjs <suite>...` runs only some suites: static, db, renderer, server, extension.
+// `node scripts/test.mjs <suite>...` runs only some suites: static, db, renderer, server, extension;
+// test files named after them (`node scripts/test.mjs server test/server/pooler.test.ts`) narrow those suites
+// to the named files.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { startPgbouncer } from "./pgbouncer.mjs";
 import { startPostgres } from "./postgres.mjs";
 
-const argv = process.argv.slice(2);
+const args = process.argv.slice(2);
+const only = args.filter((a) => a.endsWith(".test.ts")).map((f) => join(f));
+const argv = args.filter((a) => !a.endsWith(".test.ts"));
 const wanted = (s) => argv.length === 0 || argv.includes(s);
 let failed = false;
 
@@ -30,7 +34,8 @@ function testFiles(dir) {
     .map(String)
     .filter((f) => f.endsWith(".test.ts"))
     .sort()
-    .map((f) => join(dir, f));
+    .map((f) => join(dir, f))
+    .filter((f) => only.length === 0 || only.includes(f));
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -5,7 +5,6 @@ import { hostname } from "node:os";
 import {
   ConnectionError,
   connect,
-  DatabaseError,
   mapDbError,
   redactUrl,
   type Instance,
@@ -172,7 +171,7 @@ export class Database {
   async use<T>(fn: (instance: Instance) => Promise<T>): Promise<T> {
     const instance = this.instance;
     if (!instance) {
-      throw new DatabaseError(
+      throw new ConnectionError(
         `The database ${this.location} is not connected${this.lastError ? `: ${this.lastError}` : ""}. The server keeps retrying.`,
         "NOT_CONNECTED",
       );

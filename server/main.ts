@@ -21,7 +21,7 @@ import { Documents } from "./documents";
 import { toResponseError } from "./errors";
 import { closeNamedInstances, useNamedInstances } from "./evaluate/instances";
 import { hoverAt } from "./hover";
-import { errorMessage, log } from "./log";
+import { errorMessage, log, logTo } from "./log";
 import type { LaminInitializationOptions, LaminNotifications, LaminRequests } from "./protocol";
 import { registerRequests } from "./requests/register";
 import { Tracker } from "./tracking/tracker";
@@ -35,6 +35,7 @@ const connection = createConnection(
   new StreamMessageReader(process.stdin),
   new StdoutMessageWriter(),
 );
+logTo((level, message) => connection.console[level](message));
 const docs = new Documents();
 let options: LaminInitializationOptions;
 let db: Database;
@@ -165,6 +166,7 @@ async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   await Promise.allSettled([db?.close(), closeNamedInstances()]);
+  logTo(undefined);
   process.exit(code);
 }
 let shutdownReceived = false;

@@ -19,6 +19,7 @@ import {
   type Result,
 } from "../../server/protocol";
 import { Disposable, toDisposable } from "../util/disposable";
+import { levelledChannel } from "./levelled-channel";
 import { redactingChannel } from "./redacting-channel";
 import { onNotification, request } from "./requests";
 
@@ -192,7 +193,7 @@ export class LaminServer extends Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
       initializationOptions: start.options,
-      outputChannel: this.log,
+      outputChannel: levelledChannel(this.log),
       traceOutputChannel: redactingChannel(this.log, () => this.secrets),
       // connection problems are reported by the extension with next steps, not as raw popups
       initializationFailedHandler: (error) => {

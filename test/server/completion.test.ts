@@ -287,7 +287,15 @@ describe("language server with its database down", () => {
     const { text, position } = at('ln.ULabel.get(name="CD|")');
     client.openText(uri, text);
     assert.deepEqual(await client.completion(uri, position), []);
-    assert.ok(!client.stderr.join("").includes("secret"), "the password never reaches the log");
+    // the server's log reaches the client as window/logMessage, with its level (1: error)
+    const logged = client.notifications.filter((n) => n.method === "window/logMessage");
+    const lines = logged.map((n) => n.params as { type: number; message: string });
+    assert.ok(
+      lines.some((l) => l.type === 1 && /Cannot open the database/.test(l.message)),
+      JSON.stringify(lines),
+    );
+    const everything = client.stderr.join("") + JSON.stringify(lines);
+    assert.ok(!everything.includes("secret"), "the password never reaches the log");
     assert.equal((await client.request("lamin/status", {})).kind, "postgres");
   });
 });

@@ -88,6 +88,7 @@ class LaminExtension extends Disposable {
       running: () => server.isRunning,
       kill: (pid) => server.kill(pid),
       restart: async () => {
+        if (server.state === "stopped") return undefined; // stopped on purpose while the restart waited
         await server.restart();
         return server.isRunning;
       },

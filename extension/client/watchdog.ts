@@ -10,8 +10,11 @@ export interface WatchdogHost {
   running(): boolean;
   /** Ends a hung server (SIGKILL): the client then sees it close. */
   kill(pid: number): void;
-  /** Starts a new client and server process; resolves false when it did not start. */
-  restart(): Promise<boolean>;
+  /**
+   * Starts a new client and server process; resolves false when it did not start, undefined when no
+   * server is wanted any more (stopped on purpose meanwhile).
+   */
+  restart(): Promise<boolean | undefined>;
   /** Tells the user, once per window: what happened and what to do. */
   warn(reason: string): void;
   log(message: string): void;
@@ -99,7 +102,7 @@ export class ServerWatchdog {
   }
 
   private async restartNow(): Promise<void> {
-    let ok = false;
+    let ok: boolean | undefined = false;
     try {
       ok = await this.host.restart();
     } catch (e) {
@@ -108,6 +111,7 @@ export class ServerWatchdog {
       this.restartTimer = undefined;
     }
     if (this.disposed) return;
+    if (ok === undefined) return;
     this.lastRestartAt = Date.now();
     if (ok) {
       this.restarts++;

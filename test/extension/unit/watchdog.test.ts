@@ -37,6 +37,7 @@ class Server implements WatchdogHost {
   /** The client process restarting: a new process after `startMs`. */
   startMs = 0;
   failStarts = 0;
+  stoppedOnPurpose = false;
   pings = 0;
   readonly killed: number[] = [];
   readonly warnings: string[] = [];
@@ -58,7 +59,8 @@ class Server implements WatchdogHost {
     this.killed.push(pid);
     if (pid === this.pid) this.die();
   }
-  async restart(): Promise<boolean> {
+  async restart(): Promise<boolean | undefined> {
+    if (this.stoppedOnPurpose) return undefined;
     this.starts.push(`watchdog at ${Date.now()}`);
     if (this.failStarts > 0) {
       this.failStarts--;
@@ -227,6 +229,21 @@ describe("ServerWatchdog", () => {
     for (let i = 0; i < 5; i++) server.die();
     await advance(2_000);
     assert.ok(server.alive, "2 s again, not 8 s");
+    watchdog.dispose();
+  });
+
+  it("a server stopped on purpose while the take-over waits stays stopped, and is not counted", async () => {
+    const { server, watchdog } = watched();
+    for (let i = 0; i < 5; i++) server.die();
+    server.stoppedOnPurpose = true;
+    await advance(20_000);
+    assert.equal(server.alive, false);
+    assert.equal(watchdog.recovering, false);
+    assert.equal(watchdog.restarts, 4);
+    assert.deepEqual(
+      server.starts.filter((s) => s.startsWith("watchdog")),
+      [],
+    );
     watchdog.dispose();
   });
 

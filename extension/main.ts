@@ -89,6 +89,7 @@ class LaminExtension extends Disposable {
       kill: (pid) => server.kill(pid),
       restart: async () => {
         if (server.state === "stopped") return undefined; // stopped on purpose while the restart waited
+        if (server.isRunning) return true; // a request started it meanwhile
         await server.restart();
         return server.isRunning;
       },

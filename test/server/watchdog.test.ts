@@ -40,11 +40,12 @@ test("lamin/ping answers with the server's pid while its database is unreachable
 
 test("the watchdog kills a server that stopped answering, by the pid it answered, and a new one answers", async () => {
   let current = await startServer();
+  let done = false; // from then on a server that exits is not replaced (after() stops the last one)
   const warnings: string[] = [];
   const pongs: number[] = [];
   const onExit = (c: LspClient) =>
     c.child.once("exit", () => {
-      if (c !== current) return;
+      if (c !== current || done) return;
       // what the language client does with a closed server under its restart limit
       watchdog.clientRestarted("its process ended");
       void startServer().then((next) => {
@@ -86,6 +87,7 @@ test("the watchdog kills a server that stopped answering, by the pid it answered
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /did not answer for 20 s/);
   } finally {
+    done = true;
     watchdog.dispose();
   }
 });

@@ -232,7 +232,6 @@ export class LaminServer extends Disposable {
       documentSelector: DOCUMENT_SELECTOR,
       initializationOptions: start.options,
       outputChannel: this.log,
-      errorHandler: this.errorHandler(() => client),
       traceOutputChannel: redactingChannel(this.log, () => this.secrets),
       // connection problems are reported by the extension with next steps, not as raw popups
       initializationFailedHandler: (error) => {
@@ -241,6 +240,8 @@ export class LaminServer extends Disposable {
         );
         return false;
       },
+      // restarts after a crash, as the client's own rules say, reported to the watchdog
+      errorHandler: this.errorHandler(() => client),
     };
     const client = new LanguageClient("lamindb", "LaminDB", serverOptions, clientOptions);
     this.clientDisposables.push(

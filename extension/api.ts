@@ -20,6 +20,12 @@ export interface LaminExtensionApi {
     start(): Promise<boolean>;
     stop(): Promise<void>;
     restart(): Promise<void>;
+    /** Restarts after a crash or a hang, by the language client or by the watchdog. */
+    readonly restarts: number;
+    /** Pings the server did not answer in time (each one killed it). */
+    readonly hangs: number;
+    /** The watchdog's warnings: at most one per window. */
+    readonly warningsShown: number;
   };
   readonly tracking: {
     /** On: the setting is on and the workspace is trusted. */

@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import type { TrackEvent } from "../server/protocol";
 import type { LaminExtensionApi } from "./api";
 import { LaminServer } from "./client/server";
+import { ServerWatchdog } from "./client/watchdog";
 import { registerCommands } from "./commands/register";
 import { Commands, Settings } from "./commands/ids";
 import { affectsConnection, Passwords, trackingEnabled, trackingExclude } from "./connections";
@@ -25,6 +26,7 @@ import { Disposable, toDisposable } from "./util/disposable";
 class LaminExtension extends Disposable {
   readonly log = this.track(vscode.window.createOutputChannel("LaminDB", { log: true }));
   readonly server: LaminServer;
+  readonly watchdog: ServerWatchdog;
   readonly statusBar: RunStatusBar;
   readonly sidebar: Sidebar;
   readonly describePanel: DescribePanel;
@@ -40,6 +42,7 @@ class LaminExtension extends Disposable {
     this.server = this.track(
       new LaminServer(context, this.log, () => buildInitializationOptions(context, passwords, isTrusted())),
     );
+    this.watchdog = this.startWatchdog();
     this.statusBar = this.track(new RunStatusBar(this.server, () => this.trackingPart));
     // the views, panels and the query kernel only ask the server when used
     this.sidebar = this.track(new Sidebar(this.server, context.workspaceState));
@@ -77,6 +80,40 @@ class LaminExtension extends Disposable {
     this.track(toDisposable(() => clearTimeout(timer)));
   }
 
+  /** Pings the server, kills it when it hangs, restarts it when the client gave up; tells the user once. */
+  private startWatchdog(): ServerWatchdog {
+    const server = this.server;
+    const watchdog = new ServerWatchdog({
+      ping: () => server.ping(),
+      running: () => server.isRunning,
+      kill: (pid) => server.kill(pid),
+      restart: async () => {
+        if (server.state === "stopped") return undefined; // stopped on purpose while the restart waited
+        if (server.isRunning) return true; // a request started it meanwhile
+        await server.restart();
+        return server.isRunning;
+      },
+      warn: (reason) => void this.reportWatchdog(reason),
+      log: (m) => this.log.warn(m),
+    });
+    this.track(watchdog);
+    this.track(
+      server.onDidCrash((c) =>
+        c.clientRestarts ? watchdog.clientRestarted(c.reason) : watchdog.clientGaveUp(c.reason),
+      ),
+    );
+    return watchdog;
+  }
+
+  private async reportWatchdog(reason: string): Promise<void> {
+    const pick = await vscode.window.showWarningMessage(
+      `LaminDB: ${reason}. Completion pauses meanwhile; tracking events wait on disk and are sent when it ` +
+        "is back. If this repeats, the log says what the server was doing.",
+      "Show log",
+    );
+    if (pick === "Show log") this.log.show();
+  }
+
   private startLazily(): void {
     this.startTracking();
     void this.server.start().then((client) => {
@@ -94,7 +131,7 @@ class LaminExtension extends Disposable {
       new Tracking(this.context, this.server, {
         enabled: () => isTrusted() && trackingEnabled(),
         exclude: trackingExclude,
-        onUnavailable: (error, queued) => void this.reportOutage(error, queued),
+        onUnavailable: (error, queued, serverDown) => void this.reportOutage(error, queued, serverDown),
         log: this.log,
       }),
     );
@@ -108,9 +145,10 @@ class LaminExtension extends Disposable {
   }
 
   /** One message per outage: what happened, that nothing is lost, and what to check. */
-  private async reportOutage(error: string, queued: number): Promise<void> {
+  private async reportOutage(error: string, queued: number, serverDown: boolean): Promise<void> {
     this.log.warn(`tracking: ${queued} event(s) queued, server or database unavailable: ${error}`);
-    if (this.warnedOutage || this.server.state === "stopped") return;
+    // a server that is stopped, did not start or crashed is reported where that happens (the watchdog)
+    if (this.warnedOutage || this.server.state === "stopped" || serverDown) return;
     this.warnedOutage = true;
     const postgres = this.server.label.startsWith("PostgreSQL");
     const actions = postgres
@@ -149,6 +187,7 @@ class LaminExtension extends Disposable {
     const tracking = () => this.tracking;
     const statusBar = this.statusBar;
     const server = this.server;
+    const watchdog = this.watchdog;
     const sidebar = this.sidebar;
     const describePanel = this.describePanel;
     const explorer = this.explorer;
@@ -166,6 +205,15 @@ class LaminExtension extends Disposable {
         start: async () => (await server.start()) !== undefined,
         stop: () => server.stop(),
         restart: () => server.restart(),
+        get restarts() {
+          return watchdog.restarts;
+        },
+        get hangs() {
+          return watchdog.hangs;
+        },
+        get warningsShown() {
+          return watchdog.warningsShown;
+        },
       },
       tracking: {
         get enabled() {

@@ -250,6 +250,11 @@ export interface LaminRequests {
   };
   /** Reads the runs explorer's query line with the server's Python grammar (no database needed). */
   "lamin/parseQuery": { params: { text: string }; result: ParseResult };
+  /**
+   * The extension's watchdog (extension/client/watchdog.ts): answered on the server's main loop, without
+   * the database, so no answer means a hung loop. `pid` is the server process, for killing it then.
+   */
+  "lamin/ping": { params: Record<string, never>; result: { pid: number } };
   "lamin/delete": { params: { registry: string; id: number; permanent?: boolean }; result: { ok: true } };
   /**
    * Adds the demo registry (server/demo/): cell types and gene symbols from public vocabularies as ULabels,

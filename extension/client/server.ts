@@ -3,6 +3,8 @@
 import * as vscode from "vscode";
 import { existsSync } from "node:fs";
 import {
+  CloseAction,
+  type ErrorHandler,
   LanguageClient,
   State,
   TransportKind,
@@ -25,6 +27,12 @@ import { onNotification, request } from "./requests";
 
 export type ServerState = "stopped" | "starting" | "running" | "failed";
 
+/** The server's connection closed without stop(): the client restarts it, or gave up (the watchdog's turn). */
+export interface ServerCrash {
+  clientRestarts: boolean;
+  reason: string;
+}
+
 export interface ServerStartOptions {
   options: LaminInitializationOptions;
   secrets: string[];
@@ -46,6 +54,10 @@ export class LaminServer extends Disposable {
   private current: ServerState = "stopped";
   private lastError: string | undefined;
   private readonly stateEmitter = this.track(new vscode.EventEmitter<ServerState>());
+  private readonly crashEmitter = this.track(new vscode.EventEmitter<ServerCrash>());
+  /** The client restarts a server that closed: until it runs, requests wait for it. */
+  private clientRestarting: Promise<void> | undefined;
+  readonly onDidCrash = this.crashEmitter.event;
   private readonly handlers: Array<{ name: LaminNotification; fn: (p: never) => void }> = [];
   private readonly clientDisposables: vscode.Disposable[] = [];
   readonly onDidChangeState = this.stateEmitter.event;
@@ -72,6 +84,26 @@ export class LaminServer extends Disposable {
     return this.current === "running" && this.client?.state === State.Running;
   }
 
+  /** The server closed and the client is starting it again. */
+  get isRestarting(): boolean {
+    return this.clientRestarting !== undefined;
+  }
+
+  /** lamin/ping, for the watchdog: rejects when no server runs. */
+  ping(): Promise<Result<"lamin/ping">> {
+    return this.requestIfRunning("lamin/ping", {}) ?? Promise.reject(new Error("the server is not running"));
+  }
+
+  /** Ends a hung server process (it cannot stop itself); the client sees the connection close. */
+  kill(pid: number): void {
+    try {
+      process.kill(pid, "SIGKILL");
+      this.log.warn(`killed the hung server process ${pid}`);
+    } catch (e) {
+      this.log.warn(`could not kill the server process ${pid}: ${String(e)}`);
+    }
+  }
+
   /** Starts the server once; concurrent callers share the start. Resolves undefined when it failed. */
   start(): Promise<LanguageClient | undefined> {
     this.halted = false;
@@ -84,9 +116,15 @@ export class LaminServer extends Disposable {
    */
   private halted = false;
 
-  private ensureStarted(): Promise<LanguageClient | undefined> {
-    if (this.halted) return Promise.resolve(undefined);
-    if (this.isRunning) return Promise.resolve(this.client);
+  private async ensureStarted(): Promise<LanguageClient | undefined> {
+    if (this.halted) return undefined;
+    if (this.isRunning) return this.client;
+    // a second client now would leave the restarting one's process running beside it
+    if (this.clientRestarting) {
+      await this.clientRestarting;
+      if (this.halted) return undefined;
+      if (this.isRunning) return this.client;
+    }
     this.starting ??= this.startWithProgress().finally(() => (this.starting = undefined));
     return this.starting;
   }
@@ -101,6 +139,7 @@ export class LaminServer extends Disposable {
     this.halted = true;
     const client = this.client;
     this.client = undefined;
+    this.settleRestart?.();
     this.clientDisposables.splice(0).forEach((d) => d.dispose());
     if (client) {
       try {
@@ -202,6 +241,8 @@ export class LaminServer extends Disposable {
         );
         return false;
       },
+      // restarts after a crash, as the client's own rules say, reported to the watchdog
+      errorHandler: this.errorHandler(() => client),
     };
     const client = new LanguageClient("lamindb", "LaminDB", serverOptions, clientOptions);
     this.clientDisposables.push(
@@ -209,6 +250,8 @@ export class LaminServer extends Disposable {
         if (this.client !== client) return;
         if (e.newState === State.Running) this.setState("running");
         else if (e.newState === State.Stopped && this.current === "running") this.setState("failed");
+        // a restart ends running, or stopped after starting (the Stopped before it is the close)
+        if (e.newState === State.Running || e.oldState === State.Starting) this.settleRestart?.();
       }),
     );
     for (const h of this.handlers) this.clientDisposables.push(onNotification(client, h.name, h.fn as never));
@@ -226,6 +269,39 @@ export class LaminServer extends Disposable {
     this.lastError = undefined;
     this.setState("running");
     return client;
+  }
+
+  private settleRestart: (() => void) | undefined;
+
+  /**
+   * The client's own rules (restart up to five times in three minutes), told to the watchdog through
+   * onDidCrash; its popups are left to the watchdog's one warning (`handled`).
+   */
+  private errorHandler(client: () => LanguageClient): ErrorHandler {
+    let rules: ErrorHandler | undefined;
+    const defaults = () => (rules ??= client().createDefaultErrorHandler());
+    return {
+      error: (error, message, count) => defaults().error(error, message, count),
+      closed: async () => {
+        const r = await defaults().closed();
+        if (this.client !== client()) return { action: CloseAction.DoNotRestart, handled: true };
+        const clientRestarts = r.action === CloseAction.Restart;
+        const reason = clientRestarts
+          ? "its process ended"
+          : "its process ended again after the language client's restart limit (5 in 3 minutes)";
+        this.log.warn(`server: ${reason}${clientRestarts ? "; the language client restarts it" : ""}`);
+        if (clientRestarts)
+          this.clientRestarting ??= new Promise<void>((resolve) => {
+            this.settleRestart = () => {
+              this.clientRestarting = undefined;
+              this.settleRestart = undefined;
+              resolve();
+            };
+          });
+        this.crashEmitter.fire({ clientRestarts, reason });
+        return { action: r.action, handled: true };
+      },
+    };
   }
 
   private fail(message: string): undefined {

@@ -12,14 +12,15 @@ import type { DurableQueue } from "./queue";
 /** What happened to one delivery attempt. */
 export type Delivery =
   | { kind: "ok"; result: TrackResult }
-  | { kind: "unavailable"; error: string } // server not running or database unreachable: retry later
+  // server not running (serverDown: it failed, crashed or restarts) or database unreachable: retry later
+  | { kind: "unavailable"; error: string; serverDown?: boolean }
   | { kind: "rejected"; error: string } // the server answered with an error while connected
   | { kind: "sourceUnknown"; error: string }; // the server needs the notebook's source with this event
 
 export interface SenderOptions {
   send: (event: TrackEvent) => Promise<Delivery>;
   onDelivered?: (event: TrackEvent, result: TrackResult) => void;
-  onUnavailable?: (error: string, queued: number) => void;
+  onUnavailable?: (error: string, queued: number, serverDown: boolean) => void;
   onDrained?: () => void;
   log?: (message: string) => void;
   maxRejections?: number;
@@ -126,7 +127,7 @@ export class EventSender {
           continue;
         }
       } else {
-        this.options.onUnavailable?.(d.error, this.queue.size);
+        this.options.onUnavailable?.(d.error, this.queue.size, d.serverDown === true);
       }
       this.retryLater();
       return;

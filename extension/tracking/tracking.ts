@@ -11,8 +11,11 @@ import { type Delivery, EventSender } from "./sender";
 export interface TrackingOptions {
   enabled: () => boolean;
   exclude: () => string[];
-  /** Shown when the database is unreachable (what to check, what happens to the runs). */
-  onUnavailable: (error: string, queued: number) => void;
+  /**
+   * Shown when the database is unreachable (what to check, what happens to the runs). `serverDown`: the
+   * server itself is not running (a failed start or a crash, which are reported where they happen).
+   */
+  onUnavailable: (error: string, queued: number, serverDown: boolean) => void;
   log: vscode.LogOutputChannel;
 }
 
@@ -55,9 +58,9 @@ export class Tracking extends Disposable {
           this.deliveredEmitter.fire(e);
           this.pendingEmitter.fire(this.pending);
         },
-        onUnavailable: (error, queued) => {
+        onUnavailable: (error, queued, serverDown) => {
           this.outage = error;
-          options.onUnavailable(error, queued);
+          options.onUnavailable(error, queued, serverDown);
         },
         onDrained: () => void this.recover(),
         log: (m) => options.log.warn(m),
@@ -107,7 +110,11 @@ export class Tracking extends Disposable {
   private async deliver(event: TrackEvent): Promise<Delivery> {
     const sent = this.server.requestIfRunning("lamin/track", event);
     if (!sent)
-      return { kind: "unavailable", error: this.server.error ?? "the LaminDB server is not running" };
+      return {
+        kind: "unavailable",
+        error: this.server.error ?? "the LaminDB server is not running",
+        serverDown: true,
+      };
     try {
       return { kind: "ok", result: await sent };
     } catch (e) {
@@ -119,9 +126,10 @@ export class Tracking extends Disposable {
         return { kind: "rejected", error };
       // a transport error (the server went away mid-request): ask the server what it sees
       const status = await this.server.requestIfRunning("lamin/status", {})?.catch(() => undefined);
-      return status?.connected
+      if (!status) return { kind: "unavailable", error, serverDown: true };
+      return status.connected
         ? { kind: "rejected", error }
-        : { kind: "unavailable", error: status?.error ?? error };
+        : { kind: "unavailable", error: status.error ?? error };
     }
   }
 

@@ -52,6 +52,7 @@ export function registerRequests(host: RequestHost): void {
   host.on("lamin/toDataFrame", (p) => use(() => data.frame(p)));
   host.on("lamin/loadMore", (p) => use(() => data.loadMore(p)));
   host.on("lamin/parseQuery", (p) => parseQuery(p.text));
+  host.on("lamin/ping", async () => ({ pid: process.pid }));
   host.on("lamin/delete", (p) => write(() => data.deleteRecord(p)));
   host.on("lamin/restore", (p) => write(() => data.restoreRecord(p)));
   host.on("lamin/loadDemoData", async () => {

@@ -33,8 +33,10 @@ export interface WatchdogOptions {
 
 export const WATCHDOG_DEFAULTS: Required<WatchdogOptions> = {
   intervalMs: 10_000,
-  // generous: a migration or a long PGlite statement blocks the loop for seconds, never for this long
-  timeoutMs: 30_000,
+  // generous: an embedded holder runs PGlite in its event loop, and a long statement (creating LaminDB's
+  // schema, a large toDataFrame, another window's load of demo data) held it 40-50 s at load 26 and
+  // longer at 30; killing the holder then would lose that work and start it again
+  timeoutMs: 120_000,
   minBackoffMs: 1_000,
   maxBackoffMs: 60_000,
   stableMs: 180_000, // the client's own restart window

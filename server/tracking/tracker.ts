@@ -302,6 +302,13 @@ export class Tracker {
         // a track() after finish() (or a new_run) starts another run in the same kernel session
         const next = await this.laminRun(instance, event);
         if (next !== undefined && next !== runId) {
+          // the cell's start belongs to the new run, not to the one finish() ended
+          const cells = session.aux.cells;
+          const start = cells.findLastIndex((c) => c.index === event.cell.index && c.endTime === undefined);
+          if (start >= 0) {
+            cells.splice(start, 1);
+            await this.writeAdopted(instance, session);
+          }
           this.sessions.end(session);
           return this.adopt(instance, sessionId, uriOf(event), next, [event]);
         }

@@ -257,6 +257,8 @@ export interface LaminRequests {
   };
   /** Reads the runs explorer's query line with the server's Python grammar (no database needed). */
   "lamin/parseQuery": { params: { text: string }; result: ParseResult };
+  /** LaminDB's own tracking calls in Python code (tree-sitter): whether it calls ln.track() / ln.finish(). */
+  "lamin/laminCalls": { params: { code: string }; result: { track: boolean; finish: boolean } };
   "lamin/delete": { params: { registry: string; id: number; permanent?: boolean }; result: { ok: true } };
   /**
    * Adds the demo registry (server/demo/): cell types and gene symbols from public vocabularies as ULabels,

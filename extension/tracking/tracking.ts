@@ -68,6 +68,7 @@ export class Tracking extends Disposable {
         sessionId: vscode.env.sessionId,
         enabled: options.enabled,
         exclude: options.exclude,
+        cellStarted: (nb, cell) => void this.saveBeforeFinish(nb, cell),
         emit: (e) => {
           options.log.debug(`track ${e.type} ${"notebook" in e ? e.notebook.key : e.notebookUri}`);
           void this.sender.enqueue(e).then(() => this.pendingEmitter.fire(this.pending));
@@ -122,6 +123,21 @@ export class Tracking extends Disposable {
       return status?.connected
         ? { kind: "rejected", error }
         : { kind: "unavailable", error: status?.error ?? error };
+    }
+  }
+
+  /**
+   * ln.finish() reads the saved .ipynb and waits up to 30 s for it to be saved: a cell that calls it
+   * (the server reads the cell's Python) gets its notebook saved as it starts.
+   */
+  private async saveBeforeFinish(nb: vscode.NotebookDocument, cell: vscode.NotebookCell): Promise<void> {
+    const code = cell.document.getText();
+    if (!code.includes("finish") || !this.server.isRunning) return;
+    try {
+      const calls = await this.server.request("lamin/laminCalls", { code });
+      if (calls.finish && nb.isDirty && !nb.isClosed) await nb.save();
+    } catch (e) {
+      this.options.log.warn(`saving the notebook before ln.finish() failed: ${String(e)}`);
     }
   }
 

@@ -1,6 +1,7 @@
 // Whether a notebook calls LaminDB's own tracking (`ln.track()`), read from its parsed source with
 // tree-sitter: calls in comments or strings are not nodes of the tree, so they never count. A notebook
 // that does is adopted (server/tracking/adoption.ts) instead of tracked as a run of the extension's own.
+import { InvalidArgument } from "../../db/index";
 import { literalValue, NOT_LITERAL, stringValue } from "./literals";
 import { pythonParser, type Node } from "./parser";
 
@@ -25,8 +26,14 @@ const UID = /^[A-Za-z0-9]{12}(?:[A-Za-z0-9]{4})?$/;
 /** The module names LaminDB is conventionally imported as, whether or not this source imports it. */
 const CONVENTIONAL = ["ln", "lamindb"];
 
-/** LaminDB's tracking calls in a Python source, or undefined when there is no `track()` call. */
-export async function detectLaminTracking(source: string): Promise<LaminTracking | undefined> {
+/**
+ * LaminDB's tracking calls in a Python source, or undefined when there is no `track()` call (nor a
+ * `finish()` one, with `finishAlone`: a cell of its own).
+ */
+export async function detectLaminTracking(
+  source: string,
+  finishAlone = false,
+): Promise<LaminTracking | undefined> {
   const parser = await pythonParser();
   const tree = parser.parse(source);
   if (!tree) return undefined;
@@ -43,10 +50,21 @@ export async function detectLaminTracking(source: string): Promise<LaminTracking
       if (which === "finish") result.finish = true;
       if (which === "track") result.track.push(trackCall(call));
     }
-    return result.track.length ? result : undefined;
+    return result.track.length || (finishAlone && result.finish) ? result : undefined;
   } finally {
     tree.delete();
   }
+}
+
+/** Bigger code is not a notebook cell: nothing is parsed. */
+const MAX_CODE = 1_000_000;
+
+/** lamin/laminCalls: whether a cell's code calls ln.track() / ln.finish(). */
+export async function laminCalls(code: unknown): Promise<{ track: boolean; finish: boolean }> {
+  if (typeof code !== "string") throw new InvalidArgument("code must be a string");
+  if (code.length > MAX_CODE) throw new InvalidArgument(`code is longer than ${MAX_CODE} characters`);
+  const found = await detectLaminTracking(code, true);
+  return { track: (found?.track.length ?? 0) > 0, finish: found?.finish ?? false };
 }
 
 /** `import lamindb [as x]`, `from lamindb import track [as t], finish`. */

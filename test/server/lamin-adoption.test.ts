@@ -138,6 +138,9 @@ describe("ln.track() notebooks: LaminDB's run adopted [postgres]", () => {
     const page = await f.client.request("lamin/runs", { offset: 0, limit: 50 });
     assert.equal(page.items.find((r) => r.uid === uid)?.trackedBy, "lamindb");
 
+    const described = await f.client.request("lamin/describe", { registry: "Run", uid });
+    assert.equal(described.fields.find((x) => x.name === "tracked_by")?.value, "LaminDB (ln.track())");
+
     // a kernel restart after finish(): LaminDB's status stays completed
     await track(plain("kernelRestarted", nb.uri));
     assert.equal((await lamin.runRow(uid))._status_code, 0);
@@ -253,6 +256,20 @@ describe("ln.track() notebooks: LaminDB's run adopted [postgres]", () => {
       assert.equal(r.run?.transform.key, `analysis/${name}`);
       assert.equal((await track(plain("executionIdle", nb.uri))).run?.status, "completed");
     }
+  });
+
+  test("lamin/laminCalls: whether a cell calls ln.track() / ln.finish() (saved before finish runs)", async () => {
+    const calls = (code: string) => f.client.request("lamin/laminCalls", { code });
+    assert.deepEqual(await calls("ln.finish()"), { track: false, finish: true });
+    assert.deepEqual(await calls("import lamindb as ln\nln.track('Kq3nA8x0pL2m')"), {
+      track: true,
+      finish: false,
+    });
+    assert.deepEqual(await calls("# ln.finish()\nprint('ln.finish()')"), { track: false, finish: false });
+    await assert.rejects(
+      f.client.request("lamin/laminCalls", { code: 7 as unknown as string }),
+      (e: { code?: number }) => e.code === LAMIN_ERROR_CODES.invalidParams,
+    );
   });
 
   test("a trackOutput that is not bounded text is refused and changes nothing", async () => {

@@ -7,7 +7,13 @@ import type { LaminExtensionApi } from "./api";
 import { LaminServer } from "./client/server";
 import { registerCommands } from "./commands/register";
 import { Commands, Settings } from "./commands/ids";
-import { affectsConnection, Passwords, trackingEnabled, trackingExclude } from "./connections";
+import {
+  affectsConnection,
+  Passwords,
+  trackingEnabled,
+  trackingExclude,
+  trackingKeyConvention,
+} from "./connections";
 import { buildInitializationOptions } from "./connections/options";
 import { QueryController } from "./kernel/query-controller";
 import { DescribePanel } from "./panels/describe-panel";
@@ -94,6 +100,7 @@ class LaminExtension extends Disposable {
       new Tracking(this.context, this.server, {
         enabled: () => isTrusted() && trackingEnabled(),
         exclude: trackingExclude,
+        keyConvention: trackingKeyConvention,
         onUnavailable: (error, queued) => void this.reportOutage(error, queued),
         log: this.log,
       }),

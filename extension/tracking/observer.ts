@@ -7,7 +7,7 @@ import { Disposable } from "../util/disposable";
 import { type ExecutionEvent, NotebookExecutions } from "./executions";
 import { matchesAny } from "./glob";
 import { KernelStatusWatch } from "./kernel-status";
-import { buildNotebookInfo, type PlainCell } from "./notebook-info";
+import { buildNotebookInfo, laminKey, type KeyConvention, type PlainCell } from "./notebook-info";
 import { TEXT_OUTPUT_MIMES, trackOutputOf } from "./track-output";
 
 export interface ObserverOptions {
@@ -16,6 +16,8 @@ export interface ObserverOptions {
   /** Whether tracking is on now (setting, and workspace trust). */
   enabled: () => boolean;
   exclude: () => string[];
+  /** How Transform keys are made (the workspace's paths, or LaminDB's convention). */
+  keyConvention?: () => KeyConvention;
   emit: (event: TrackEvent) => void;
   /** A cell of a tracked notebook started running (the notebook saved before ln.finish() reads it). */
   cellStarted?: (nb: vscode.NotebookDocument, cell: vscode.NotebookCell) => void;
@@ -91,7 +93,7 @@ export class NotebookObserver extends Disposable {
         if (e.cell.index < nb.cellCount) this.options.cellStarted?.(nb, nb.cellAt(e.cell.index));
         return this.options.emit({
           type: "cellStarted",
-          notebook: notebookInfo(nb),
+          notebook: notebookInfo(nb, this.options.keyConvention?.()),
           cell: e.cell,
           ...this.stamp(),
         });
@@ -99,7 +101,7 @@ export class NotebookObserver extends Disposable {
         const trackOutput = e.cell.index < nb.cellCount ? textOutput(nb.cellAt(e.cell.index)) : undefined;
         return this.options.emit({
           type: "cellFinished",
-          notebook: notebookInfo(nb),
+          notebook: notebookInfo(nb, this.options.keyConvention?.()),
           cell: trackOutput === undefined ? e.cell : { ...e.cell, trackOutput },
           ...this.stamp(),
         });
@@ -140,7 +142,7 @@ export function notebookKey(uri: vscode.Uri): string {
   return uri.path.split("/").pop() ?? uri.path;
 }
 
-export function notebookInfo(nb: vscode.NotebookDocument): NotebookInfo {
+export function notebookInfo(nb: vscode.NotebookDocument, convention?: KeyConvention): NotebookInfo {
   const cells: PlainCell[] = nb.getCells().map((c) => ({
     kind: c.kind === vscode.NotebookCellKind.Code ? "code" : "markup",
     languageId: c.document.languageId,
@@ -149,7 +151,7 @@ export function notebookInfo(nb: vscode.NotebookDocument): NotebookInfo {
   }));
   return buildNotebookInfo({
     uri: nb.uri.toString(),
-    key: notebookKey(nb.uri),
+    key: convention?.mode === "lamindb" ? laminKey(nb.uri.fsPath, convention.devDir) : notebookKey(nb.uri),
     cells,
     metadata: nb.metadata,
   });

@@ -17,8 +17,9 @@ export function trackOutputOf(texts: readonly string[]): string | undefined {
     for (const raw of text.split(/\r?\n/)) {
       const line = raw.replace(ANSI, "").trim();
       if (!TRACK_LINE.test(line)) continue;
-      const clipped = line.slice(0, MAX - size - (lines.length ? 1 : 0));
-      if (!clipped) break;
+      const room = MAX - size - (lines.length ? 1 : 0);
+      if (room <= 0) return lines.join("\n");
+      const clipped = line.slice(0, room);
       lines.push(clipped);
       size += clipped.length + 1;
     }

@@ -5,12 +5,14 @@ import { LAMIN_ERROR_CODES, type RunSummary, type TrackEvent } from "../../serve
 import type { LaminServer } from "../client/server";
 import { Disposable } from "../util/disposable";
 import { NotebookObserver } from "./observer";
+import type { KeyConvention } from "./notebook-info";
 import { DurableQueue } from "./queue";
 import { type Delivery, EventSender } from "./sender";
 
 export interface TrackingOptions {
   enabled: () => boolean;
   exclude: () => string[];
+  keyConvention?: () => KeyConvention;
   /** Shown when the database is unreachable (what to check, what happens to the runs). */
   onUnavailable: (error: string, queued: number) => void;
   log: vscode.LogOutputChannel;
@@ -68,6 +70,7 @@ export class Tracking extends Disposable {
         sessionId: vscode.env.sessionId,
         enabled: options.enabled,
         exclude: options.exclude,
+        keyConvention: options.keyConvention,
         cellStarted: (nb, cell) => void this.saveBeforeFinish(nb, cell),
         emit: (e) => {
           options.log.debug(`track ${e.type} ${"notebook" in e ? e.notebook.key : e.notebookUri}`);

@@ -8,7 +8,13 @@ import { LaminServer } from "./client/server";
 import { ServerWatchdog } from "./client/watchdog";
 import { registerCommands } from "./commands/register";
 import { Commands, Settings } from "./commands/ids";
-import { affectsConnection, Passwords, trackingEnabled, trackingExclude } from "./connections";
+import {
+  affectsConnection,
+  Passwords,
+  trackingEnabled,
+  trackingExclude,
+  trackingKeyConvention,
+} from "./connections";
 import { buildInitializationOptions } from "./connections/options";
 import { QueryController } from "./kernel/query-controller";
 import { DescribePanel } from "./panels/describe-panel";
@@ -131,6 +137,7 @@ class LaminExtension extends Disposable {
       new Tracking(this.context, this.server, {
         enabled: () => isTrusted() && trackingEnabled(),
         exclude: trackingExclude,
+        keyConvention: trackingKeyConvention,
         onUnavailable: (error, queued, serverDown) => void this.reportOutage(error, queued, serverDown),
         log: this.log,
       }),

@@ -105,6 +105,7 @@ export class RunStatusBar extends Disposable {
         `Transform \`${run.transform.key}\` (version ${run.transform.version})\n\n` +
         `Started ${new Date(run.started_at).toLocaleString()}` +
         (run.finished_at ? `, finished ${new Date(run.finished_at).toLocaleString()}` : "") +
+        (run.trackedBy === "lamindb" ? `\n\nTracked by LaminDB (the notebook calls \`ln.track()\`)` : "") +
         `\n\nClick to show describe()`,
     );
     this.item.tooltip = md;

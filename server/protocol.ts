@@ -60,6 +60,8 @@ export interface RunSummary {
   branch_id: number;
   created_by: string; // handle
   transform: TransformSummary;
+  /** "lamindb": LaminDB's own run (the notebook calls ln.track()), which the extension adopted. */
+  trackedBy?: "lamindb";
 }
 
 export interface RecordSummary {
@@ -129,7 +131,12 @@ export type TrackEvent =
   | (TrackEventBase & {
       type: "cellFinished";
       notebook: NotebookInfo;
-      cell: CellTiming & { success: boolean };
+      /**
+       * `trackOutput`: the lines of the cell's text output in which LaminDB's `ln.track()` names its run
+       * (`→ created Transform(…), started new Run('<uid>') at …`), at most 4096 characters: the server
+       * adopts that run for a notebook that calls `ln.track()` (docs/tracking.md).
+       */
+      cell: CellTiming & { success: boolean; trackOutput?: string };
     })
   /** A cell that ended with timing but no success (a kernel restart or interrupt): recorded, not ended. */
   | (TrackEventBase & {
@@ -255,6 +262,8 @@ export interface LaminRequests {
    * the database, so no answer means a hung loop. `pid` is the server process, for killing it then.
    */
   "lamin/ping": { params: Record<string, never>; result: { pid: number } };
+  /** LaminDB's own tracking calls in Python code (tree-sitter): whether it calls ln.track() / ln.finish(). */
+  "lamin/laminCalls": { params: { code: string }; result: { track: boolean; finish: boolean } };
   "lamin/delete": { params: { registry: string; id: number; permanent?: boolean }; result: { ok: true } };
   /**
    * Adds the demo registry (server/demo/): cell types and gene symbols from public vocabularies as ULabels,

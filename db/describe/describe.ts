@@ -26,6 +26,12 @@ import { recordLabel, recordRef } from "./record-ref";
 import { describeText } from "./text";
 
 type Row = Record<string, unknown>;
+
+/** The VS Code extension's record on a run it adopted from LaminDB: `_aux.lamin_vscode.adopted`. */
+function adoptedByExtension(aux: unknown): boolean {
+  const own = aux && typeof aux === "object" ? (aux as { lamin_vscode?: unknown }).lamin_vscode : undefined;
+  return !!own && typeof own === "object" && (own as { adopted?: unknown }).adopted === true;
+}
 const PAGE = 20;
 
 export interface DescribeOptions {
@@ -144,6 +150,8 @@ export async function describeRecord(
       field("created_at", row.created_at, "datetime"),
       field("created_by", createdBy?.handle ?? "", "str", refOf("created_by")),
     ];
+    // LaminDB's own run (the notebook calls ln.track()), which the VS Code extension adopted
+    if (adoptedByExtension(row._aux)) fields.push(field("tracked_by", "LaminDB (ln.track())", "str"));
     params = (row.params as JsonObject | null) ?? null;
     const values = await new FeatureManager({ id: Number(row.id), _instance: instance }).getValues();
     features = values.map((v) => ({

@@ -30,6 +30,8 @@ export const Settings = {
   section: "lamindb",
   trackingEnabled: "tracking.enabled",
   trackingExclude: "tracking.exclude",
+  trackingNotebookKey: "tracking.notebookKey",
+  trackingDevDir: "tracking.devDir",
   postgresUrl: "postgres.url",
   instances: "instances",
 } as const;

@@ -2,6 +2,7 @@
 // extension at another database (they are restrictedConfigurations, ignored in untrusted workspaces).
 import * as vscode from "vscode";
 import { Settings } from "../commands/ids";
+import type { KeyConvention } from "../tracking/notebook-info";
 import { ExcludeSetting } from "../tracking/glob";
 
 export interface ConnectionSettings {
@@ -33,6 +34,14 @@ const exclude = new ExcludeSetting((message) => {
 /** The exclude globs; an invalid one matches nothing (and was warned about once). */
 export function trackingExclude(): string[] {
   return exclude.read(config().get<unknown>(Settings.trackingExclude, []));
+}
+
+/** `lamindb.tracking.notebookKey` and `lamindb.tracking.devDir`: how notebooks' Transform keys are made. */
+export function trackingKeyConvention(): KeyConvention {
+  const mode =
+    config().get<unknown>(Settings.trackingNotebookKey, "workspace") === "lamindb" ? "lamindb" : "workspace";
+  const devDir = config().get<unknown>(Settings.trackingDevDir, "");
+  return typeof devDir === "string" && devDir.trim() ? { mode, devDir: devDir.trim() } : { mode };
 }
 
 export function connectionSettings(): ConnectionSettings {

@@ -30,7 +30,12 @@ function runItem(run: RunSummary, grouped: RunGrouping): vscode.TreeItem {
   const trashed = run.branch_id === TRASH_BRANCH_ID;
   const label = grouped === "transform" ? when(run.started_at) : (run.name ?? run.transform.key);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-  item.description = [run.status, run.uid.slice(0, 8), grouped === "transform" ? "" : when(run.started_at)]
+  item.description = [
+    run.status,
+    run.uid.slice(0, 8),
+    grouped === "transform" ? "" : when(run.started_at),
+    run.trackedBy === "lamindb" ? "tracked by LaminDB" : "",
+  ]
     .filter(Boolean)
     .join(" · ")
     .concat(trashed ? " · in trash" : "");
@@ -42,6 +47,7 @@ function runItem(run: RunSummary, grouped: RunGrouping): vscode.TreeItem {
     `started ${when(run.started_at)}${run.finished_at ? `, finished ${when(run.finished_at)}` : ""}\n`,
   );
   tip.appendText(`by ${run.created_by}`);
+  if (run.trackedBy === "lamindb") tip.appendText("\ntracked by LaminDB (the notebook calls ln.track())");
   item.tooltip = tip;
   item.contextValue = [
     "run",

@@ -16,6 +16,27 @@ export interface PlainNotebook {
   metadata?: Record<string, unknown>;
 }
 
+/** How a notebook's Transform key is made (`lamindb.tracking.notebookKey`, `lamindb.tracking.devDir`). */
+export interface KeyConvention {
+  /** "workspace": the path relative to the workspace folder; "lamindb": LaminDB's own convention. */
+  mode: "workspace" | "lamindb";
+  /** LaminDB's dev_dir (lamindb-setup): keys are relative to it for notebooks inside it. */
+  devDir?: string;
+}
+
+/**
+ * LaminDB's key for a notebook (what ln.track() uses): its path relative to `devDir` when it lies inside
+ * it, else its bare file name. Paths are posix or Windows; the key is posix.
+ */
+export function laminKey(path: string, devDir: string | undefined): string {
+  const norm = (p: string) => p.replace(/\\/g, "/");
+  const file = norm(path);
+  const name = file.slice(file.lastIndexOf("/") + 1);
+  if (!devDir) return name;
+  const dir = norm(devDir).replace(/\/+$/, "");
+  return dir && file.startsWith(dir + "/") ? file.slice(dir.length + 1) : name;
+}
+
 /** Separates code cells in the Transform's source: jupytext's py:percent cell marker. */
 export const CELL_SEPARATOR = "\n\n# %%\n";
 

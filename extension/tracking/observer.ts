@@ -7,7 +7,8 @@ import { Disposable } from "../util/disposable";
 import { type ExecutionEvent, NotebookExecutions } from "./executions";
 import { matchesAny } from "./glob";
 import { KernelStatusWatch } from "./kernel-status";
-import { buildNotebookInfo, type PlainCell } from "./notebook-info";
+import { buildNotebookInfo, laminKey, type KeyConvention, type PlainCell } from "./notebook-info";
+import { TEXT_OUTPUT_MIMES, trackOutputOf } from "./track-output";
 
 export interface ObserverOptions {
   /** This VS Code session (vscode.env.sessionId): every event names it. */
@@ -15,7 +16,11 @@ export interface ObserverOptions {
   /** Whether tracking is on now (setting, and workspace trust). */
   enabled: () => boolean;
   exclude: () => string[];
+  /** How Transform keys are made (the workspace's paths, or LaminDB's convention). */
+  keyConvention?: () => KeyConvention;
   emit: (event: TrackEvent) => void;
+  /** A cell of a tracked notebook started running (the notebook saved before ln.finish() reads it). */
+  cellStarted?: (nb: vscode.NotebookDocument, cell: vscode.NotebookCell) => void;
   settleMs?: number;
 }
 
@@ -85,19 +90,22 @@ export class NotebookObserver extends Disposable {
     switch (e.type) {
       case "cellStarted":
         this.kernels.watch(nb);
+        if (e.cell.index < nb.cellCount) this.options.cellStarted?.(nb, nb.cellAt(e.cell.index));
         return this.options.emit({
           type: "cellStarted",
-          notebook: notebookInfo(nb),
+          notebook: notebookInfo(nb, this.options.keyConvention?.()),
           cell: e.cell,
           ...this.stamp(),
         });
-      case "cellFinished":
+      case "cellFinished": {
+        const trackOutput = e.cell.index < nb.cellCount ? textOutput(nb.cellAt(e.cell.index)) : undefined;
         return this.options.emit({
           type: "cellFinished",
-          notebook: notebookInfo(nb),
-          cell: e.cell,
+          notebook: notebookInfo(nb, this.options.keyConvention?.()),
+          cell: trackOutput === undefined ? e.cell : { ...e.cell, trackOutput },
           ...this.stamp(),
         });
+      }
       case "cellCancelled":
         return this.options.emit({ type: "cellCancelled", notebookUri, cell: e.cell, ...this.stamp() });
       case "kernelRestarted":
@@ -106,6 +114,16 @@ export class NotebookObserver extends Disposable {
         return this.options.emit({ type: "executionIdle", notebookUri, ...this.stamp() });
     }
   }
+}
+
+/** The line LaminDB's ln.track() printed in the cell, if it did (the server adopts that run). */
+function textOutput(cell: vscode.NotebookCell): string | undefined {
+  const decoder = new TextDecoder();
+  const texts: string[] = [];
+  for (const output of cell.outputs)
+    for (const item of output.items)
+      if (TEXT_OUTPUT_MIMES.has(item.mime)) texts.push(decoder.decode(item.data));
+  return trackOutputOf(texts);
 }
 
 /** Whether a Jupyter kernel runs this cell at all: not an empty or whitespace-only cell, not a raw one. */
@@ -124,7 +142,7 @@ export function notebookKey(uri: vscode.Uri): string {
   return uri.path.split("/").pop() ?? uri.path;
 }
 
-export function notebookInfo(nb: vscode.NotebookDocument): NotebookInfo {
+export function notebookInfo(nb: vscode.NotebookDocument, convention?: KeyConvention): NotebookInfo {
   const cells: PlainCell[] = nb.getCells().map((c) => ({
     kind: c.kind === vscode.NotebookCellKind.Code ? "code" : "markup",
     languageId: c.document.languageId,
@@ -133,7 +151,7 @@ export function notebookInfo(nb: vscode.NotebookDocument): NotebookInfo {
   }));
   return buildNotebookInfo({
     uri: nb.uri.toString(),
-    key: notebookKey(nb.uri),
+    key: convention?.mode === "lamindb" ? laminKey(nb.uri.fsPath, convention.devDir) : notebookKey(nb.uri),
     cells,
     metadata: nb.metadata,
   });

@@ -5,12 +5,14 @@ import { LAMIN_ERROR_CODES, type RunSummary, type TrackEvent } from "../../serve
 import type { LaminServer } from "../client/server";
 import { Disposable } from "../util/disposable";
 import { NotebookObserver } from "./observer";
+import type { KeyConvention } from "./notebook-info";
 import { DurableQueue } from "./queue";
 import { type Delivery, EventSender } from "./sender";
 
 export interface TrackingOptions {
   enabled: () => boolean;
   exclude: () => string[];
+  keyConvention?: () => KeyConvention;
   /**
    * Shown when the database is unreachable (what to check, what happens to the runs). `serverDown`: the
    * server itself is not running (a failed start or a crash, which are reported where they happen).
@@ -71,6 +73,8 @@ export class Tracking extends Disposable {
         sessionId: vscode.env.sessionId,
         enabled: options.enabled,
         exclude: options.exclude,
+        keyConvention: options.keyConvention,
+        cellStarted: (nb, cell) => void this.saveBeforeFinish(nb, cell),
         emit: (e) => {
           options.log.debug(`track ${e.type} ${"notebook" in e ? e.notebook.key : e.notebookUri}`);
           void this.sender.enqueue(e).then(() => this.pendingEmitter.fire(this.pending));
@@ -130,6 +134,21 @@ export class Tracking extends Disposable {
       return status.connected
         ? { kind: "rejected", error }
         : { kind: "unavailable", error: status.error ?? error };
+    }
+  }
+
+  /**
+   * ln.finish() reads the saved .ipynb and waits up to 30 s for it to be saved: a cell that calls it
+   * (the server reads the cell's Python) gets its notebook saved as it starts.
+   */
+  private async saveBeforeFinish(nb: vscode.NotebookDocument, cell: vscode.NotebookCell): Promise<void> {
+    const code = cell.document.getText();
+    if (!code.includes("finish") || !this.server.isRunning) return;
+    try {
+      const calls = await this.server.request("lamin/laminCalls", { code });
+      if (calls.finish && nb.isDirty && !nb.isClosed) await nb.save();
+    } catch (e) {
+      this.options.log.warn(`saving the notebook before ln.finish() failed: ${String(e)}`);
     }
   }
 

@@ -10,6 +10,7 @@ import * as browse from "./browse";
 import * as data from "./data";
 import { parseQuery } from "../python/query-line";
 import { transformKeys } from "./transform-keys";
+import { laminCalls } from "../python/lamin-track";
 
 type Handler<M extends LaminMethod> = (p: Params<M>) => Promise<Result<M>>;
 
@@ -53,6 +54,7 @@ export function registerRequests(host: RequestHost): void {
   host.on("lamin/loadMore", (p) => use(() => data.loadMore(p)));
   host.on("lamin/parseQuery", (p) => parseQuery(p.text));
   host.on("lamin/ping", async () => ({ pid: process.pid }));
+  host.on("lamin/laminCalls", (p) => laminCalls(p.code));
   host.on("lamin/delete", (p) => write(() => data.deleteRecord(p)));
   host.on("lamin/restore", (p) => write(() => data.restoreRecord(p)));
   host.on("lamin/loadDemoData", async () => {

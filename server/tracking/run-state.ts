@@ -27,6 +27,10 @@ export interface TrackingAux {
   failed?: boolean;
   /** A kernel restart or the notebook closing ended the run's session: it is never resumed. */
   ended?: boolean;
+  /** LaminDB's own run (the notebook calls ln.track()), adopted: LaminDB owns its status and source. */
+  adopted?: boolean;
+  /** The run before it in the same VS Code session, tracked the other way (initiated_by_run). */
+  initiatedBy?: number;
 }
 
 /** Keeps the stored cell list bounded for notebooks executed many times in one session. */
@@ -44,10 +48,15 @@ export function auxOf(run: Run): TrackingAux | undefined {
 /** Writes the tracking state onto the run, naming this process as the one that owns it now. */
 export function setAux(run: Run, aux: TrackingAux): void {
   const base = run._aux && typeof run._aux === "object" ? (run._aux as Record<string, unknown>) : {};
+  run._aux = { ...base, lamin_vscode: auxToStore(aux) };
+}
+
+/** The tracking state as stored (bounded, naming this process as the one that owns the run now). */
+export function auxToStore(aux: TrackingAux): TrackingAux {
   if (aux.cells.length > MAX_CELLS) aux.cells = aux.cells.slice(-MAX_CELLS);
   aux.serverPid = process.pid;
   aux.hostname = hostname();
-  run._aux = { ...base, lamin_vscode: { ...aux, cells: aux.cells.map((c) => ({ ...c })) } };
+  return { ...aux, cells: aux.cells.map((c) => ({ ...c })) };
 }
 
 /** The highest execution order and the last end among the recorded cells. */

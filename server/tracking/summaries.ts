@@ -2,6 +2,7 @@
 import { User, type Run, type Transform } from "../../db/index";
 import { transformsAll } from "../data/typed";
 import type { RunSummary, TransformSummary } from "../protocol";
+import { auxOf } from "./run-state";
 
 const iso = (d: Date | string | null | undefined) =>
   d == null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString();
@@ -38,6 +39,7 @@ export async function runSummaries(runs: Run[]): Promise<RunSummary[]> {
     branch_id: r.branch_id,
     created_by: handle.get(r.created_by_id) ?? String(r.created_by_id),
     transform: transformSummary(tById.get(r.transform_id)!),
+    ...trackedBy(r),
   }));
 }
 
@@ -57,5 +59,11 @@ export function knownRunSummary(run: Run, transform: Transform, handle: string):
     branch_id: run.branch_id,
     created_by: handle,
     transform: transformSummary(transform),
+    ...trackedBy(run),
   };
+}
+
+/** LaminDB's own run, adopted by the extension (server/tracking/adoption.ts). */
+function trackedBy(run: Run): Pick<RunSummary, "trackedBy"> {
+  return auxOf(run)?.adopted ? { trackedBy: "lamindb" } : {};
 }

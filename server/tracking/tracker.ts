@@ -4,11 +4,21 @@
 // goes idle, resumes ("started" again) when more cells run in the same session, and is "aborted" by a
 // restart or close that interrupts an execution. A changed notebook source at the start of an
 // execution burst makes a new Transform version and a new run.
-import { hashString, Run, Transform, type Instance } from "../../db/index";
+import { hashString, InvalidArgument, Run, Transform, type Instance } from "../../db/index";
 import type { CellTiming, NotebookInfo, RunSummary, TrackEvent, TrackResult } from "../protocol";
-import { runsAll } from "../data/typed";
+import { runsAll, transformsAll } from "../data/typed";
 import { parseParameters } from "../python/parameters";
+import { detectLaminTracking, type LaminTracking } from "../python/lamin-track";
 import { auxOf, cellsSummary, newAux, setAux, type CellRecord } from "./run-state";
+import {
+  abortIfStarted,
+  MAX_TRACK_OUTPUT,
+  runByUid,
+  runStartedDuring,
+  runUidFromOutput,
+  storedAux,
+  writeAux,
+} from "./adoption";
 import { EventsLog } from "./events-log";
 import { sessionKey, Sessions, type Session } from "./sessions";
 import { SourceStore, type WithSource } from "./sources";
@@ -35,6 +45,11 @@ export class WriteRefused extends Error {
 
 const busy = (s: Session) => s.run._status_code === STARTED;
 
+type Changed = { run: Run; created: boolean } | undefined;
+
+/** Which notebook an event is about. */
+const uriOf = (e: TrackEvent) => ("notebook" in e ? e.notebook.uri : e.notebookUri);
+
 export class Tracker {
   private readonly sessions = new Sessions();
   private readonly log = new EventsLog();
@@ -42,6 +57,15 @@ export class Tracker {
   private queue: Promise<unknown> = Promise.resolve();
   /** key + source hash -> the Transform save() resolved them to (saves a transaction per run). */
   private readonly transforms = new Map<string, Transform>();
+  /** Source hash -> LaminDB's tracking calls in it (null: none), for the notebooks seen. */
+  private readonly detections = new Map<string, LaminTracking | null>();
+  /**
+   * Per session key: the events of a notebook that calls ln.track(), held until LaminDB's run is known
+   * (then adopted) or the burst ends without one (then tracked as the extension's own run).
+   */
+  private readonly pending = new Map<string, TrackEvent[]>();
+  /** Per session key: the latest run of the notebook in this VS Code session, and whether it was adopted. */
+  private readonly lastRun = new Map<string, { id: number; adopted: boolean }>();
 
   constructor(private readonly hooks: TrackerHooks) {}
 
@@ -54,6 +78,7 @@ export class Tracker {
   track(received: TrackEvent): Promise<TrackResult> {
     let event: TrackEvent;
     try {
+      checkTrackOutput(received);
       // the source by its hash, before anything is claimed or written (SourceUnknown: send it again)
       event =
         "notebook" in received
@@ -95,24 +120,221 @@ export class Tracker {
       await this.log.settle(instance, event.eventId, changed ? Number(changed.run.id) : null);
       if (!changed) return { run: null, duplicate: false };
       const session = this.sessions.owning(changed.run);
-      const summary = session
-        ? knownRunSummary(changed.run, session.transform, this.hooks.userHandle)
-        : await runSummary(changed.run);
+      const summary =
+        session && !session.aux.adopted
+          ? knownRunSummary(changed.run, session.transform, this.hooks.userHandle)
+          : await runSummary(changed.run);
       this.hooks.changed(summary, changed.created ? "created" : "updated");
       return { run: summary, duplicate: false };
     } catch (e) {
       // what memory holds of the session may be ahead of the database now: read it back next time
-      this.sessions.drop(sessionKey(sessionId, "notebook" in event ? event.notebook.uri : event.notebookUri));
+      this.sessions.drop(sessionKey(sessionId, uriOf(event)));
       await this.log.release(instance, event.eventId);
       throw e;
     }
   }
 
-  private async dispatch(
+  /**
+   * A notebook that calls ln.track() gets LaminDB's run, adopted; its events wait until that run is
+   * known. Any other goes to the extension's own run (dispatchOwn).
+   */
+  private async dispatch(instance: Instance, sessionId: string, event: TrackEvent): Promise<Changed> {
+    const uri = uriOf(event);
+    const key = sessionKey(sessionId, uri);
+    const session = await this.sessions.get(instance, sessionId, uri);
+    if (session?.aux.adopted) return this.applyAdopted(instance, sessionId, session, event);
+    const held = this.pending.get(key);
+    if (held) return this.hold(instance, sessionId, key, held, event);
+    if ("notebook" in event && (await this.tracking(event.notebook))) {
+      return this.hold(instance, sessionId, key, [], event);
+    }
+    return this.dispatchOwn(instance, sessionId, event);
+  }
+
+  /** LaminDB's tracking calls in the notebook's source (cached by hash). */
+  private async tracking(nb: NotebookInfo): Promise<LaminTracking | undefined> {
+    const source = withSource(nb).source;
+    const hash = hashString(source);
+    let found = this.detections.get(hash);
+    if (found === undefined) {
+      found = (await detectLaminTracking(source)) ?? null;
+      if (this.detections.size > 256) this.detections.clear();
+      this.detections.set(hash, found);
+    }
+    return found ?? undefined;
+  }
+
+  /**
+   * Holds an event of a notebook that calls ln.track() until LaminDB's run is known: a cell that
+   * started it adopts it, with every held cell. A burst that ends without one (track() not run, or it
+   * raised) is tracked as today, the held events replayed onto the extension's own run.
+   */
+  private async hold(
     instance: Instance,
     sessionId: string,
+    key: string,
+    held: TrackEvent[],
     event: TrackEvent,
-  ): Promise<{ run: Run; created: boolean } | undefined> {
+  ): Promise<Changed> {
+    // execution order back to 1 after later cells: the kernel restarted (no kernel API)
+    if (event.type === "cellStarted" && event.cell.executionOrder === 1 && heldOrder(held) >= 1) {
+      this.pending.delete(key);
+      await this.replayOwn(instance, sessionId, held);
+      const session = await this.sessions.get(instance, sessionId, uriOf(event));
+      if (session && busy(session)) await this.abort(session, event.cell.startTime ?? event.at);
+      if (session) this.sessions.end(session);
+      held = [];
+    }
+    held.push(event);
+    this.pending.set(key, held);
+    if (event.type === "cellFinished") {
+      const runId = await this.laminRun(instance, event);
+      if (runId === undefined) return undefined;
+      this.pending.delete(key);
+      return this.adopt(instance, sessionId, uriOf(event), runId, held);
+    }
+    if (
+      event.type === "executionIdle" ||
+      event.type === "kernelRestarted" ||
+      event.type === "notebookClosed"
+    ) {
+      this.pending.delete(key);
+      return this.replayOwn(instance, sessionId, held);
+    }
+    return undefined;
+  }
+
+  /** The held events, applied as a notebook without ln.track() has them applied. */
+  private async replayOwn(instance: Instance, sessionId: string, events: TrackEvent[]): Promise<Changed> {
+    let last: Changed;
+    for (const e of events) last = (await this.dispatchOwn(instance, sessionId, e)) ?? last;
+    return last;
+  }
+
+  /** The run LaminDB started in this cell: from the line track() printed, else from the database. */
+  private async laminRun(
+    instance: Instance,
+    event: Extract<TrackEvent, { type: "cellFinished" }>,
+  ): Promise<number | undefined> {
+    const uid = runUidFromOutput(event.cell.trackOutput);
+    if (uid !== undefined) {
+      const id = await runByUid(instance, uid);
+      if (id !== undefined) return id;
+    }
+    const { startTime, endTime } = event.cell;
+    if (!event.cell.success || startTime === undefined || endTime === undefined) return undefined;
+    const tracking = await this.tracking(event.notebook);
+    if (!tracking) return undefined;
+    const fileName = notebookFileName(event.notebook.uri);
+    for (const call of tracking.track) {
+      const id = await runStartedDuring(instance, call, fileName, startTime, endTime);
+      if (id !== undefined) return id;
+    }
+    return undefined;
+  }
+
+  /**
+   * Adopts LaminDB's run: the held cells are recorded under its _aux.lamin_vscode (cells of earlier
+   * kernel sessions on the same run, a restart without finish(), stay), linked to the run before it.
+   */
+  private async adopt(
+    instance: Instance,
+    sessionId: string,
+    uri: string,
+    runId: number,
+    events: TrackEvent[],
+  ): Promise<Changed> {
+    const key = sessionKey(sessionId, uri);
+    const own = await this.sessions.get(instance, sessionId, uri);
+    if (own) {
+      if (busy(own)) await this.abort(own, Date.now());
+      this.sessions.end(own);
+    }
+    const before = this.lastRun.get(key);
+    const stored = await storedAux(instance, runId);
+    const aux = { ...newAux(sessionId, uri), adopted: true, cells: stored?.adopted ? stored.cells : [] };
+    const linked =
+      stored?.initiatedBy ?? (before && !before.adopted && before.id !== runId ? before.id : undefined);
+    if (linked !== undefined) aux.initiatedBy = linked;
+    const session = await this.adoptedSession(key, runId, aux);
+    for (const e of events) recordAdopted(session, e);
+    this.sessions.add(session);
+    this.lastRun.set(key, { id: runId, adopted: true });
+    return this.writeAdopted(instance, session);
+  }
+
+  private async adoptedSession(key: string, runId: number, aux: Session["aux"]): Promise<Session> {
+    const run = await runsAll().filter({ id: runId }).first();
+    const transform = run ? await transformsAll().filter({ id: run.transform_id }).first() : null;
+    if (!run || !transform) throw new Error(`LaminDB's run ${runId} is gone`);
+    return { key, run, transform, aux };
+  }
+
+  /** Writes the adopted run's _aux key (only it) and reads the row back for the answer. */
+  private async writeAdopted(instance: Instance, session: Session): Promise<Changed> {
+    await writeAux(instance, Number(session.run.id), session.aux);
+    const run = await runsAll().filter({ id: session.run.id }).first();
+    if (run) session.run = run;
+    return { run: session.run, created: false };
+  }
+
+  /**
+   * An event of a notebook whose LaminDB run is adopted. Its status stays LaminDB's: a restart or close
+   * aborts it only while it is still started or re-started. Every cell's end writes the record again,
+   * so the one after ln.finish() (whose full-row save reverts it) restores it.
+   */
+  private async applyAdopted(
+    instance: Instance,
+    sessionId: string,
+    session: Session,
+    event: TrackEvent,
+  ): Promise<Changed> {
+    const runId = Number(session.run.id);
+    switch (event.type) {
+      case "cellStarted":
+        if (event.cell.executionOrder === 1 && cellsSummary(session.aux.cells).lastOrder >= 1) {
+          await this.endAdopted(instance, session, event.cell.startTime ?? event.at);
+          return this.dispatch(instance, sessionId, event);
+        }
+        recordAdopted(session, event);
+        return this.writeAdopted(instance, session);
+      case "cellFinished": {
+        // a track() after finish() (or a new_run) starts another run in the same kernel session
+        const next = await this.laminRun(instance, event);
+        if (next !== undefined && next !== runId) {
+          // the cell's start belongs to the new run, not to the one finish() ended
+          const cells = session.aux.cells;
+          const start = cells.findLastIndex((c) => c.index === event.cell.index && c.endTime === undefined);
+          if (start >= 0) {
+            cells.splice(start, 1);
+            await this.writeAdopted(instance, session);
+          }
+          this.sessions.end(session);
+          return this.adopt(instance, sessionId, uriOf(event), next, [event]);
+        }
+        recordAdopted(session, event);
+        return this.writeAdopted(instance, session);
+      }
+      case "cellCancelled":
+        recordAdopted(session, event);
+        return this.writeAdopted(instance, session);
+      case "executionIdle":
+        return undefined;
+      case "kernelRestarted":
+      case "notebookClosed":
+        return this.endAdopted(instance, session, event.at);
+    }
+  }
+
+  /** The kernel session ended: LaminDB's run is aborted if it is still started or re-started. */
+  private async endAdopted(instance: Instance, session: Session, at: number): Promise<Changed> {
+    await abortIfStarted(instance, Number(session.run.id), at);
+    session.aux.ended = true;
+    this.sessions.end(session);
+    return this.writeAdopted(instance, session);
+  }
+
+  private async dispatchOwn(instance: Instance, sessionId: string, event: TrackEvent): Promise<Changed> {
     switch (event.type) {
       case "cellStarted": {
         const { session, created } = await this.ensureRun(
@@ -220,11 +442,15 @@ export class Tracker {
       params: nb.paramsSource !== undefined ? await parseParameters(nb.paramsSource) : (nb.params ?? null),
     });
     noteEnvironment(run, nb);
+    const key = sessionKey(sessionId, nb.uri);
+    const before = this.lastRun.get(key);
+    if (before?.adopted) run.initiated_by_run_id = before.id;
     const aux = newAux(sessionId, nb.uri);
     setAux(run, aux);
     await run.save();
-    session = { key: sessionKey(sessionId, nb.uri), run, transform, aux };
+    session = { key, run, transform, aux };
     this.sessions.add(session);
+    this.lastRun.set(key, { id: Number(run.id), adopted: false });
     return { session, created: true };
   }
 
@@ -276,6 +502,7 @@ function recordEnd(
   session: Session,
   cell: CellTiming,
   outcome: Pick<CellRecord, "success" | "cancelled">,
+  moveStart = true,
 ): void {
   const record: CellRecord = {
     index: cell.index,
@@ -290,7 +517,7 @@ function recordEnd(
   // a start the end does not repeat (a cell that failed before its kernel acknowledged it) stays
   if (known) Object.assign(known, record, { startTime: cell.startTime ?? known.startTime });
   else session.aux.cells.push(record);
-  if (cell.startTime === undefined) return;
+  if (cell.startTime === undefined || !moveStart) return;
   const started = new Date(session.run.started_at).getTime();
   // The cell that opened the run gives its exact start, whichever side of the seen one it is (a kernel's
   // reply can show the cell running before its first IOPub message starts it); any other cell only moves
@@ -315,6 +542,45 @@ function noteEnvironment(run: Run, nb: NotebookInfo): void {
 /** A JSON field's value is any JSON (the record type says unknown); extra_data is an object when set. */
 function isJsonObject(v: unknown): v is { [key: string]: unknown } {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A cell event on an adopted run: its timing recorded, the run's own columns untouched. */
+function recordAdopted(session: Session, event: TrackEvent): void {
+  if (event.type === "cellStarted") {
+    const { index, executionOrder, startTime } = event.cell;
+    session.aux.cells.push({ index, executionOrder, startTime });
+  } else if (event.type === "cellFinished") {
+    recordEnd(session, event.cell, { success: event.cell.success }, false);
+  } else if (event.type === "cellCancelled") {
+    recordEnd(session, event.cell, { cancelled: true }, false);
+  }
+}
+
+function heldOrder(events: TrackEvent[]): number {
+  let order = 0;
+  for (const e of events) if ("cell" in e) order = Math.max(order, e.cell.executionOrder ?? 0);
+  return order;
+}
+
+/** The notebook's file name (LaminDB's key without a dev_dir). */
+function notebookFileName(uri: string): string {
+  const path = uri.replace(/[?#].*$/, "");
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+/** A cellFinished's trackOutput is text, bounded. */
+function checkTrackOutput(event: TrackEvent): void {
+  if (event.type !== "cellFinished" || event.cell === null || typeof event.cell !== "object") return;
+  const output: unknown = event.cell.trackOutput;
+  if (output === undefined) return;
+  if (typeof output !== "string") throw new InvalidArgument("cell.trackOutput must be a string");
+  if (output.length > MAX_TRACK_OUTPUT)
+    throw new InvalidArgument(`cell.trackOutput is longer than ${MAX_TRACK_OUTPUT} characters`);
 }
 
 /** track() resolved every event's source before queueing it. */

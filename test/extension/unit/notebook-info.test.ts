@@ -1,6 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { buildNotebookInfo, CELL_SEPARATOR, findTitle } from "../../../extension/tracking/notebook-info";
+import {
+  buildNotebookInfo,
+  CELL_SEPARATOR,
+  findTitle,
+  laminKey,
+} from "../../../extension/tracking/notebook-info";
 
 describe("buildNotebookInfo", () => {
   const nb = {
@@ -79,5 +84,16 @@ describe("buildNotebookInfo", () => {
       "My analysis",
     );
     assert.equal(findTitle([{ kind: "markup", languageId: "markdown", text: "## Sub only" }]), undefined);
+  });
+});
+
+describe("laminKey (LaminDB's key convention, lamindb.tracking.notebookKey = lamindb)", () => {
+  it("is the path relative to dev_dir for a notebook inside it, else the bare file name", () => {
+    assert.equal(laminKey("/home/u/proj/analysis/qc.ipynb", "/home/u/proj"), "analysis/qc.ipynb");
+    assert.equal(laminKey("/home/u/proj/analysis/qc.ipynb", "/home/u/proj/"), "analysis/qc.ipynb");
+    assert.equal(laminKey("/home/u/other/qc.ipynb", "/home/u/proj"), "qc.ipynb");
+    assert.equal(laminKey("/home/u/project2/qc.ipynb", "/home/u/proj"), "qc.ipynb");
+    assert.equal(laminKey("/home/u/proj/analysis/qc.ipynb", undefined), "qc.ipynb");
+    assert.equal(laminKey("C:\\work\\proj\\nb\\qc.ipynb", "C:\\work\\proj"), "nb/qc.ipynb");
   });
 });

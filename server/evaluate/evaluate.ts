@@ -78,13 +78,29 @@ export class QueryCells {
     for (const k of this.kernels.keys()) this.restart(k);
   }
 
+  /**
+   * A registry call needs the server's database up (Database.use), but its failure is the cell's, not
+   * the connection's: a connect()ed instance that cannot be reached leaves the server's database
+   * marked up, as when cells ran inside the server.
+   */
+  private async call(call: CellCall): Promise<JsonValue> {
+    const settled = await this.settings.use(() =>
+      execute(call).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+    if ("error" in settled) throw settled.error;
+    return settled.value;
+  }
+
   private kernel(notebook: string): CellKernel {
     let k = this.kernels.get(notebook);
     if (!k) {
       k = new CellKernel(notebook, {
         timeoutMs: this.settings.timeoutSeconds * 1000,
         memoryMb: this.settings.memoryMb,
-        execute: (call: CellCall): Promise<JsonValue> => this.settings.use(() => execute(call)),
+        execute: (call: CellCall) => this.call(call),
       });
       this.kernels.set(notebook, k);
     }

@@ -19,11 +19,7 @@ import { RegistryValues } from "./data/registry-values";
 import { Diagnostics } from "./diagnostics-scheduler";
 import { Documents } from "./documents";
 import { toResponseError } from "./errors";
-import {
-  DEFAULT_CELL_MEMORY_MB,
-  DEFAULT_CELL_TIMEOUT_S,
-  QueryCells,
-} from "./evaluate/evaluate";
+import { DEFAULT_CELL_MEMORY_MB, DEFAULT_CELL_TIMEOUT_S, QueryCells } from "./evaluate/evaluate";
 import { closeNamedInstances, useNamedInstances } from "./evaluate/instances";
 import { hoverAt } from "./hover";
 import { errorMessage, log } from "./log";

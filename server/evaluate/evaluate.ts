@@ -44,12 +44,17 @@ export class QueryCells {
     if (typeof p !== "object" || p === null || typeof p.code !== "string")
       return invalid("lamin/evaluate takes { code, language }");
     if (p.language !== "javascript" && p.language !== "typescript")
-      return invalid(`lamin/evaluate: language is "javascript" or "typescript", not ${JSON.stringify(p.language)}`);
+      return invalid(
+        `lamin/evaluate: language is "javascript" or "typescript", not ${JSON.stringify(p.language)}`,
+      );
     let script: string;
     try {
       script = await toScript(p.code, p.language);
     } catch (e) {
-      return { outputs: [], error: { name: "SyntaxError", message: e instanceof Error ? e.message : String(e) } };
+      return {
+        outputs: [],
+        error: { name: "SyntaxError", message: e instanceof Error ? e.message : String(e) },
+      };
     }
     const outcome = await this.kernel(notebookOf(p)).run(
       script,

@@ -10,9 +10,12 @@ export const pageSize = (n: number): number => Math.max(0, Math.min(MAX_PAGE, Ma
  * and no count() is left running (or rejecting unobserved) beside a page that could not be built.
  */
 export function pageOf(p: { offset?: unknown; limit?: unknown }): { offset: number; limit: number } {
-  if (typeof p !== "object" || p === null) throw new InvalidArgument("A page request takes { offset, limit }");
+  if (typeof p !== "object" || p === null)
+    throw new InvalidArgument("A page request takes { offset, limit }");
   if (typeof p.offset !== "number" || !Number.isSafeInteger(p.offset) || p.offset < 0)
-    throw new InvalidArgument(`offset must be a non-negative integer, not ${JSON.stringify(p.offset) ?? "undefined"}`);
+    throw new InvalidArgument(
+      `offset must be a non-negative integer, not ${JSON.stringify(p.offset) ?? "undefined"}`,
+    );
   if (typeof p.limit !== "number" || !Number.isFinite(p.limit))
     throw new InvalidArgument(`limit must be a number, not ${JSON.stringify(p.limit) ?? "undefined"}`);
   return { offset: p.offset, limit: pageSize(p.limit) };

@@ -40,7 +40,8 @@ export const THROWING_TIMER = 'setTimeout(() => { throw new Error("from a timer"
 export const ENDLESS_LOOP = "await null;\nwhile (true) {}";
 
 /** Allocates without end after an await. */
-export const MEMORY_BOMB = "await null;\nconst keep = [];\nwhile (true) keep.push(new Array(100000).fill(Math.random()));";
+export const MEMORY_BOMB =
+  "await null;\nconst keep = [];\nwhile (true) keep.push(new Array(100000).fill(Math.random()));";
 
 /** Leaves a mark on the cell's process (to tell a restarted process from the old one). */
 export const MARK_PROCESS = 'this.constructor.constructor("return process")().laminMark = "marked";\n"ok"';

@@ -128,7 +128,11 @@ describe("query cells in their own process", () => {
       interrupted = (await f.client.request("lamin/interruptCell", { notebookUri: nb })).interrupted;
     const r = await running;
     assert.equal(r.error?.name, "Interrupted");
-    const next = await f.client.request("lamin/evaluate", { code: "40 + 2", language: "javascript", notebookUri: nb });
+    const next = await f.client.request("lamin/evaluate", {
+      code: "40 + 2",
+      language: "javascript",
+      notebookUri: nb,
+    });
     assert.equal(next.outputs[0].items[0].data, 42);
   });
 
@@ -154,6 +158,10 @@ answers.sort((x, y) => x.callId - y.callId).map((a) => a.error && a.error.name +
     assert.equal(errors.length, 5);
     for (const e of errors) assert.match(String(e), /^InvalidArgument: /);
     // nothing was deleted by the refused chain
-    assert.equal((await evaluateOk(f.client, "await ln.ULabel.filter({ name: \"Survivor\" }).count()")).outputs[0].items[0].data, 1);
+    assert.equal(
+      (await evaluateOk(f.client, 'await ln.ULabel.filter({ name: "Survivor" }).count()')).outputs[0].items[0]
+        .data,
+      1,
+    );
   });
 });

@@ -84,14 +84,20 @@ function instanceName(v: unknown): string | undefined {
 }
 
 function args(v: unknown): JsonValue[] {
-  if (!Array.isArray(v) || v.length > MAX_ARGS) throw new InvalidArgument("A call's arguments are a short list");
+  if (!Array.isArray(v) || v.length > MAX_ARGS)
+    throw new InvalidArgument("A call's arguments are a short list");
   return v as JsonValue[];
 }
 
 function refOf(v: unknown): RecordRef {
-  if (!isObject(v) || !Number.isSafeInteger(v.id)) throw new InvalidArgument("A record reference needs its id");
+  if (!isObject(v) || !Number.isSafeInteger(v.id))
+    throw new InvalidArgument("A record reference needs its id");
   const instance = instanceName(v.instance);
-  return { registry: registryOf(v.registry).spec.name, id: v.id as number, ...(instance ? { instance } : {}) };
+  return {
+    registry: registryOf(v.registry).spec.name,
+    id: v.id as number,
+    ...(instance ? { instance } : {}),
+  };
 }
 
 /** Reads a referenced record again, from the instance it came from. */
@@ -130,12 +136,17 @@ function getterValues(record: SQLRecord): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
   const spec = (record.constructor as unknown as AnyRegistry).spec;
   const relations = relationsOf(spec);
-  for (let p = Object.getPrototypeOf(record) as object; p && p !== SQLRecord.prototype; p = Object.getPrototypeOf(p)) {
+  for (
+    let p = Object.getPrototypeOf(record) as object;
+    p && p !== SQLRecord.prototype;
+    p = Object.getPrototypeOf(p)
+  ) {
     for (const [name, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) {
       if (!d.get || relations.has(name) || name in out || name.startsWith("_")) continue;
       try {
         const value: unknown = d.get.call(record);
-        if (value === null || ["string", "number", "boolean"].includes(typeof value)) out[name] = value as JsonValue;
+        if (value === null || ["string", "number", "boolean"].includes(typeof value))
+          out[name] = value as JsonValue;
       } catch {
         // a getter that needs more than the row (e.g. features) is not part of the record's value
       }
@@ -162,7 +173,11 @@ export function encode(v: unknown, instance: string | undefined, depth = 0): Jso
   }
   if (Array.isArray(v)) return v.map((x) => encode(x, instance, depth + 1));
   if (v instanceof Date) return v.toISOString();
-  if (isObject(v) && typeof v.dict === "function" && !Object.getOwnPropertyDescriptor(v, "dict")?.enumerable) {
+  if (
+    isObject(v) &&
+    typeof v.dict === "function" &&
+    !Object.getOwnPropertyDescriptor(v, "dict")?.enumerable
+  ) {
     const entries = (o: object) =>
       Object.fromEntries(Object.entries(o).map(([k, x]) => [k, encode(x, instance, depth + 1)]));
     return { [LOOKUP_TAG]: { keys: entries(v), dict: entries((v.dict as () => object)()) } };
@@ -176,7 +191,12 @@ export function encode(v: unknown, instance: string | undefined, depth = 0): Jso
   return v as JsonValue;
 }
 
-function method(target: object, step: Step, allowed: Set<string>, what: string): (...a: unknown[]) => unknown {
+function method(
+  target: object,
+  step: Step,
+  allowed: Set<string>,
+  what: string,
+): (...a: unknown[]) => unknown {
   if (typeof step?.method !== "string" || !allowed.has(step.method))
     throw new InvalidArgument(`${what}.${String(step?.method)}() is not available in query cells`);
   const fn = (target as Record<string, unknown>)[step.method];
@@ -196,16 +216,22 @@ async function rootOf(root: Root): Promise<{ target: object; instance?: string; 
   if (root.kind === "relation") {
     const ref = refOf(root.ref);
     const rel = relationsOf(registryOf(ref.registry).spec).get(String(root.relation));
-    if (!rel || !isToMany(rel)) throw new InvalidArgument(`${ref.registry} has no to-many relation '${String(root.relation)}'`);
+    if (!rel || !isToMany(rel))
+      throw new InvalidArgument(`${ref.registry} has no to-many relation '${String(root.relation)}'`);
     const record = await load(ref);
-    return { target: (record as unknown as Record<string, object>)[rel.name], instance: ref.instance, what: "QuerySet" };
+    return {
+      target: (record as unknown as Record<string, object>)[rel.name],
+      instance: ref.instance,
+      what: "QuerySet",
+    };
   }
   throw new InvalidArgument("A query starts at a registry or a relation");
 }
 
 async function query(call: { root: Root; steps: Step[] }): Promise<JsonValue> {
   const start = await rootOf(call.root);
-  if (!Array.isArray(call.steps) || call.steps.length > MAX_STEPS) throw new InvalidArgument("Too many chained calls");
+  if (!Array.isArray(call.steps) || call.steps.length > MAX_STEPS)
+    throw new InvalidArgument("Too many chained calls");
   // validate the whole chain's shape before running any of it
   const steps = call.steps.map((s, i) => {
     const m = isObject(s) ? s.method : undefined;
@@ -217,7 +243,8 @@ async function query(call: { root: Root; steps: Step[] }): Promise<JsonValue> {
   let current: unknown = start.target;
   for (const step of steps) {
     const isQs = current instanceof QuerySet;
-    if (!isQs && current !== start.target) throw new InvalidArgument(`.${String(step.method)}() follows a value, not a query`);
+    if (!isQs && current !== start.target)
+      throw new InvalidArgument(`.${String(step.method)}() follows a value, not a query`);
     const fn = method(current as object, step, isQs ? QUERYSET : STATIC, isQs ? "QuerySet" : start.what);
     current = fn(...((await decode(step.args)) as unknown[]));
     if (!(current instanceof QuerySet)) current = await current;
@@ -230,11 +257,13 @@ async function query(call: { root: Root; steps: Step[] }): Promise<JsonValue> {
 async function recordCall(call: { ref: RecordRef; method: string; args: JsonValue[] }): Promise<JsonValue> {
   const ref = refOf(call.ref);
   const a = args(call.args);
-  if (!RECORD.has(call.method)) throw new InvalidArgument(`${ref.registry}.${String(call.method)}() is not available in query cells`);
+  if (!RECORD.has(call.method))
+    throw new InvalidArgument(`${ref.registry}.${String(call.method)}() is not available in query cells`);
   const spec = registryOf(ref.registry).spec;
   if (call.method === "related") {
     const rel = relationsOf(spec).get(String(a[0]));
-    if (!rel || isToMany(rel)) throw new InvalidArgument(`${ref.registry} has no to-one relation '${String(a[0])}'`);
+    if (!rel || isToMany(rel))
+      throw new InvalidArgument(`${ref.registry} has no to-one relation '${String(a[0])}'`);
     const record = await load(ref);
     return encode(await (record as unknown as Record<string, Promise<unknown>>)[rel.name], ref.instance);
   }

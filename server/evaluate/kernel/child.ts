@@ -45,8 +45,12 @@ function print(stream: "stdout" | "stderr") {
 }
 
 // A rejection nobody awaited, or a throwing timer, is the running cell's stderr, not this process's end.
-process.on("unhandledRejection", (e) => print("stderr")(`Unhandled rejection: ${wireError(e).name}: ${wireError(e).message}`));
-process.on("uncaughtException", (e) => print("stderr")(`Uncaught exception: ${wireError(e).name}: ${wireError(e).message}`));
+process.on("unhandledRejection", (e) =>
+  print("stderr")(`Unhandled rejection: ${wireError(e).name}: ${wireError(e).message}`),
+);
+process.on("uncaughtException", (e) =>
+  print("stderr")(`Uncaught exception: ${wireError(e).name}: ${wireError(e).message}`),
+);
 
 function toJson(v: unknown): JsonValue {
   try {
@@ -60,7 +64,8 @@ function toJson(v: unknown): JsonValue {
 async function present(value: unknown): Promise<{ value?: JsonValue; text?: string }> {
   if (value instanceof RemoteQuerySet) value = await value.toDataFrame();
   else if (typeof (value as PromiseLike<unknown>)?.then === "function") value = await value;
-  if (ln?.isRecord(value) && ln.isSaved(value)) value = await (value as { describe(): Promise<unknown> }).describe();
+  if (ln?.isRecord(value) && ln.isSaved(value))
+    value = await (value as { describe(): Promise<unknown> }).describe();
   if (value === undefined) return {};
   return { value: toJson(value), text: typeof value === "string" ? value : inspect(value, { depth: 4 }) };
 }
@@ -79,7 +84,8 @@ async function run(runId: number, script: string, filename: string): Promise<voi
       Math,
       Promise,
     });
-    const boxed = (await new vm.Script(script, { filename }).runInContext(context)) as { value: unknown } | undefined;
+    const boxed = (await new vm.Script(script, { filename }).runInContext(context)) as
+      { value: unknown } | undefined;
     post({ type: "done", runId, ...(await present(boxed?.value)) });
   } catch (e) {
     post({ type: "done", runId, error: wireError(e) });

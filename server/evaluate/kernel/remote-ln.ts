@@ -37,7 +37,7 @@ export class RemoteLn {
     shapes: RegistryShape[],
     private readonly send: Send,
   ) {
-    for (const shape of shapes) this.classes.set(shape.name, this.registryClass(shape));
+    for (const shape of shapes) this.classes.set(shape.name, registryClass(this, shape));
   }
 
   /** The `ln` object a cell sees. */
@@ -61,7 +61,8 @@ export class RemoteLn {
     if (depth > 32) throw new RangeError("Arguments nest too deeply");
     if (this.isRecord(v)) {
       const ref = states.get(v)?.ref;
-      if (!ref) throw Object.assign(new Error(`Save the ${v.constructor.name} first`), { name: "InvalidArgument" });
+      if (!ref)
+        throw Object.assign(new Error(`Save the ${v.constructor.name} first`), { name: "InvalidArgument" });
       return { [RECORD_TAG]: { ...ref } };
     }
     if (v instanceof QObject) return { [Q_TAG]: this.encode(v.node, depth + 1) };
@@ -82,11 +83,20 @@ export class RemoteLn {
     if (Array.isArray(v)) return v.map((x) => this.decode(x));
     if (typeof v !== "object" || v === null) return v;
     if (RECORD_TAG in v) {
-      const r = v[RECORD_TAG] as { registry: string; id: number; instance?: string; fields: Record<string, JsonValue> };
+      const r = v[RECORD_TAG] as {
+        registry: string;
+        id: number;
+        instance?: string;
+        fields: Record<string, JsonValue>;
+      };
       const cls = this.classes.get(r.registry);
       if (!cls) return r.fields;
       const record = Object.create(cls.prototype as object) as object;
-      this.fill(record, { registry: r.registry, id: r.id, ...(r.instance ? { instance: r.instance } : {}) }, r.fields);
+      this.fill(
+        record,
+        { registry: r.registry, id: r.id, ...(r.instance ? { instance: r.instance } : {}) },
+        r.fields,
+      );
       return record;
     }
     if (LOOKUP_TAG in v) {
@@ -99,111 +109,122 @@ export class RemoteLn {
     return v; // DataFrame, Description, plain JSON
   }
 
-  private fill(record: object, ref: RecordRef, fields: Record<string, JsonValue>): void {
+  /** Makes `record` the saved record `ref` with `fields` (after a read or a save). */
+  fill(record: object, ref: RecordRef, fields: Record<string, JsonValue>): void {
     for (const key of Object.keys(record)) delete (record as Record<string, unknown>)[key];
     Object.assign(record, fields);
     const snapshot: Record<string, string> = {};
     for (const [k, x] of Object.entries(fields)) snapshot[k] = JSON.stringify(x);
     states.set(record, { ref, snapshot });
   }
+}
 
-  private registryClass(shape: RegistryShape): new (...args: unknown[]) => object {
-    const ln = this;
-    const root: Root = { kind: "registry", registry: shape.name };
-    const query = (steps: Step[]) => new RemoteQuerySet(ln, root, steps);
-    const step = (method: string, args: unknown[]): Step => ({ method, args: args.map((a) => ln.encode(a)) });
-    const refOf = (record: object, what: string): RecordRef => {
-      const ref = states.get(record)?.ref;
-      if (!ref) throw Object.assign(new Error(`${shape.name}.${what}: save the record first`), { name: "InvalidArgument" });
-      return ref;
-    };
-    const recordCall = (record: object, method: string, args: unknown[]) =>
-      ln.call({ op: "record", ref: refOf(record, method), method, args: args.map((a) => ln.encode(a)) });
+/** An `ln.<Name>` class: statics build queries, instances are records (saved or not). */
+function registryClass(ln: RemoteLn, shape: RegistryShape): new (...args: unknown[]) => object {
+  const root: Root = { kind: "registry", registry: shape.name };
+  const query = (steps: Step[]) => new RemoteQuerySet(ln, root, steps);
+  const step = (method: string, args: unknown[]): Step => ({ method, args: args.map((a) => ln.encode(a)) });
+  const refOf = (record: object, what: string): RecordRef => {
+    const ref = states.get(record)?.ref;
+    if (!ref)
+      throw Object.assign(new Error(`${shape.name}.${what}: save the record first`), {
+        name: "InvalidArgument",
+      });
+    return ref;
+  };
+  const recordCall = (record: object, method: string, args: unknown[]) =>
+    ln.call({ op: "record", ref: refOf(record, method), method, args: args.map((a) => ln.encode(a)) });
 
-    const cls = class {
-      constructor(...args: unknown[]) {
-        states.set(this, { args, snapshot: {} });
-        for (const a of args) if (isPlain(a)) Object.assign(this, a);
-      }
-      static filter(...args: unknown[]) {
-        return query([step("filter", args)]);
-      }
-      static exclude(...args: unknown[]) {
-        return query([step("exclude", args)]);
-      }
-      static all() {
-        return query([step("all", [])]);
-      }
-      static search(...args: unknown[]) {
-        return query([step("search", args)]);
-      }
-      static get(...args: unknown[]) {
-        return ln.call({ op: "query", root, steps: [step("get", args)] });
-      }
-      static lookup(...args: unknown[]) {
-        return ln.call({ op: "query", root, steps: [step("lookup", args)] });
-      }
-      static toDataFrame(...args: unknown[]) {
-        return ln.call({ op: "query", root, steps: [step("toDataFrame", args)] });
-      }
-      static connect(instance: unknown) {
-        if (typeof instance !== "string" || instance === "")
-          throw Object.assign(new Error("connect() takes an instance name"), { name: "InvalidArgument" });
-        return new RemoteQuerySet(ln, { ...root, instance }, []);
-      }
-      async save(): Promise<object> {
-        const state = states.get(this)!;
-        let saved: unknown;
-        if (!state.ref) {
-          saved = await ln.call({ op: "create", registry: shape.name, args: (state.args ?? []).map((a) => ln.encode(a)) });
-        } else {
-          const changes: Record<string, JsonValue> = {};
-          for (const [k, x] of Object.entries(this)) {
-            const wire = ln.encode(x);
-            if (JSON.stringify(wire) !== state.snapshot[k]) changes[k] = wire;
-          }
-          saved = await recordCall(this, "save", [changes]);
+  const cls = class {
+    constructor(...args: unknown[]) {
+      states.set(this, { args, snapshot: {} });
+      for (const a of args) if (isPlain(a)) Object.assign(this, a);
+    }
+    static filter(...args: unknown[]) {
+      return query([step("filter", args)]);
+    }
+    static exclude(...args: unknown[]) {
+      return query([step("exclude", args)]);
+    }
+    static all() {
+      return query([step("all", [])]);
+    }
+    static search(...args: unknown[]) {
+      return query([step("search", args)]);
+    }
+    static get(...args: unknown[]) {
+      return ln.call({ op: "query", root, steps: [step("get", args)] });
+    }
+    static lookup(...args: unknown[]) {
+      return ln.call({ op: "query", root, steps: [step("lookup", args)] });
+    }
+    static toDataFrame(...args: unknown[]) {
+      return ln.call({ op: "query", root, steps: [step("toDataFrame", args)] });
+    }
+    static connect(instance: unknown) {
+      if (typeof instance !== "string" || instance === "")
+        throw Object.assign(new Error("connect() takes an instance name"), { name: "InvalidArgument" });
+      return new RemoteQuerySet(ln, { ...root, instance }, []);
+    }
+    async save(): Promise<object> {
+      const state = states.get(this)!;
+      let saved: unknown;
+      if (!state.ref) {
+        saved = await ln.call({
+          op: "create",
+          registry: shape.name,
+          args: (state.args ?? []).map((a) => ln.encode(a)),
+        });
+      } else {
+        const changes: Record<string, JsonValue> = {};
+        for (const [k, x] of Object.entries(this)) {
+          const wire = ln.encode(x);
+          if (JSON.stringify(wire) !== state.snapshot[k]) changes[k] = wire;
         }
-        const s = states.get(saved as object)!;
-        ln.fill(this, s.ref!, saved as Record<string, JsonValue>);
-        return this;
+        saved = await recordCall(this, "save", [changes]);
       }
-      delete(options?: unknown) {
-        return recordCall(this, "delete", options === undefined ? [] : [options]).then(() => undefined);
-      }
-      restore() {
-        return recordCall(this, "restore", []).then(() => undefined);
-      }
-      describe(options?: unknown) {
-        return recordCall(this, "describe", options === undefined ? [] : [options]);
-      }
-      async refreshFromDb(options?: unknown) {
-        const fresh = await recordCall(this, "refreshFromDb", options === undefined ? [] : [options]);
-        const s = states.get(fresh as object)!;
-        ln.fill(this, s.ref!, { ...(this as unknown as Record<string, JsonValue>), ...(fresh as Record<string, JsonValue>) });
-        return this;
-      }
-      toJSON() {
-        return { ...this };
-      }
-    };
-    Object.defineProperty(cls, "name", { value: shape.name });
-    for (const name of shape.toOne)
-      Object.defineProperty(cls.prototype, name, {
-        configurable: true,
-        get(this: object) {
-          return recordCall(this, "related", [name]);
-        },
+      const s = states.get(saved as object)!;
+      ln.fill(this, s.ref!, saved as Record<string, JsonValue>);
+      return this;
+    }
+    delete(options?: unknown) {
+      return recordCall(this, "delete", options === undefined ? [] : [options]).then(() => undefined);
+    }
+    restore() {
+      return recordCall(this, "restore", []).then(() => undefined);
+    }
+    describe(options?: unknown) {
+      return recordCall(this, "describe", options === undefined ? [] : [options]);
+    }
+    async refreshFromDb(options?: unknown) {
+      const fresh = await recordCall(this, "refreshFromDb", options === undefined ? [] : [options]);
+      const s = states.get(fresh as object)!;
+      ln.fill(this, s.ref!, {
+        ...(this as unknown as Record<string, JsonValue>),
+        ...(fresh as Record<string, JsonValue>),
       });
-    for (const name of shape.toMany)
-      Object.defineProperty(cls.prototype, name, {
-        configurable: true,
-        get(this: object) {
-          return new RemoteQuerySet(ln, { kind: "relation", ref: refOf(this, name), relation: name }, []);
-        },
-      });
-    return cls;
-  }
+      return this;
+    }
+    toJSON() {
+      return { ...this };
+    }
+  };
+  Object.defineProperty(cls, "name", { value: shape.name });
+  for (const name of shape.toOne)
+    Object.defineProperty(cls.prototype, name, {
+      configurable: true,
+      get(this: object) {
+        return recordCall(this, "related", [name]);
+      },
+    });
+  for (const name of shape.toMany)
+    Object.defineProperty(cls.prototype, name, {
+      configurable: true,
+      get(this: object) {
+        return new RemoteQuerySet(ln, { kind: "relation", ref: refOf(this, name), relation: name }, []);
+      },
+    });
+  return cls;
 }
 
 /** A query as a chain of steps, sent when the cell awaits it or calls a method that ends it. */
@@ -215,7 +236,10 @@ export class RemoteQuerySet implements PromiseLike<unknown[]> {
   ) {}
 
   private with(method: string, args: unknown[]): RemoteQuerySet {
-    return new RemoteQuerySet(this.ln, this.root, [...this.steps, { method, args: args.map((a) => this.ln.encode(a)) }]);
+    return new RemoteQuerySet(this.ln, this.root, [
+      ...this.steps,
+      { method, args: args.map((a) => this.ln.encode(a)) },
+    ]);
   }
   private end(method: string, args: unknown[]): Promise<unknown> {
     return this.ln.call({ op: "query", root: this.root, steps: this.with(method, args).steps });

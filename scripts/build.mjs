@@ -46,6 +46,9 @@ const parts = {
   db: () => entry("db", "db/index.ts"),
   server: async () => {
     await entry("server", "server/main.ts");
+    // the query cells' process (server/evaluate/kernel/kernel.ts forks it): self-contained, as its
+    // permission model lets it read nothing but this file
+    await entry("cell-kernel", "server/evaluate/kernel/child.ts");
     // read by lamin/loadDemoData at run time (server/demo/load-demo.ts), not bundled into the server
     mkdirSync("dist/demo", { recursive: true });
     cpSync("server/demo/vocabularies.json", "dist/demo/vocabularies.json");

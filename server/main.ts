@@ -19,6 +19,7 @@ import { RegistryValues } from "./data/registry-values";
 import { Diagnostics } from "./diagnostics-scheduler";
 import { Documents } from "./documents";
 import { toResponseError } from "./errors";
+import { DEFAULT_CELL_MEMORY_MB, DEFAULT_CELL_TIMEOUT_S, QueryCells } from "./evaluate/evaluate";
 import { closeNamedInstances, useNamedInstances } from "./evaluate/instances";
 import { hoverAt } from "./hover";
 import { errorMessage, log, logTo } from "./log";
@@ -30,6 +31,10 @@ import { RecentRuns } from "./recent-runs";
 import { keepConsoleOffStdout, StdoutMessageWriter } from "./stdio";
 
 keepConsoleOffStdout();
+// Whatever escapes a handler (a promise nobody awaited, a throwing callback) is logged; the server
+// keeps serving completion and tracking instead of exiting.
+process.on("unhandledRejection", (e) => log("error", `Unhandled rejection: ${errorMessage(e)}`));
+process.on("uncaughtException", (e) => log("error", `Uncaught exception: ${errorMessage(e)}`));
 const connection = createConnection(
   ProposedFeatures.all,
   new StreamMessageReader(process.stdin),
@@ -42,6 +47,7 @@ let db: Database;
 let values: RegistryValues;
 let tracker: Tracker;
 let diagnostics: Diagnostics;
+let cells: QueryCells;
 const recent = new RecentRuns();
 
 function notify<M extends keyof LaminNotifications>(method: M, params: LaminNotifications[M]): void {
@@ -67,6 +73,11 @@ connection.onInitialize((params): InitializeResult => {
     onChange,
   });
   values = new RegistryValues(db);
+  cells = new QueryCells({
+    timeoutSeconds: options.queryCells?.timeoutSeconds ?? DEFAULT_CELL_TIMEOUT_S,
+    memoryMb: options.queryCells?.memoryMb ?? DEFAULT_CELL_MEMORY_MB,
+    use: (fn) => db.use(fn),
+  });
   diagnostics = new Diagnostics(connection, docs, values, () => db.instance !== undefined);
   tracker = new Tracker({
     use: (fn) => db.use(fn),
@@ -138,7 +149,10 @@ docs.notebooks.onDidChange((e) => {
   const nb = docs.notebooks.getNotebookDocument(e.notebookDocument.uri);
   nb?.cells.forEach((c) => diagnostics.schedule(c.document));
 });
-docs.notebooks.onDidClose((nb) => nb.cells.forEach((c) => diagnostics.clear(c.document)));
+docs.notebooks.onDidClose((nb) => {
+  nb.cells.forEach((c) => diagnostics.clear(c.document));
+  cells?.restart(nb.uri); // a closed notebook's query kernel ends with it
+});
 
 registerRequests({
   on: <M extends keyof LaminRequests>(
@@ -155,6 +169,7 @@ registerRequests({
   db: () => db,
   tracker: () => tracker,
   options: () => options,
+  cells: () => cells,
   afterEvaluate: () => {
     values.invalidate();
     diagnostics.refreshAll();
@@ -165,6 +180,7 @@ let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  cells?.stopAll();
   await Promise.allSettled([db?.close(), closeNamedInstances()]);
   logTo(undefined);
   process.exit(code);
@@ -172,6 +188,7 @@ async function stop(code: number): Promise<void> {
 let shutdownReceived = false;
 connection.onShutdown(async () => {
   shutdownReceived = true;
+  cells?.stopAll();
   await Promise.all([db?.close(), closeNamedInstances()]);
 });
 // The client went away (its end of stdin closed): as vscode-languageserver does for --stdio.

@@ -20,6 +20,8 @@ export interface LaminInitializationOptions {
   trusted: boolean;
   /** Identifies this VS Code session, so runs left open by a session that died can be aborted. */
   sessionId: string;
+  /** Query cells' processes: a cell's time limit (default 120 s) and heap limit (default 512 MB). */
+  queryCells?: { timeoutSeconds?: number; memoryMb?: number };
 }
 
 /**
@@ -247,14 +249,23 @@ export interface LaminRequests {
   };
   /** The renderer's "load more": the token comes from DataFrame.next. */
   "lamin/loadMore": { params: { token: string; offset: number }; result: DataFrame };
-  /** Evaluates a JavaScript or TypeScript query cell with `ln` bound; outputs are MIME bundles. */
+  /**
+   * Evaluates a JavaScript or TypeScript query cell with `ln` bound, in the notebook's own process
+   * (started on its first cell; see docs/server.md); outputs are MIME bundles. A cell that outlives
+   * queryCells.timeoutSeconds, runs out of memory or is interrupted fails with error.name Timeout,
+   * KernelDied or Interrupted, and the notebook's next cell starts a new process.
+   */
   "lamin/evaluate": {
-    params: { code: string; language: "javascript" | "typescript"; cellUri?: string };
+    params: { code: string; language: "javascript" | "typescript"; cellUri?: string; notebookUri?: string };
     result: {
       outputs: Array<{ items: Array<{ mime: string; data: JsonValue }> }>;
       error?: { name: string; message: string; stack?: string };
     };
   };
+  /** Stops the notebook's running query cell (it fails with Interrupted); false when none was running. */
+  "lamin/interruptCell": { params: { notebookUri: string }; result: { interrupted: boolean } };
+  /** Restarts the notebook's query kernel: its process is stopped, the next cell starts a new one. */
+  "lamin/restartKernel": { params: { notebookUri: string }; result: { ok: true } };
   /** Reads the runs explorer's query line with the server's Python grammar (no database needed). */
   "lamin/parseQuery": { params: { text: string }; result: ParseResult };
   /**

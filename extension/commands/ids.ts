@@ -21,6 +21,7 @@ export const Commands = {
   toggleTrash: "lamindb.runs.toggleTrash",
   search: "lamindb.search",
   openExplorer: "lamindb.openRunsExplorer",
+  restartQueryKernel: "lamindb.restartQueryKernel",
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -27,6 +27,7 @@ type InspectCommandId = Exclude<
   | typeof Commands.restartServer
   | typeof Commands.showLog
   | typeof Commands.loadDemoData
+  | typeof Commands.restartQueryKernel
 >;
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -56,6 +57,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [Commands.restartServer]: restart,
     [Commands.showLog]: () => log.show(),
     [Commands.loadDemoData]: () => loadDemoData(server),
+    [Commands.restartQueryKernel]: (uri) => {
+      // from the notebook toolbar (the notebook's URI) or the palette (the active notebook)
+      const nb =
+        (uri instanceof vscode.Uri
+          ? vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri.toString())
+          : undefined) ?? vscode.window.activeNotebookEditor?.notebook;
+      if (!nb) throw new Error("open a notebook to restart its query kernel");
+      return server.request("lamin/restartKernel", { notebookUri: nb.uri.toString() });
+    },
   };
   return Object.entries(handlers).map(([id, fn]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {

@@ -1,6 +1,7 @@
 // The "LaminDB" notebook controller: JavaScript / TypeScript cells evaluated by the language server with
 // `ln` bound. Outputs are the server's MIME bundles (describe / dataframe / text); errors are notebook
-// errors carrying the query API's message. Tracking sees these executions like any other controller's.
+// errors carrying the query API's message. Each notebook's cells run in a process of their own on the
+// server's side; interrupt and "Restart query kernel" stop it. Tracking sees these executions like any other controller's.
 import * as vscode from "vscode";
 import type { JsonValue } from "../../db/shapes";
 import type { LaminServer } from "../client/server";
@@ -21,6 +22,10 @@ export class QueryController extends Disposable {
     this.controller.description = "query cells evaluated by the LaminDB language server";
     this.controller.detail = 'e.g. await ln.Run.filter({ status: "errored" }).toDataFrame()';
     this.controller.executeHandler = (cells) => this.executeAll(cells);
+    // the notebook's cell process is stopped; the cell fails with Interrupted, the next starts a new one
+    this.controller.interruptHandler = async (nb) => {
+      await this.server.request("lamin/interruptCell", { notebookUri: nb.uri.toString() });
+    };
     // notebooks of query cells open with this controller selected
     this.track(vscode.workspace.onDidOpenNotebookDocument((nb) => this.prefer(nb)));
     vscode.workspace.notebookDocuments.forEach((nb) => this.prefer(nb));
@@ -67,6 +72,7 @@ export class QueryController extends Disposable {
         code: cell.document.getText(),
         language,
         cellUri: cell.document.uri.toString(),
+        notebookUri: cell.notebook.uri.toString(),
       });
       const outputs = result.outputs.map(
         (o) => new vscode.NotebookCellOutput(o.items.map((item) => outputItem(item.mime, item.data))),

@@ -32,6 +32,11 @@ export function parseOptions(raw: unknown): LaminInitializationOptions {
   if (isObject(raw.instances)) {
     for (const [k, v] of Object.entries(raw.instances)) if (typeof v === "string") instances[k] = v;
   }
+  const cells = isObject(raw.queryCells) ? raw.queryCells : {};
+  const bounded = (v: unknown, min: number, max: number) =>
+    typeof v === "number" && Number.isFinite(v) && v >= min && v <= max ? v : undefined;
+  const timeoutSeconds = bounded(cells.timeoutSeconds, 0.1, 86_400);
+  const memoryMb = bounded(cells.memoryMb, 32, 16_384);
   return {
     database,
     user: { handle: String(user.handle), ...(typeof user.name === "string" ? { name: user.name } : {}) },
@@ -41,5 +46,9 @@ export function parseOptions(raw: unknown): LaminInitializationOptions {
       typeof raw.sessionId === "string" && raw.sessionId
         ? raw.sessionId
         : `session-${process.pid}-${Date.now()}`,
+    queryCells: {
+      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+      ...(memoryMb !== undefined ? { memoryMb: Math.round(memoryMb) } : {}),
+    },
   };
 }

@@ -1,12 +1,11 @@
-// lamin/evaluate: a JavaScript or TypeScript query cell run in a node:vm context with `ln` bound
-// to the db registries. The vm is a scope, not a security boundary: cells are the user's own code,
-// and an untrusted workspace evaluates nothing.
-import { inspect } from "node:util";
-import vm from "node:vm";
-import { Q } from "../../db/index";
-import { REGISTRIES } from "../data/registries";
-import { lookupKey } from "../data/query-api";
+// lamin/evaluate: a JavaScript or TypeScript query cell, transpiled here and run in its notebook's
+// own process (kernel/kernel.ts), which reaches the database only through validated calls answered
+// by this server (kernel/calls.ts). Nothing a cell does can stop, hang or read the server.
+import type { JsonValue } from "../../db/shapes";
 import type { LaminRequests } from "../protocol";
+import { execute } from "./kernel/calls";
+import { CellKernel } from "./kernel/kernel";
+import type { CellCall } from "./kernel/messages";
 import { mimeItems } from "./mime";
 import { toScript } from "./transpile";
 
@@ -15,66 +14,101 @@ type Result = LaminRequests["lamin/evaluate"]["result"];
 
 const STDOUT = "application/vnd.code.notebook.stdout";
 const STDERR = "application/vnd.code.notebook.stderr";
-const SYNC_TIMEOUT_MS = 5_000;
-const TIMEOUT_MS = 120_000;
+export const DEFAULT_CELL_TIMEOUT_S = 120;
+export const DEFAULT_CELL_MEMORY_MB = 512;
 
-export async function evaluate(params: Params): Promise<Result> {
-  const outputs: Result["outputs"] = [];
-  const print =
-    (mime: string) =>
-    (...args: unknown[]) => {
-      outputs.push({
-        items: [
-          {
-            mime,
-            data: args.map((a) => (typeof a === "string" ? a : inspect(a, { depth: 4 }))).join(" ") + "\n",
-          },
-        ],
-      });
-    };
-  const ln = Object.freeze({ ...REGISTRIES, Q, lookupKey });
-  const context = vm.createContext({
-    ln,
-    console: { log: print(STDOUT), info: print(STDOUT), warn: print(STDERR), error: print(STDERR) },
-    setTimeout,
-    clearTimeout,
-    Date,
-    JSON,
-    Math,
-    Promise,
-  });
-  try {
-    const script = new vm.Script(await toScript(params.code, params.language), {
-      filename: params.cellUri ?? "query-cell",
-    });
-    const pending = script.runInContext(context, { timeout: SYNC_TIMEOUT_MS }) as Promise<
-      { value: unknown } | undefined
-    >;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            Object.assign(new Error(`The cell did not finish within ${TIMEOUT_MS / 1000} s`), {
-              name: "Timeout",
-            }),
-          ),
-        TIMEOUT_MS,
+export interface QueryCellSettings {
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** Runs a registry call with the server's database (Database.use). */
+  use<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** A notebook's kernel key: its URI; a cell URI without its fragment; one shared kernel otherwise. */
+function notebookOf(p: Params): string {
+  if (typeof p.notebookUri === "string" && p.notebookUri) return p.notebookUri;
+  if (typeof p.cellUri === "string" && p.cellUri) return p.cellUri.replace(/#.*$/, "");
+  return "";
+}
+
+function invalid(message: string): Result {
+  return { outputs: [], error: { name: "InvalidArgument", message } };
+}
+
+export class QueryCells {
+  private readonly kernels = new Map<string, CellKernel>();
+
+  constructor(private readonly settings: QueryCellSettings) {}
+
+  async evaluate(p: Params): Promise<Result> {
+    if (typeof p !== "object" || p === null || typeof p.code !== "string")
+      return invalid("lamin/evaluate takes { code, language }");
+    if (p.language !== "javascript" && p.language !== "typescript")
+      return invalid(
+        `lamin/evaluate: language is "javascript" or "typescript", not ${JSON.stringify(p.language)}`,
       );
-    });
-    const boxed = await Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
-    const items = await mimeItems(boxed?.value);
+    let script: string;
+    try {
+      script = await toScript(p.code, p.language);
+    } catch (e) {
+      return {
+        outputs: [],
+        error: { name: "SyntaxError", message: e instanceof Error ? e.message : String(e) },
+      };
+    }
+    const outcome = await this.kernel(notebookOf(p)).run(
+      script,
+      typeof p.cellUri === "string" ? p.cellUri : "query-cell",
+    );
+    const outputs: Result["outputs"] = outcome.outputs.map((o) => ({
+      items: [{ mime: o.stream === "stderr" ? STDERR : STDOUT, data: o.text }],
+    }));
+    const items = mimeItems(outcome.value, outcome.text);
     if (items.length) outputs.push({ items });
-    return { outputs };
-  } catch (e) {
-    const err = e as { name?: unknown; message?: unknown; stack?: unknown };
-    return {
-      outputs,
-      error: {
-        name: typeof err?.name === "string" ? err.name : "Error",
-        message: typeof err?.message === "string" ? err.message : String(e),
-        ...(typeof err?.stack === "string" ? { stack: err.stack } : {}),
-      },
-    };
+    return outcome.error ? { outputs, error: outcome.error } : { outputs };
+  }
+
+  /** Stops the notebook's running cell (its process restarts with the next cell). */
+  interrupt(notebookUri: string): boolean {
+    return this.kernels.get(notebookUri)?.stop("Interrupted", "The cell was interrupted") ?? false;
+  }
+
+  /** The kernel's restart: a new process for the notebook's next cell. */
+  restart(notebookUri: string): void {
+    this.kernels.get(notebookUri)?.stop("Interrupted", "The kernel was restarted");
+    this.kernels.delete(notebookUri);
+  }
+
+  stopAll(): void {
+    for (const k of this.kernels.keys()) this.restart(k);
+  }
+
+  /**
+   * A registry call needs the server's database up (Database.use), but its failure is the cell's, not
+   * the connection's: a connect()ed instance that cannot be reached leaves the server's database
+   * marked up, as when cells ran inside the server.
+   */
+  private async call(call: CellCall): Promise<JsonValue> {
+    const settled = await this.settings.use(() =>
+      execute(call).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+    if ("error" in settled) throw settled.error;
+    return settled.value;
+  }
+
+  private kernel(notebook: string): CellKernel {
+    let k = this.kernels.get(notebook);
+    if (!k) {
+      k = new CellKernel(notebook, {
+        timeoutMs: this.settings.timeoutSeconds * 1000,
+        memoryMb: this.settings.memoryMb,
+        execute: (call: CellCall) => this.call(call),
+      });
+      this.kernels.set(notebook, k);
+    }
+    return k;
   }
 }

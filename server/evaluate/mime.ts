@@ -1,17 +1,8 @@
-// A query cell's value as MIME items: DataFrames and Descriptions as their vnd.lamindb types
-// (renderer/ draws them), records as their describe(), query sets as toDataFrame(), anything
-// else as JSON; always with text/plain.
-import { inspect } from "node:util";
-import {
-  DATAFRAME_MIME,
-  DESCRIBE_MIME,
-  QuerySet,
-  SQLRecord,
-  type DataFrame,
-  type Description,
-} from "../../db/index";
+// A query cell's value as MIME items. The cell's process (kernel/child.ts) already turned a query
+// into its DataFrame and a saved record into its Description; here they get their vnd.lamindb types
+// (renderer/ draws them), anything else is JSON; always with text/plain.
+import { DATAFRAME_MIME, DESCRIBE_MIME, type DataFrame, type Description } from "../../db/shapes";
 import type { JsonValue } from "../../db/shapes";
-import { describe, toDataFrame } from "../data/query-api";
 
 export interface MimeItem {
   mime: string;
@@ -37,34 +28,21 @@ export function frameText(f: DataFrame): string {
   return [header, ...rows, ...more].join("\n");
 }
 
-function toJsonValue(v: unknown): JsonValue {
-  try {
-    return JSON.parse(JSON.stringify(v ?? null)) as JsonValue;
-  } catch {
-    return inspect(v);
-  }
-}
-
-export async function mimeItems(value: unknown): Promise<MimeItem[]> {
-  // an un-awaited call (ln.ULabel.get(...)) still shows its result; a QuerySet stays a query
-  if (!(value instanceof QuerySet) && typeof (value as PromiseLike<unknown>)?.then === "function")
-    value = await value;
-  if (value instanceof QuerySet) value = await toDataFrame(value as QuerySet<SQLRecord>);
-  else if (value instanceof SQLRecord) value = await describe(value);
+/** `text` is the child's inspect() of the value, for anything that is not a frame or a description. */
+export function mimeItems(value: JsonValue | undefined, text: string | undefined): MimeItem[] {
+  if (value === undefined) return [];
   if (isFrame(value))
     return [
       { mime: DATAFRAME_MIME, data: value as unknown as JsonValue },
       { mime: "text/plain", data: frameText(value) },
     ];
-  if (isDescription(value)) {
+  if (isDescription(value) && typeof value.text === "string")
     return [
       { mime: DESCRIBE_MIME, data: value as unknown as JsonValue },
       { mime: "text/plain", data: value.text },
     ];
-  }
-  if (value === undefined) return [];
   return [
-    { mime: "application/json", data: toJsonValue(value) },
-    { mime: "text/plain", data: typeof value === "string" ? value : inspect(value, { depth: 4 }) },
+    { mime: "application/json", data: value },
+    { mime: "text/plain", data: text ?? JSON.stringify(value) },
   ];
 }

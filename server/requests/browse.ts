@@ -6,17 +6,16 @@ import { labelField, LN_REGISTRIES } from "../data/registries";
 import { registryByName, search } from "../data/query-api";
 import type { Params as P, RecordSummary, Result as R } from "../protocol";
 import { runSummaries, runSummary, transformSummary } from "../tracking/summaries";
-import { pageSize } from "./page-size";
+import { pageOf } from "./page-size";
 
 export async function runs(p: P<"lamin/runs">): Promise<R<"lamin/runs">> {
+  const { offset, limit } = pageOf(p);
   let qs = p.includeTrash ? runsAll() : runsScoped();
   if (p.status?.length) qs = qs.filter({ status__in: p.status });
   if (p.transformId !== undefined) qs = qs.filter({ transform_id: p.transformId });
-  const [total, page] = await Promise.all([
-    qs.count(),
-    qs.orderBy("-started_at", "-id").offset(p.offset).limit(pageSize(p.limit)).toArray(),
-  ]);
-  return { items: await runSummaries(page), total, offset: p.offset };
+  const pageQs = qs.orderBy("-started_at", "-id").offset(offset).limit(limit);
+  const [total, page] = await Promise.all([qs.count(), pageQs.toArray()]);
+  return { items: await runSummaries(page), total, offset };
 }
 
 export async function run(p: P<"lamin/run">): Promise<R<"lamin/run">> {
@@ -26,12 +25,11 @@ export async function run(p: P<"lamin/run">): Promise<R<"lamin/run">> {
 }
 
 export async function transforms(p: P<"lamin/transforms">): Promise<R<"lamin/transforms">> {
+  const { offset, limit } = pageOf(p);
   const qs = p.key ? transformsScoped().filter({ key: p.key }) : transformsScoped();
-  const [total, page] = await Promise.all([
-    qs.count(),
-    qs.orderBy("-created_at", "-id").offset(p.offset).limit(pageSize(p.limit)).toArray(),
-  ]);
-  return { items: page.map(transformSummary), total, offset: p.offset };
+  const pageQs = qs.orderBy("-created_at", "-id").offset(offset).limit(limit);
+  const [total, page] = await Promise.all([qs.count(), pageQs.toArray()]);
+  return { items: page.map(transformSummary), total, offset };
 }
 
 export async function registryCounts(): Promise<R<"lamin/registryCounts">> {
@@ -58,18 +56,17 @@ export function recordSummary(registry: string, r: SQLRecord, score?: number): R
 }
 
 export async function records(p: P<"lamin/records">): Promise<R<"lamin/records">> {
+  const { offset, limit } = pageOf(p);
   const reg = registryByName(p.registry);
   if (p.search) {
-    const found = await search(reg, p.search, { limit: p.offset + pageSize(p.limit) });
-    const items = found.slice(p.offset).map((s) => recordSummary(p.registry, s.record, s.score));
-    return { items, total: found.length, offset: p.offset };
+    const found = await search(reg, p.search, { limit: offset + limit });
+    const items = found.slice(offset).map((s) => recordSummary(p.registry, s.record, s.score));
+    return { items, total: found.length, offset };
   }
   const qs = reg.filter({}) as QuerySet<SQLRecord>;
-  const [total, page] = await Promise.all([
-    qs.count(),
-    qs.orderBy("-id").offset(p.offset).limit(pageSize(p.limit)).toArray(),
-  ]);
-  return { items: page.map((r) => recordSummary(p.registry, r)), total, offset: p.offset };
+  const pageQs = qs.orderBy("-id").offset(offset).limit(limit);
+  const [total, page] = await Promise.all([qs.count(), pageQs.toArray()]);
+  return { items: page.map((r) => recordSummary(p.registry, r)), total, offset };
 }
 
 export async function searchRecords(p: P<"lamin/search">): Promise<R<"lamin/search">> {

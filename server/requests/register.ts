@@ -2,15 +2,22 @@
 // down gives a clear error (and a reconnect) instead of a hang.
 import type { Database } from "../connection/database";
 import type { LaminInitializationOptions, LaminMethod, Params, Result } from "../protocol";
+import { InvalidArgument } from "../../db/index";
 import { WriteRefused, type Tracker } from "../tracking/tracker";
 import { runSummaries, runSummary } from "../tracking/summaries";
-import { evaluate } from "../evaluate/evaluate";
+import type { QueryCells } from "../evaluate/evaluate";
 import { loadDemoData } from "../demo/load-demo";
 import * as browse from "./browse";
 import * as data from "./data";
 import { parseQuery } from "../python/query-line";
 import { transformKeys } from "./transform-keys";
 import { laminCalls } from "../python/lamin-track";
+
+function notebookUri(p: unknown): string {
+  const uri = typeof p === "object" && p !== null ? (p as { notebookUri?: unknown }).notebookUri : undefined;
+  if (typeof uri !== "string") throw new InvalidArgument("The request takes { notebookUri }");
+  return uri;
+}
 
 type Handler<M extends LaminMethod> = (p: Params<M>) => Promise<Result<M>>;
 
@@ -19,6 +26,7 @@ export interface RequestHost {
   db(): Database;
   tracker(): Tracker;
   options(): LaminInitializationOptions;
+  cells(): QueryCells;
   afterEvaluate(): void;
 }
 
@@ -77,9 +85,16 @@ export function registerRequests(host: RequestHost): void {
       };
     }
     try {
-      return await use(() => evaluate(p));
+      return await host.cells().evaluate(p);
     } finally {
       host.afterEvaluate();
     }
+  });
+  host.on("lamin/interruptCell", async (p) => ({
+    interrupted: host.cells().interrupt(notebookUri(p)),
+  }));
+  host.on("lamin/restartKernel", async (p) => {
+    host.cells().restart(notebookUri(p));
+    return { ok: true };
   });
 }

@@ -24,7 +24,6 @@ const nodeExternals = [
   "@electric-sql/pglite-socket",
   "web-tree-sitter",
   "@vscode/tree-sitter-wasm",
-  "typescript", // query cells' TypeScript is stripped with transpileModule, loaded on first use
   "vscode",
 ];
 

@@ -2,13 +2,7 @@
 // connection settings or workspace trust change. The server is the one process that opens the database.
 import * as vscode from "vscode";
 import { existsSync } from "node:fs";
-import {
-  LanguageClient,
-  State,
-  TransportKind,
-  type LanguageClientOptions,
-  type ServerOptions,
-} from "vscode-languageclient/node";
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from "vscode-languageclient/node";
 import {
   SERVER_NODE_ARGS,
   type LaminInitializationOptions,
@@ -23,6 +17,11 @@ import { redactingChannel } from "./redacting-channel";
 import { onNotification, request } from "./requests";
 
 export type ServerState = "stopped" | "starting" | "running" | "failed";
+
+type ClientModule = typeof import("./languageclient");
+let clientModule: Promise<ClientModule> | undefined;
+/** vscode-languageclient is loaded on the first start (its own bundle), not when the extension activates. */
+const languageClient = (): Promise<ClientModule> => (clientModule ??= import("./languageclient"));
 
 export interface ServerStartOptions {
   options: LaminInitializationOptions;
@@ -40,6 +39,8 @@ const DOCUMENT_SELECTOR: LanguageClientOptions["documentSelector"] = [
 
 export class LaminServer extends Disposable {
   private client: LanguageClient | undefined;
+  /** Set with the first client: vscode-languageclient's State, to read a client's state synchronously. */
+  private states: ClientModule["State"] | undefined;
   private starting: Promise<LanguageClient | undefined> | undefined;
   private secrets: string[] = [];
   private current: ServerState = "stopped";
@@ -68,7 +69,7 @@ export class LaminServer extends Disposable {
   }
 
   get isRunning(): boolean {
-    return this.current === "running" && this.client?.state === State.Running;
+    return this.current === "running" && !!this.states && this.client?.state === this.states.Running;
   }
 
   /** Starts the server once; concurrent callers share the start. Resolves undefined when it failed. */
@@ -181,6 +182,14 @@ export class LaminServer extends Disposable {
     }
     this.secrets = start.secrets;
     this.label = start.label;
+    let lc: ClientModule;
+    try {
+      lc = await languageClient();
+    } catch (e) {
+      return this.fail(`could not load the language client (dist/languageclient.js): ${String(e)}`);
+    }
+    const { LanguageClient, State, TransportKind } = lc;
+    this.states = State;
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_ARGS] } },
       debug: {

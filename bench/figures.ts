@@ -32,7 +32,11 @@ export interface BenchResults {
   figures: BenchFigure[];
 }
 
-export const RESULTS_FILE = join(__dirname, "results.json");
+/**
+ * Where mergeResults() writes: the runner (scripts/bench.mjs) names its run's own file, so a run holds
+ * only its own figures; a benchmark started by hand merges into bench/results.json.
+ */
+export const RESULTS_FILE = process.env.LAMIN_BENCH_RESULTS || join(__dirname, "results.json");
 
 export function machine(): Machine {
   return {

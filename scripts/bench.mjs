@@ -1,13 +1,32 @@
-// npm run bench [-- db server renderer queue]: runs each benchmark that exists in its own Node process
-// (one failure or crash does not hide the others' figures), each merging its figures into
-// bench/results.json, then prints the combined table from that file.
+// npm run bench [-- db server schema renderer queue activation]: runs each benchmark that exists in its own Node
+// process (one failure or crash does not hide the others' figures). Each merges its figures into this
+// run's own file (LAMIN_BENCH_RESULTS, bench/data/results.run.json, emptied first), so nothing from an
+// earlier run is mixed in. The runner then saves the assembled figures to bench/data/results.last.json
+// before anything else can fail, writes bench/results.json (a full run replaces it; a named subset
+// replaces only its own figures there) and prints the table.
+// Paths come from the repo root here: bench/figures.ts loaded through tsx's tsImport() has a `data:`
+// URL for __dirname, so its RESULTS_FILE default names no file.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS = join(root, "bench", "results.json");
+const DATA = join(root, "bench", "data");
+const RUN_FILE = join(DATA, "results.run.json");
+const LAST = join(DATA, "results.last.json");
+
+/** Writes through a temporary file, so a crash never leaves half a results file. */
+function writeJson(file, value) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, file);
+}
+
+function readJson(file) {
+  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
+}
 
 const BENCHES = [
   { name: "db", file: "bench/db-bench.ts" },
@@ -15,6 +34,7 @@ const BENCHES = [
   { name: "schema", file: "bench/schema-bench.ts" },
   { name: "renderer", file: "bench/renderer/table-bench.ts" },
   { name: "queue", file: "bench/queue-bench.ts" },
+  { name: "activation", file: "bench/activation-bench.ts" },
 ];
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("-"));
@@ -24,6 +44,10 @@ if (unknown.length) {
   process.exit(2);
 }
 const selected = BENCHES.filter((b) => args.length === 0 || args.includes(b.name));
+
+const command = `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`;
+mkdirSync(DATA, { recursive: true });
+rmSync(RUN_FILE, { force: true });
 
 const outcomes = [];
 for (const bench of selected) {
@@ -35,15 +59,45 @@ for (const bench of selected) {
   console.log(`\n== ${bench.name}: node --import tsx ${bench.file}`);
   const started = Date.now();
   // inherit stdio: long benches show progress, and a child's SIGINT arrives with ours
-  const r = spawnSync(process.execPath, ["--import", "tsx", bench.file], { cwd: root, stdio: "inherit" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", bench.file], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, LAMIN_BENCH_RESULTS: RUN_FILE },
+  });
   const seconds = Math.round((Date.now() - started) / 1000);
   const status = r.status === 0 ? "ok" : `failed (${r.signal ?? `exit ${r.status}`})`;
   outcomes.push({ name: bench.name, status, seconds });
 }
 
-console.log("\n== bench/results.json");
-if (existsSync(RESULTS)) {
-  const { machine = {}, figures = [] } = JSON.parse(readFileSync(RESULTS, "utf8"));
+// this run's figures, saved first: whatever fails below, they are in bench/data/results.last.json
+const run = readJson(RUN_FILE);
+const figures = run?.figures ?? [];
+const assembled = {
+  machine: run?.machine ?? {},
+  command,
+  benches: Object.fromEntries(outcomes.map((o) => [o.name, o.status])),
+  figures,
+};
+writeJson(LAST, assembled);
+rmSync(RUN_FILE, { force: true });
+console.log(`\n== ${figures.length} figures saved to ${LAST}`);
+
+if (figures.length) {
+  let results = assembled;
+  if (args.length) {
+    // a subset: its figures replace theirs in the file, the others' stay
+    const previous = readJson(RESULTS) ?? {};
+    const names = new Set(figures.map((f) => f.name));
+    results = {
+      ...assembled,
+      machine: { ...(previous.machine ?? {}), ...assembled.machine },
+      benches: { ...(previous.benches ?? {}), ...assembled.benches },
+      figures: [...(previous.figures ?? []).filter((f) => !names.has(f.name)), ...figures],
+    };
+  }
+  writeJson(RESULTS, results);
+  console.log(`== written to ${RESULTS}`);
+  const { machine } = assembled;
   console.log(
     `machine: ${machine.cpus} cores, ${machine.cpuModel ?? machine.cpu}, ${machine.memoryGB ?? machine.memoryGiB} GB, Node ${machine.node}`,
   );
@@ -52,7 +106,7 @@ if (existsSync(RESULTS)) {
   const { printTable } = await tsImport("../bench/figures.ts", import.meta.url);
   printTable(figures);
 } else {
-  console.log("(no results file)");
+  console.log(`(no figures: ${RESULTS} left as it was)`);
 }
 console.log("");
 for (const o of outcomes)

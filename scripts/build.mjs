@@ -24,7 +24,6 @@ const nodeExternals = [
   "@electric-sql/pglite-socket",
   "web-tree-sitter",
   "@vscode/tree-sitter-wasm",
-  "typescript", // query cells' TypeScript is stripped with transpileModule, loaded on first use
   "vscode",
 ];
 
@@ -37,6 +36,19 @@ const common = {
   logLevel: "warning",
   external: nodeExternals,
 };
+
+/** A dynamic import of `spec` is left to run time, as `bundle` beside the output (its own entry). */
+const lazyModule = (spec, bundle) => ({
+  name: `lazy ${spec}`,
+  setup(build) {
+    const filter = new RegExp(`^${spec.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`);
+    build.onResolve({ filter }, (args) => {
+      if (args.kind !== "dynamic-import")
+        throw new Error(`${spec} may only be imported dynamically (${args.importer})`);
+      return { path: bundle, external: true };
+    });
+  },
+});
 
 // A part is built only once its entry exists, so the build works while parts are being added.
 const entry = (name, path) =>
@@ -53,7 +65,24 @@ const parts = {
     mkdirSync("dist/demo", { recursive: true });
     cpSync("server/demo/vocabularies.json", "dist/demo/vocabularies.json");
   },
-  extension: () => entry("extension", "extension/main.ts"),
+  extension: async () => {
+    if (!existsSync("extension/main.ts")) return;
+    // vscode-languageclient is its own bundle, required on the server's first start (after activate()
+    // returned): `await import("./languageclient")` in extension/client/server.ts becomes
+    // require("./languageclient.js"), and activation neither loads nor parses it.
+    await esbuild.build({
+      ...common,
+      entryPoints: { extension: "extension/main.ts" },
+      outdir: "dist",
+      supported: { "dynamic-import": false },
+      plugins: [lazyModule("./languageclient", "./languageclient.js")],
+    });
+    await esbuild.build({
+      ...common,
+      entryPoints: { languageclient: "extension/client/languageclient.ts" },
+      outdir: "dist",
+    });
+  },
   renderer: async () => {
     if (!existsSync("scripts/build-renderer.mjs")) return;
     const { buildRenderers } = await import("./build-renderer.mjs");

@@ -2,11 +2,12 @@
 // runs vsce there, writing lamindb-vscode-<version>.vsix at the repo root.
 // Staged: package.json (runtime dependencies only, no scripts), dist/ (bundles, no source maps),
 // media/, README.md, LICENSE (when present), and node_modules/ of the packages the bundles keep
-// external (PGlite finds its .wasm/.data beside its module; web-tree-sitter and the grammars likewise;
-// typescript strips TypeScript query cells), trimmed of source maps, type declarations and unused grammars.
+// external (PGlite finds its .wasm/.data beside its module; web-tree-sitter and the grammars likewise),
+// trimmed of source maps, type declarations, unused grammars, PGlite extensions and debug builds. Query cells' types are stripped by
+// sucrase, bundled into the server (the TypeScript compiler was 9 MB of the package for that alone).
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -17,7 +18,6 @@ export const RUNTIME_PACKAGES = [
   "@electric-sql/pglite-socket",
   "web-tree-sitter",
   "@vscode/tree-sitter-wasm",
-  "typescript",
 ];
 
 const GRAMMARS = new Set([
@@ -26,22 +26,39 @@ const GRAMMARS = new Set([
   "tree-sitter-typescript.wasm",
 ]);
 
+const PGLITE_FILES = new Set([
+  "index.cjs",
+  "pglite.wasm",
+  "initdb.wasm",
+  "pglite.data",
+  "contrib/pg_trgm.cjs",
+  "pg_trgm.tar.gz",
+]);
+
 /** Files of the shipped packages that nothing loads at run time. */
 function keep(src) {
   const name = basename(src);
-  if (name.endsWith(".map") || name.endsWith(".d.ts") || name.endsWith(".d.cts") || name.endsWith(".d.mts"))
-    return false;
-  if (
-    src.includes(`${join("tree-sitter-wasm", "wasm")}`) &&
-    name.startsWith("tree-sitter-") &&
-    name.endsWith(".wasm")
-  )
-    return GRAMMARS.has(name);
-  // typescript: only the compiler itself (transpileModule); no language service, server or locales
-  if (src.includes(join("node_modules", "typescript", "lib"))) {
-    if (statSync(src).isDirectory()) return !/[\\/]lib[\\/][a-z]{2}(-[a-z]+)?$/i.test(src);
-    return ["typescript.js", "package.json"].includes(name);
+  // source maps, type declarations, and TypeScript sources, tests and configs (pglite-socket ships them)
+  if (name.endsWith(".map") || /\.[cm]?ts$/.test(name)) return false;
+  // the grammars the server loads; not this package's own tree-sitter runtime (web-tree-sitter's is used)
+  if (src.includes(join("tree-sitter-wasm", "wasm") + sep)) return GRAMMARS.has(name);
+  // PGlite: what dist/server.js requires (index.cjs is self-contained, contrib/pg_trgm.cjs loads
+  // pg_trgm.tar.gz) and the binaries index.cjs reads beside itself; not its other extensions (pgcrypto
+  // alone is 1.1 MB), ES module copies, workers, file systems for the browser or node-postgres adapter
+  const pglite = join("@electric-sql", "pglite", "dist");
+  if (src.includes(pglite + sep) || src.endsWith(pglite)) {
+    const rel = src
+      .slice(src.indexOf(pglite) + pglite.length + 1)
+      .split(sep)
+      .join("/");
+    if (statSync(src).isDirectory()) return rel === "" || rel === "contrib";
+    return PGLITE_FILES.has(rel);
   }
+  // web-tree-sitter's debug build ("web-tree-sitter/debug") and its ES module entry: the server requires it
+  if (src.includes(join("node_modules", "web-tree-sitter")))
+    return !/[\\/]debug([\\/]|$)/.test(src) && name !== "web-tree-sitter.js";
+  // pglite-socket: likewise required, its index.cjs only
+  if (src.includes(join("@electric-sql", "pglite-socket", "dist"))) return !name.endsWith(".js");
   return true;
 }
 

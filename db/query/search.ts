@@ -41,6 +41,24 @@ const RULES: Array<{ points: Fragment; pattern: (s: string) => string }> = [
   { points: sql`2`, pattern: (s) => `.*${s}(?:$|[ \\|\\.,;:].*)` }, // before a delimiter or the end
 ];
 
+/**
+ * The columns migration 0002 gives a lower() prefix index (btree, text_pattern_ops), by table: what a
+ * term too short for trigrams is looked up through.
+ */
+const PREFIX_INDEXED: Readonly<Record<string, string>> = {
+  lamindb_ulabel: "name",
+  lamindb_record: "name",
+  lamindb_project: "name",
+  lamindb_feature: "name",
+  lamindb_transform: "key",
+  lamindb_artifact: "key",
+};
+
+/** Trigrams need three characters: a shorter term cannot narrow the candidates through them. */
+const SHORT_TERM = 2;
+/** How many prefix matches, in index order, a short term ranks (docs/data-model.md, "search()"). */
+export const SHORT_TERM_CANDIDATES = 1000;
+
 export function searchQuery<T>(qs: QuerySet<T>, string: string, options: SearchOptions = {}): QuerySet<T> {
   if (typeof string !== "string") throw new InvalidArgument("search() needs a string");
   const model = qs.registry.spec;
@@ -84,7 +102,24 @@ export function searchQuery<T>(qs: QuerySet<T>, string: string, options: SearchO
     }
     return sql.join(terms, sql` + `);
   };
+  // A one- or two-letter term (the search box's first keystrokes) would rank every row that contains it:
+  // it ranks the first matches of the name's (or key's) prefix index instead, in index order, where an
+  // exact match comes first and then "term<space>…" sub-phrases. Not with limit: null (all results).
+  const prefixColumn = PREFIX_INDEXED[model.table];
+  const prefixField = prefixColumn ? model.fields.find((f) => f.column === prefixColumn) : undefined;
+  const short =
+    s.length > 0 &&
+    [...s].length <= SHORT_TERM &&
+    limit !== null &&
+    prefixField !== undefined &&
+    fields.includes(prefixField);
   const candidates = (alias: string): Fragment => {
+    if (short) {
+      const col = sql.ident(prefixField.column);
+      const prefix = `${likeEscape(s.toLowerCase())}%`;
+      const exact = cs ? sql` AND ${col} LIKE ${`${likeEscape(s)}%`} ESCAPE '\\'` : sql``;
+      return sql`${sql.col(alias, "id")} IN (SELECT "id" FROM ${sql.ident(model.table)} WHERE lower(${col}) LIKE ${prefix} ESCAPE '\\'${exact} ORDER BY lower(${col}) USING ~<~ LIMIT ${SHORT_TERM_CANDIDATES})`;
+    }
     // the whole search document: one trigram index serves every field
     if (!names) return sql`(${searchDocument(model, alias)}) ${like} ${contains} ESCAPE '\\'`;
     return sql.or(fields.map((f) => sql`${sql.col(alias, f.column)} ${like} ${contains} ESCAPE '\\'`));

@@ -2,14 +2,11 @@
 // connection settings or workspace trust change. The server is the one process that opens the database.
 import * as vscode from "vscode";
 import { existsSync } from "node:fs";
-import {
-  CloseAction,
-  type ErrorHandler,
+import type {
+  ErrorHandler,
   LanguageClient,
-  State,
-  TransportKind,
-  type LanguageClientOptions,
-  type ServerOptions,
+  LanguageClientOptions,
+  ServerOptions,
 } from "vscode-languageclient/node";
 import {
   SERVER_NODE_ARGS,
@@ -33,6 +30,11 @@ export interface ServerCrash {
   reason: string;
 }
 
+type ClientModule = typeof import("./languageclient");
+let clientModule: Promise<ClientModule> | undefined;
+/** vscode-languageclient is loaded on the first start (its own bundle), not when the extension activates. */
+const languageClient = (): Promise<ClientModule> => (clientModule ??= import("./languageclient"));
+
 export interface ServerStartOptions {
   options: LaminInitializationOptions;
   secrets: string[];
@@ -49,6 +51,8 @@ const DOCUMENT_SELECTOR: LanguageClientOptions["documentSelector"] = [
 
 export class LaminServer extends Disposable {
   private client: LanguageClient | undefined;
+  /** Set with the first client: vscode-languageclient's State, to read a client's state synchronously. */
+  private states: ClientModule["State"] | undefined;
   private starting: Promise<LanguageClient | undefined> | undefined;
   private secrets: string[] = [];
   private current: ServerState = "stopped";
@@ -81,7 +85,7 @@ export class LaminServer extends Disposable {
   }
 
   get isRunning(): boolean {
-    return this.current === "running" && this.client?.state === State.Running;
+    return this.current === "running" && !!this.states && this.client?.state === this.states.Running;
   }
 
   /** The server closed and the client is starting it again. */
@@ -221,6 +225,14 @@ export class LaminServer extends Disposable {
     }
     this.secrets = start.secrets;
     this.label = start.label;
+    let lc: ClientModule;
+    try {
+      lc = await languageClient();
+    } catch (e) {
+      return this.fail(`could not load the language client (dist/languageclient.js): ${String(e)}`);
+    }
+    const { CloseAction, LanguageClient, State, TransportKind } = lc;
+    this.states = State;
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_ARGS] } },
       debug: {
@@ -242,7 +254,7 @@ export class LaminServer extends Disposable {
         return false;
       },
       // restarts after a crash, as the client's own rules say, reported to the watchdog
-      errorHandler: this.errorHandler(() => client),
+      errorHandler: this.errorHandler(() => client, CloseAction),
     };
     const client = new LanguageClient("lamindb", "LaminDB", serverOptions, clientOptions);
     this.clientDisposables.push(
@@ -277,7 +289,7 @@ export class LaminServer extends Disposable {
    * The client's own rules (restart up to five times in three minutes), told to the watchdog through
    * onDidCrash; its popups are left to the watchdog's one warning (`handled`).
    */
-  private errorHandler(client: () => LanguageClient): ErrorHandler {
+  private errorHandler(client: () => LanguageClient, CloseAction: ClientModule["CloseAction"]): ErrorHandler {
     let rules: ErrorHandler | undefined;
     const defaults = () => (rules ??= client().createDefaultErrorHandler());
     return {

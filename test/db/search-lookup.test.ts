@@ -69,6 +69,45 @@ describeEachDatabase("search and lookup", () => {
     assert.throws(() => ULabel.search("x", { field: "created_at" }), FieldError);
   });
 
+  test("a one- or two-letter term ranks the name's prefix matches, in index order; limit: null all", async () => {
+    for (const [name, description] of [
+      ["xqz", "the term inside a word"],
+      ["Qz cell", null],
+      ["QZ9", null],
+      ["QZ", "exact"],
+      ["other", "qz only in the description"],
+      ["qzx|Qz", null],
+    ] as const)
+      await new ULabel({ name, description }).save();
+    const short = await ULabel.search("qz");
+    assert.equal(short[0].name, "QZ", "the exact match first");
+    assert.deepEqual(
+      short.map((r) => r.name).sort(),
+      ["QZ", "QZ9", "Qz cell", "qzx|Qz"],
+      "only names that start with the term: not xqz, not a description match",
+    );
+    for (let i = 1; i < short.length; i++) assert.ok(short[i - 1].score >= short[i].score, "LaminDB's score");
+    const all = await ULabel.search("qz", { limit: null });
+    assert.deepEqual(
+      all.map((r) => r.name).sort(),
+      ["QZ", "QZ9", "Qz cell", "other", "qzx|Qz", "xqz"],
+      "limit: null: every row that contains the term, as LaminDB",
+    );
+    const same = Object.fromEntries(all.map((r) => [r.name, r.score]));
+    for (const r of short) assert.equal(r.score, same[r.name], `${r.name}: the same score either way`);
+    assert.deepEqual((await ULabel.search("QZ", { case_sensitive: true })).map((r) => r.name).sort(), [
+      "QZ",
+      "QZ9",
+    ]);
+    assert.deepEqual(
+      (await ULabel.search("qz", { field: "description" })).map((r) => r.name),
+      ["other"],
+      "a field without a prefix index: containment, as before",
+    );
+    // three letters: the trigram path, containment anywhere
+    assert.ok((await ULabel.search("xqz")).some((r) => r.name === "xqz"));
+  });
+
   test("search returns a QuerySet: chainable, countable, unscoped on the class", async () => {
     const trashed = await new ULabel({ name: "CD8 trashed" }).save();
     await trashed.delete();

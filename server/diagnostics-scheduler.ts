@@ -59,7 +59,19 @@ export class Diagnostics {
     if (this.published.delete(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
-  private async run(uri: string): Promise<void> {
+  /** One run per document at a time: a run queued behind another finds its values cached. */
+  private readonly running = new Map<string, Promise<void>>();
+
+  private run(uri: string): Promise<void> {
+    const next = (this.running.get(uri) ?? Promise.resolve()).then(() => this.runNow(uri));
+    this.running.set(uri, next);
+    void next.finally(() => {
+      if (this.running.get(uri) === next) this.running.delete(uri);
+    });
+    return next;
+  }
+
+  private async runNow(uri: string): Promise<void> {
     const doc = this.docs.get(uri);
     if (!doc || !this.docs.languageOf(doc) || !this.connected()) return;
     try {

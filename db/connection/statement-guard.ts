@@ -29,9 +29,10 @@ export function statementCounts(): StatementCounts {
 }
 
 /** Runs fn with every statement it sends under `statement_timeout` (ms, a positive integer). */
-export function withStatementTimeout<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+export function withStatementTimeout<T>(timeoutMs: number, fn: () => PromiseLike<T>): Promise<T> {
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new RangeError("timeoutMs: a positive integer");
-  return scope.run({ timeoutMs }, fn);
+  // awaited inside the scope: a Knex builder (a thenable) sends its statement only when awaited
+  return scope.run({ timeoutMs }, async () => await fn());
 }
 
 type Callback = (error: Error | null, result?: unknown) => void;

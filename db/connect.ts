@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import type { Knex } from "knex";
 import { InvalidArgument } from "./errors";
 import { Instance } from "./instance";
-import { migrate, type Progress } from "./migrations";
+import { inspectSchema, migrate, type Progress } from "./migrations";
 import { mapDbError } from "./connection/db-errors";
 import { FolderLock } from "./connection/folder-lock";
 import { makePrivate } from "./connection/private-folder";
@@ -38,12 +38,20 @@ export type ConnectOptions = ({ url: string } | { dir: string } | { memory: true
    * `{ url }` and `{ memory }` (artifacts then get a storage row on first use).
    */
   storage?: string;
+  /**
+   * Change nothing (an untrusted workspace): no migration (a database that needs one is a NotMigrated
+   * error), no user row, no folder; every statement in a read-only transaction on a PostgreSQL
+   * connection (connection/statement-guard.ts).
+   */
+  readOnly?: boolean;
 };
 
-async function resolveUser(knex: Knex, user: ConnectOptions["user"]): Promise<number> {
+async function resolveUser(knex: Knex, user: ConnectOptions["user"], readOnly: boolean): Promise<number> {
   const handle = user?.handle ?? "anonymous";
   const found = await knex("lamindb_user").select("id").where({ handle }).first();
   if (found) return Number(found.id);
+  // read-only: no record is created, so the user it would name need not exist (0: nobody)
+  if (readOnly) return 0;
   if (!user) {
     const first = await knex("lamindb_user").select("id").orderBy("id").first();
     if (first) return Number(first.id);
@@ -78,6 +86,7 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
       pool: { min: 0, max: options.maxConnections ?? MAX_CONNECTIONS },
       pooled: pooledBySetting,
       acquireTimeoutMs: options.acquireTimeoutMs,
+      readOnly: options.readOnly === true,
     });
     release = () => knex.destroy();
   } else if ("dir" in options || "memory" in options) {
@@ -86,6 +95,8 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
     location = dir ?? ":memory:";
     let lock: FolderLock | undefined;
     if (dir) {
+      if (options.readOnly)
+        throw new InvalidArgument("connect({ dir, readOnly }): open the folder through its holder");
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       lock = FolderLock.acquire(dir); // before PGlite touches the folder
     }
@@ -113,12 +124,14 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
 
   try {
     const storage = options.storage ?? ("dir" in options ? resolve(options.dir) : undefined);
-    const schema = await migrate(knex, progress, storage ? { storage: { root: storage } } : {});
+    const schema = options.readOnly
+      ? await inspectSchema(knex)
+      : await migrate(knex, progress, storage ? { storage: { root: storage } } : {});
     const version = String((await knex.raw("SELECT version() AS v")).rows[0].v);
     const server = kind === "postgres" && !/pglite|emscripten/i.test(version); // not pglite-socket
     const pooled = server && (pooledBySetting || !(await reachesDirectly(knex)));
     const namedStatements = server && !pooled;
-    const userId = await resolveUser(knex, options.user);
+    const userId = await resolveUser(knex, options.user, options.readOnly === true);
     const instance = new Instance(knex, { kind, location, schema, namedStatements, pooled }, userId, release);
     if (options.setDefault !== false) Instance.setDefault(instance);
     progress("Connected");

@@ -120,3 +120,8 @@ export class ConnectionError extends DatabaseError {
 export class NotConnected extends LaminError {
   override name = "NotConnected";
 }
+
+/** A read-only instance (an untrusted workspace) on a database that would need migrating first. */
+export class NotMigrated extends DatabaseError {
+  override name = "NotMigrated";
+}

@@ -56,3 +56,4 @@ export { FeatureManager, type FeatureValue } from "./features/manager";
 export { type DescriptionResult, type DescribeOptions } from "./describe/describe";
 export { DEFAULT_DATAFRAME_LIMIT } from "./query/dataframe";
 export { LOOKUPS, TEXT_LOOKUPS, isLookup } from "./query/field-lookups";
+export { statementCounts, withStatementTimeout, type StatementCounts } from "./connection/statement-guard";

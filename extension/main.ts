@@ -1,5 +1,6 @@
 // activate() only wires parts together and returns at once: the language server (which owns the
 // database) starts right after, and tracking opens its queue then. See docs/extension.md.
+import { reportVisibleRanges } from "./client/visible-ranges";
 import * as vscode from "vscode";
 import { dirname } from "node:path";
 import type { TrackEvent } from "../server/protocol";
@@ -58,6 +59,7 @@ class LaminExtension extends Disposable {
     );
     this.queryController = this.track(new QueryController(this.server));
     this.track(new RendererMessaging(this.server, this.describePanel, this.log));
+    this.track(reportVisibleRanges(this.server));
     for (const d of registerCommands({
       server: this.server,
       passwords,

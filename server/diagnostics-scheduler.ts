@@ -1,6 +1,7 @@
 // When diagnostics run: per document (Python, JavaScript, TypeScript), debounced after edits; for every
 // open document after the data changed (a value that was unknown may exist now).
-import type { Connection } from "vscode-languageserver";
+import type { Connection, Range } from "vscode-languageserver";
+import { withStatementTimeout } from "../db/index";
 import { diagnose } from "./diagnostics";
 import type { Documents } from "./documents";
 import type { RegistryValues } from "./data/registry-values";
@@ -8,11 +9,15 @@ import { errorMessage, log } from "./log";
 
 const EDIT_DELAY_MS = 250;
 const DATA_DELAY_MS = 500;
+/** Every statement of completion, hover and diagnostics runs under this statement_timeout. */
+export const BOUNDED_STATEMENT_MS = 5000;
 
 export class Diagnostics {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private allTimer?: NodeJS.Timeout;
   private readonly published = new Set<string>();
+  /** The ranges the client shows of each document (lamin/visibleRanges): where "did you mean" runs. */
+  private readonly visible = new Map<string, Range[]>();
 
   constructor(
     private readonly connection: Connection,
@@ -41,17 +46,41 @@ export class Diagnostics {
     }, DATA_DELAY_MS);
   }
 
+  /** The client scrolled: suggestions for what came into view (debounced as edits are). */
+  setVisible(uri: string, ranges: Range[]): void {
+    this.visible.set(uri, ranges);
+    if (this.docs.get(uri)) this.schedule(uri);
+  }
+
   clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
+    this.visible.delete(uri);
     if (this.published.delete(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
-  private async run(uri: string): Promise<void> {
+  /** One run per document at a time: a run queued behind another finds its values cached. */
+  private readonly running = new Map<string, Promise<void>>();
+
+  private run(uri: string): Promise<void> {
+    const next = (this.running.get(uri) ?? Promise.resolve()).then(() => this.runNow(uri));
+    this.running.set(uri, next);
+    void next.finally(() => {
+      if (this.running.get(uri) === next) this.running.delete(uri);
+    });
+    return next;
+  }
+
+  private async runNow(uri: string): Promise<void> {
     const doc = this.docs.get(uri);
     if (!doc || !this.docs.languageOf(doc) || !this.connected()) return;
     try {
-      const diagnostics = await diagnose(this.docs, doc, this.values);
+      const ranges = this.visible
+        .get(uri)
+        ?.map((r) => ({ start: doc.offsetAt(r.start), end: doc.offsetAt(r.end) }));
+      const diagnostics = await withStatementTimeout(BOUNDED_STATEMENT_MS, () =>
+        diagnose(this.docs, doc, this.values, ranges),
+      );
       if (diagnostics.length === 0 && !this.published.has(uri)) return;
       if (diagnostics.length) this.published.add(uri);
       else this.published.delete(uri);

@@ -22,10 +22,27 @@ export interface UnknownValueData {
   suggestions: string[];
 }
 
+/** Without a visible range from the client, "did you mean" runs for this many unknown values at most. */
+export const SUGGEST_WITHOUT_RANGES = 10;
+
+interface Candidate {
+  registry: string;
+  field: string;
+  value: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * `visible`: the offset ranges of the document the client shows (lamin/visibleRanges); "did you mean"
+ * searches only for unknown values inside them (or, without them, for the first few), so a document
+ * with hundreds of unknown values costs one existence statement per field, not a search each.
+ */
 export async function diagnose(
   docs: Documents,
   doc: TextDocument,
   values: RegistryValues,
+  visible?: ReadonlyArray<{ start: number; end: number }>,
 ): Promise<Diagnostic[]> {
   const language = docs.languageOf(doc);
   const text = doc.getText();
@@ -38,7 +55,7 @@ export async function diagnose(
     if (t) collectBindings(t.rootNode, bindings);
   }
   collectBindings(tree.rootNode, bindings);
-  const out: Diagnostic[] = [];
+  const candidates: Candidate[] = [];
   for (const call of getCalls(tree.rootNode, language)) {
     const tokens = tokensOf(call.object);
     const { receiver } = receiverEndingAt(tokens, tokens.length - 1, bindings);
@@ -48,21 +65,50 @@ export async function diagnose(
       const target = valueTarget(receiver.registry, keyword);
       const field = target && registry(target.registry)?.spec.fields.find((f) => f.name === target.field);
       if (!target || !field || (field.type !== "char" && field.type !== "text")) continue;
-      if (await values.exists(target.registry, target.field, value)) continue;
-      const suggestions = (await values.suggest(target.registry, target.field, value))
-        .map((s) => s.value)
-        .filter((s) => s !== value);
-      const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
-      const data: UnknownValueData = { registry: target.registry, field: target.field, value, suggestions };
-      out.push({
-        range: { start: doc.positionAt(start), end: doc.positionAt(end) },
-        severity: DiagnosticSeverity.Warning,
-        source: "lamindb",
-        code: UNKNOWN_VALUE,
-        message: `No ${target.registry} with ${target.field} "${value}".${hint}`,
-        data,
-      });
+      candidates.push({ registry: target.registry, field: target.field, value, start, end });
     }
   }
+  // one existence statement per (registry, field) for all its values
+  const groups = new Map<string, Candidate[]>();
+  for (const c of candidates) {
+    const key = `${c.registry}\u0000${c.field}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const unknown = new Set<Candidate>();
+  for (const group of groups.values()) {
+    const { registry: name, field } = group[0];
+    const found = await values.existing(
+      name,
+      field,
+      group.map((c) => c.value),
+    );
+    for (const c of group) if (!found.has(c.value)) unknown.add(c);
+  }
+  const out: Diagnostic[] = [];
+  let suggestedWithoutRanges = 0;
+  for (const c of candidates) {
+    if (!unknown.has(c)) continue;
+    const shown = visible
+      ? visible.some((r) => c.start < r.end && c.end > r.start)
+      : suggestedWithoutRanges++ < SUGGEST_WITHOUT_RANGES;
+    const suggestions = shown
+      ? (await values.suggest(c.registry, c.field, c.value)).map((s) => s.value).filter((s) => s !== c.value)
+      : [];
+    const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
+    const data: UnknownValueData = { registry: c.registry, field: c.field, value: c.value, suggestions };
+    out.push({
+      range: { start: doc.positionAt(c.start), end: doc.positionAt(c.end) },
+      severity: DiagnosticSeverity.Warning,
+      source: "lamindb",
+      code: UNKNOWN_VALUE,
+      message: `No ${c.registry} with ${c.field} "${shortened(c.value)}".${hint}`,
+      data,
+    });
+  }
   return out;
+}
+
+/** A value as the message quotes it: a 20,000-character value would fill the Problems panel. */
+function shortened(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 80)}…` : value;
 }

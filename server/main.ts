@@ -16,7 +16,8 @@ import { parseOptions } from "./connection/options";
 import type { Change } from "./connection/changes";
 import { registryOfTable } from "./data/registries";
 import { RegistryValues } from "./data/registry-values";
-import { Diagnostics } from "./diagnostics-scheduler";
+import { BOUNDED_STATEMENT_MS, Diagnostics } from "./diagnostics-scheduler";
+import { withStatementTimeout } from "../db/index";
 import { Documents } from "./documents";
 import { toResponseError } from "./errors";
 import { DEFAULT_CELL_MEMORY_MB, DEFAULT_CELL_TIMEOUT_S, QueryCells } from "./evaluate/evaluate";
@@ -24,6 +25,7 @@ import { closeNamedInstances, useNamedInstances } from "./evaluate/instances";
 import { hoverAt } from "./hover";
 import { errorMessage, log, logTo } from "./log";
 import type { LaminInitializationOptions, LaminNotifications, LaminRequests } from "./protocol";
+import { parseParams, parseVisibleRanges } from "./requests/params";
 import { registerRequests } from "./requests/register";
 import { Tracker } from "./tracking/tracker";
 import { pythonParser } from "./python/parser";
@@ -121,7 +123,7 @@ connection.onCompletion(async (p): Promise<CompletionList | null> => {
     if (!a) return null;
     const needsData = a.context.kind !== "registries" && a.context.kind !== "fields";
     if (needsData && !db.instance) return { isIncomplete: true, items: [] }; // down: empty, fast
-    return await itemsFor(a.context, a.range, values);
+    return await withStatementTimeout(BOUNDED_STATEMENT_MS, () => itemsFor(a.context, a.range, values));
   } catch (e) {
     log("warn", `completion failed: ${errorMessage(e)}`);
     return { isIncomplete: true, items: [] };
@@ -132,7 +134,7 @@ connection.onHover(async (p) => {
   const doc = docs.get(p.textDocument.uri);
   if (!doc || !docs.languageOf(doc) || !db.instance) return null;
   try {
-    return await hoverAt(docs, doc, p.position, values);
+    return await withStatementTimeout(BOUNDED_STATEMENT_MS, () => hoverAt(docs, doc, p.position, values));
   } catch (e) {
     log("warn", `hover failed: ${errorMessage(e)}`);
     return null;
@@ -140,6 +142,12 @@ connection.onHover(async (p) => {
 });
 
 connection.onCodeAction((p) => codeActions(p));
+
+connection.onNotification("lamin/visibleRanges", (p: unknown) => {
+  const v = parseVisibleRanges(p);
+  if (v) diagnostics.setVisible(v.uri, v.ranges);
+  else log("warn", "lamin/visibleRanges: ignored malformed params");
+});
 
 docs.text.onDidOpen((e) => diagnostics.schedule(e.document.uri));
 docs.text.onDidChangeContent((e) => diagnostics.schedule(e.document.uri));
@@ -159,9 +167,9 @@ registerRequests({
     method: M,
     handler: (p: LaminRequests[M]["params"]) => Promise<LaminRequests[M]["result"]>,
   ) =>
-    connection.onRequest(method, async (params: LaminRequests[M]["params"]) => {
+    connection.onRequest(method, async (params: unknown) => {
       try {
-        return await handler(params);
+        return await handler(parseParams(method, params)); // a typed error before anything is read
       } catch (e) {
         throw toResponseError(e);
       }

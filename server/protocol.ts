@@ -196,6 +196,11 @@ export interface LaminRequests {
       role?: "holder" | "client";
       /** How caches learn of other processes' writes: LISTEN/NOTIFY, polled counters, or not at all. */
       notifications?: "listen" | "poll" | "none";
+      /**
+       * Statements this server sent since it started; `bounded`: those of completion, hover and
+       * diagnostics, each under a statement_timeout. For tests that assert the work done.
+       */
+      statements?: { total: number; bounded: number };
     };
   };
   "lamin/runs": {
@@ -325,3 +330,16 @@ export interface LaminNotifications {
 }
 
 export type LaminNotification = keyof LaminNotifications;
+
+// ---- notifications (extension -> server) --------------------------------------------------------
+
+export interface LaminClientNotifications {
+  /**
+   * The ranges an editor shows of a document (0-based LSP positions), sent as the user scrolls:
+   * "did you mean" searches only for unknown values inside them.
+   */
+  "lamin/visibleRanges": {
+    uri: string;
+    ranges: Array<{ start: { line: number; character: number }; end: { line: number; character: number } }>;
+  };
+}

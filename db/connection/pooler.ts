@@ -42,17 +42,21 @@ export function isDirect(connection: object): boolean {
  * statements for their values every time (it would otherwise switch one to a generic plan after
  * five runs, and a generic plan of `lower(name) LIKE $1` reads the whole table). Through a pooler:
  * nothing is set; unnamed statements are planned for their values anyway. One round trip either way.
+ * `readOnly`: a direct connection also gets `default_transaction_read_only` for its session (the
+ * statement guard makes every transaction read-only anyway, the pooled ones included).
  */
 export function setUpConnection(
   connection: StartedConnection,
-  pooled: boolean,
+  { pooled, readOnly = false }: { pooled: boolean; readOnly?: boolean },
   done: (error: Error | null) => void,
 ): void {
   if (pooled) return done(null);
   const text = `SELECT pg_backend_pid() = $1::int AS direct,
     CASE WHEN pg_backend_pid() = $1::int AND current_setting('server_version_num')::int >= 120000
-      THEN set_config('plan_cache_mode', 'force_custom_plan', false) END AS plans`;
-  connection.query({ text, values: [connection.processID ?? null] }, (error, result) => {
+      THEN set_config('plan_cache_mode', 'force_custom_plan', false) END AS plans,
+    CASE WHEN pg_backend_pid() = $1::int AND $2::bool
+      THEN set_config('default_transaction_read_only', 'on', false) END AS read_only`;
+  connection.query({ text, values: [connection.processID ?? null, readOnly] }, (error, result) => {
     if (!error && result?.rows[0]?.direct === true) direct.add(connection);
     done(error);
   });

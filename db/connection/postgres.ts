@@ -3,6 +3,7 @@ import knexFactory, { type Knex } from "knex";
 import pg from "pg";
 import { DATE_OID, INT8_OID, parseDate, parseInt8 } from "./normalise";
 import { setUpConnection, type StartedConnection } from "./pooler";
+import { guardConnection, type GuardedConnection } from "./statement-guard";
 
 const types = {
   getTypeParser(oid: number, format?: "text" | "binary") {
@@ -23,11 +24,18 @@ export interface PostgresOptions {
   pooled?: boolean;
   /** How long a statement waits for a pool connection (ms). */
   acquireTimeoutMs?: number;
+  /** Every statement in a read-only transaction (an untrusted workspace; statement-guard.ts). */
+  readOnly?: boolean;
 }
 
 export function openPostgres(
   url: string,
-  { pool = { min: 0, max: 3 }, pooled = false, acquireTimeoutMs = 10_000 }: PostgresOptions = {},
+  {
+    pool = { min: 0, max: 3 },
+    pooled = false,
+    acquireTimeoutMs = 10_000,
+    readOnly = false,
+  }: PostgresOptions = {},
 ): Knex {
   return knexFactory({
     client: "pg",
@@ -37,7 +45,11 @@ export function openPostgres(
       afterCreate: (
         connection: StartedConnection,
         done: (error: Error | null, c: StartedConnection) => void,
-      ) => setUpConnection(connection, pooled, (error) => done(error, connection)),
+      ) =>
+        setUpConnection(connection, { pooled, readOnly }, (error) => {
+          if (!error) guardConnection(connection as unknown as GuardedConnection, readOnly);
+          done(error, connection);
+        }),
     },
     acquireConnectionTimeout: acquireTimeoutMs,
   });

@@ -2,7 +2,7 @@
 // was created by LaminDB itself, in which case its tables are used as they are. Every migration is a
 // frozen SQL snapshot: a change to the model declarations never changes what a migration applies.
 import type { Knex } from "knex";
-import { DatabaseError } from "../errors";
+import { DatabaseError, NotMigrated } from "../errors";
 import * as lamindb from "./0001_lamindb_0193_squashed";
 import * as searchIndexes from "./0002_search_indexes";
 import * as notifyTriggers from "./0003_notify_triggers";
@@ -111,4 +111,26 @@ export async function migrate(
     }
   }
   return { managedBy: "lamin-vscode", applied: await appliedNames(knex) };
+}
+
+/**
+ * The schema state without changing anything (a read-only instance: an untrusted workspace). A
+ * database this project has not created or not brought up to date is an error saying so: reading it
+ * would need the migrations that only a trusted workspace runs.
+ */
+export async function inspectSchema(knex: Knex): Promise<SchemaState> {
+  if (!(await tableExists(knex, MIGRATIONS_TABLE))) {
+    const foreign = await lamindbMigration(knex);
+    if (foreign) return { managedBy: "lamindb", lamindbMigration: foreign };
+    throw new NotMigrated(
+      "This database has no LaminDB tables yet, and an untrusted workspace creates none: trust the workspace to set it up.",
+    );
+  }
+  const applied = await appliedNames(knex);
+  const pending = migrations.filter((m) => !applied.includes(m.name));
+  if (applied.includes(LEGACY_INITIAL) || pending.length > 0)
+    throw new NotMigrated(
+      `This database needs an upgrade (${pending.map((m) => m.name).join(", ") || "0001_lamindb_0193_squashed"}), which an untrusted workspace does not run: trust the workspace to upgrade it.`,
+    );
+  return { managedBy: "lamin-vscode", applied };
 }

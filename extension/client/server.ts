@@ -13,6 +13,7 @@ import {
   type LaminInitializationOptions,
   type LaminMethod,
   type LaminNotification,
+  type LaminClientNotifications,
   type LaminNotifications,
   type Params,
   type Result,
@@ -167,6 +168,14 @@ export class LaminServer extends Disposable {
   /** A request only if the server already runs (never starts it): for the tracking queue. */
   requestIfRunning<M extends LaminMethod>(method: M, params: Params<M>): Promise<Result<M>> | undefined {
     return this.isRunning && this.client ? request(this.client, method, params) : undefined;
+  }
+
+  /** A notification to the server if it already runs (never starts it). */
+  notifyIfRunning<N extends keyof LaminClientNotifications>(
+    name: N,
+    params: LaminClientNotifications[N],
+  ): void {
+    if (this.isRunning && this.client) void this.client.sendNotification(name, params);
   }
 
   /** Registers a notification handler that survives restarts. */

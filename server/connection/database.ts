@@ -92,11 +92,15 @@ export class Database {
     try {
       const d = this.options.database;
       if (d.kind === "postgres") {
-        const instance = await connect({ url: d.url, user: this.options.user });
+        const instance = await connect({
+          url: d.url,
+          user: this.options.user,
+          readOnly: !this.options.trusted,
+        });
         this.open = { instance, close: () => instance.close() };
       } else {
         ensureFolder(d.dir, this.options.trusted);
-        const e = await openEmbedded(d.dir, this.options.user);
+        const e = await openEmbedded(d.dir, this.options.user, !this.options.trusted);
         this.open = { instance: e.instance, role: e.role, holderPid: e.holderPid, close: e.close };
       }
       if (this.closed) {

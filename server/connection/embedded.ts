@@ -5,7 +5,8 @@
 // folder through that socket with the ordinary PostgreSQL driver: the socket's queue keeps each
 // connection's transaction whole, which an in-process handle beside the socket would not. When the
 // holder exits, a client notices (its pid is gone or the socket drops) and the next opener takes over.
-import { mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import {
   connect,
   createPglite,
@@ -49,7 +50,8 @@ export class EmbeddedFolderError extends Error {
 
 /**
  * Makes the embedded database's folder (mkdir -p), so the server works without the extension. An
- * untrusted workspace (`create` false) creates nothing: a missing folder is then an error.
+ * untrusted workspace (`create` false) creates nothing: a missing folder, or one without a database
+ * (PGlite would make one), is then an error.
  */
 export function ensureFolder(dir: string, create: boolean): void {
   let isDir: boolean | undefined;
@@ -62,7 +64,8 @@ export function ensureFolder(dir: string, create: boolean): void {
     throw new EmbeddedFolderError(
       `The embedded database path ${dir} is a file, not a folder: move it away, or connect to PostgreSQL.`,
     );
-  if (isDir) return;
+  // an existing folder without a database would be initialised by PGlite on opening
+  if (isDir && (create || existsSync(join(dir, "PG_VERSION")))) return;
   if (!create)
     throw new EmbeddedFolderError(
       `There is no embedded database in ${dir} yet, and an untrusted workspace creates none: trust the workspace, or connect to PostgreSQL.`,
@@ -139,6 +142,7 @@ function isRefused(e: unknown): boolean {
 export async function openEmbedded(
   dir: string,
   user: { handle: string; name?: string },
+  readOnly = false,
 ): Promise<EmbeddedConnection> {
   const deadline = Date.now() + OPEN_TIMEOUT_MS;
   for (;;) {
@@ -151,6 +155,7 @@ export async function openEmbedded(
           const instance = await connect({
             url,
             user,
+            readOnly,
             maxConnections: SOCKET_POOL,
             acquireTimeoutMs: SOCKET_ACQUIRE_TIMEOUT_MS,
           });
@@ -187,6 +192,7 @@ export async function openEmbedded(
       const instance = await connect({
         url,
         user,
+        readOnly,
         maxConnections: SOCKET_POOL,
         acquireTimeoutMs: SOCKET_ACQUIRE_TIMEOUT_MS,
       });

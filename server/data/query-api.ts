@@ -19,6 +19,14 @@ export interface Scored {
   score: number;
 }
 
+/**
+ * The longest search term sent to the database: longer ones are cut to this. A name is rarely a tenth
+ * of it, and a 20,000-character term kept two PostgreSQL backends busy for minutes (issue 13).
+ */
+export const MAX_SEARCH_TERM = 200;
+
+export const capTerm = (term: string): string => term.slice(0, MAX_SEARCH_TERM);
+
 interface SearchOptions {
   field?: string;
   limit?: number;
@@ -30,7 +38,7 @@ export async function search(
   query: string,
   options: SearchOptions = {},
 ): Promise<Scored[]> {
-  const records = await reg.search(query, { field: options.field, limit: options.limit ?? 20 });
+  const records = await reg.search(capTerm(query), { field: options.field, limit: options.limit ?? 20 });
   return records.map((record) => ({ record, score: Number(record.score) }));
 }
 
@@ -45,6 +53,7 @@ export async function similar(
   options: SearchOptions = {},
 ): Promise<Scored[]> {
   const limit = options.limit ?? 20;
+  query = capTerm(query);
   const field = options.field ?? labelField(reg.spec);
   const column = reg.spec.fields.find((f) => f.name === field)?.column;
   if (!column) return [];

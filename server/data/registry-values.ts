@@ -6,7 +6,7 @@
 import { typeahead, type SQLRecord } from "../../db/index";
 import type { Database } from "../connection/database";
 import { labelField, registry, type RegistryClassLike } from "./registries";
-import { lookupKey, search, similar } from "./query-api";
+import { lookupKey, MAX_SEARCH_TERM, search, similar } from "./query-api";
 
 export interface ValueItem {
   id: number;
@@ -20,6 +20,8 @@ const LIMIT = 50;
 /** Fewer prefix matches than this add the contains pass. */
 const FEW = 10;
 const MAX_ENTRIES = 2000;
+/** Values per existence statement (`field IN (...)`): a document's get() values, a few statements at most. */
+const EXISTS_CHUNK = 1000;
 /** Without notifications (a LaminDB-created database) cached values expire after this. */
 const TTL_WITHOUT_NOTIFY_MS = 30_000;
 
@@ -68,6 +70,7 @@ export class RegistryValues {
     const reg = registry(registryName);
     if (!reg || !reg.spec.fields.some((f) => f.name === field && (f.type === "char" || f.type === "text")))
       return [];
+    if (prefix.length > MAX_SEARCH_TERM) return []; // longer than any value worth completing
     const key = `${registryName}\u0000${field}\u0000${prefix.toLowerCase()}`;
     const cached = this.cache.get(key);
     if (this.fresh(cached)) return cached.items;
@@ -90,28 +93,42 @@ export class RegistryValues {
 
   /** Whether some record has exactly this value (case-sensitive, as get() compares). */
   async exists(registryName: string, field: string, value: string): Promise<boolean> {
+    return (await this.existing(registryName, field, [value])).has(value);
+  }
+
+  /**
+   * Which of these values some record has (case-sensitive, as get() compares): one statement for all
+   * the values not cached (per 1,000), so a document with 500 get() calls costs one round trip.
+   */
+  async existing(registryName: string, field: string, values: readonly string[]): Promise<Set<string>> {
     const reg = registry(registryName);
-    if (!reg) return true;
-    const key = `${registryName}\u0000${field}\u0000=${value}`;
-    const cached = this.cache.get(key);
-    if (this.fresh(cached)) return cached.items.length > 0;
-    const found = await this.db.use(async () =>
-      reg
-        .filter({ [field]: value })
-        .limit(1)
-        .toArray(),
-    );
-    this.remember(
-      key,
-      found.map((r) => this.toItem(r, field, "prefix")),
-    );
-    return found.length > 0;
+    if (!reg) return new Set(values);
+    const keyOf = (v: string) => `${registryName}\u0000${field}\u0000=${v}`;
+    const found = new Set<string>();
+    const unknown: string[] = [];
+    for (const v of new Set(values)) {
+      const cached = this.cache.get(keyOf(v));
+      if (!this.fresh(cached)) unknown.push(v);
+      else if (cached.items.length > 0) found.add(v);
+    }
+    for (let i = 0; i < unknown.length; i += EXISTS_CHUNK) {
+      const chunk = unknown.slice(i, i + EXISTS_CHUNK);
+      const rows = await this.db.use(async () => reg.filter({ [`${field}__in`]: chunk }).toArray());
+      const items = new Map(rows.map((r) => [String((r as unknown as Record<string, unknown>)[field]), r]));
+      for (const v of chunk) {
+        const r = items.get(v);
+        this.remember(keyOf(v), r ? [this.toItem(r, field, "prefix")] : []);
+        if (r) found.add(v);
+      }
+    }
+    return found;
   }
 
   /** "Did you mean": the best search() matches for a value that does not exist. */
   async suggest(registryName: string, field: string, value: string, limit = 3): Promise<ValueItem[]> {
     const reg = registry(registryName);
-    if (!reg) return [];
+    // a value longer than any name is no typo of one: not searched (it kept backends busy for minutes)
+    if (!reg || value.length > MAX_SEARCH_TERM) return [];
     const key = `${registryName}\u0000${field}\u0000~${value}`;
     const cached = this.cache.get(key);
     if (this.fresh(cached)) return cached.items;

@@ -1,5 +1,6 @@
 // Registers every lamin/* request handler. Each runs through Database.use(), so a database that is
 // down gives a clear error (and a reconnect) instead of a hang.
+import { statementCounts } from "../../db/index";
 import type { Database } from "../connection/database";
 import type { LaminInitializationOptions, LaminMethod, Params, Result } from "../protocol";
 import { InvalidArgument } from "../../db/index";
@@ -30,22 +31,36 @@ export interface RequestHost {
   afterEvaluate(): void;
 }
 
+/** What an untrusted workspace answers to every request that would write, before anything is read. */
+export function refuseUntrusted(what: string): WriteRefused {
+  return new WriteRefused(
+    `This workspace is not trusted, so the LaminDB extension changes nothing in the database: ${what}. ` +
+      "Trust the workspace (Workspaces: Manage Workspace Trust) to allow it.",
+  );
+}
+
 export function registerRequests(host: RequestHost): void {
   const use = <T>(fn: () => Promise<T>) => host.db().use(fn);
-  const write = <T>(fn: () => Promise<T>) => {
-    if (!host.options().trusted)
-      throw new WriteRefused("This workspace is not trusted: the LaminDB extension changes nothing here.");
+  const refuse = (what: string) => {
+    if (!host.options().trusted) throw refuseUntrusted(what);
+  };
+  const write = <T>(what: string, fn: () => Promise<T>) => {
+    refuse(what);
     return use(fn);
   };
 
   host.on("lamin/status", async () => {
     const s = host.db().status();
-    return { ...s, readOnly: !host.options().trusted };
+    return { ...s, readOnly: !host.options().trusted, statements: statementCounts() };
   });
-  host.on("lamin/track", (p) => host.tracker().track(p));
-  host.on("lamin/recoverRuns", async (p) => ({
-    aborted: await runSummaries(await host.tracker().recover(p.sessionId)),
-  }));
+  host.on("lamin/track", async (p) => {
+    refuse("runs are not recorded");
+    return host.tracker().track(p);
+  });
+  host.on("lamin/recoverRuns", async (p) => {
+    refuse("runs are not changed");
+    return { aborted: await runSummaries(await host.tracker().recover(p.sessionId)) };
+  });
   host.on("lamin/runs", (p) => use(() => browse.runs(p)));
   host.on("lamin/run", (p) => use(() => browse.run(p)));
   host.on("lamin/activeRun", async (p) => {
@@ -63,11 +78,10 @@ export function registerRequests(host: RequestHost): void {
   host.on("lamin/parseQuery", (p) => parseQuery(p.text));
   host.on("lamin/ping", async () => ({ pid: process.pid }));
   host.on("lamin/laminCalls", (p) => laminCalls(p.code));
-  host.on("lamin/delete", (p) => write(() => data.deleteRecord(p)));
-  host.on("lamin/restore", (p) => write(() => data.restoreRecord(p)));
+  host.on("lamin/delete", (p) => write("records are not deleted", () => data.deleteRecord(p)));
+  host.on("lamin/restore", (p) => write("records are not restored", () => data.restoreRecord(p)));
   host.on("lamin/loadDemoData", async () => {
-    if (!host.options().trusted)
-      throw new WriteRefused("This workspace is not trusted: the LaminDB extension changes nothing here.");
+    refuse("demo data is not loaded");
     try {
       return await host.db().use((instance) => loadDemoData(instance));
     } finally {
@@ -75,15 +89,8 @@ export function registerRequests(host: RequestHost): void {
     }
   });
   host.on("lamin/evaluate", async (p) => {
-    if (!host.options().trusted) {
-      return {
-        outputs: [],
-        error: {
-          name: "WriteRefused",
-          message: "This workspace is not trusted: query cells are not evaluated.",
-        },
-      };
-    }
+    // a cell may save records (here or on a connected instance): none runs in an untrusted workspace
+    refuse("query cells are not evaluated");
     try {
       return await host.cells().evaluate(p);
     } finally {

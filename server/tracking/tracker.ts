@@ -344,11 +344,13 @@ export class Tracker {
           event.cell.executionOrder,
           event.cell.startTime ?? event.at,
         );
-        session.aux.cells.push({
-          index: event.cell.index,
-          executionOrder: event.cell.executionOrder,
-          startTime: event.cell.startTime,
-        });
+        session.aux.cells.push(
+          present({
+            index: event.cell.index,
+            executionOrder: event.cell.executionOrder,
+            startTime: event.cell.startTime,
+          }),
+        );
         if (!created) await this.save(session); // a resumed run: status back to started
         return { run: session.run, created };
       }
@@ -495,6 +497,14 @@ export class Tracker {
 }
 
 /**
+ * The fields that have a value: an absent optional field (a kernel without execution order, unknown
+ * timing) stays absent, as the run's JSON cannot hold `undefined`.
+ */
+function present<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
  * Records a cell's end on the session's run, on the entry its start made if there is one. The cell's
  * own start time is exact (a start seen running is a few ms late), so the run starts no later than it.
  */
@@ -504,18 +514,18 @@ function recordEnd(
   outcome: Pick<CellRecord, "success" | "cancelled">,
   moveStart = true,
 ): void {
-  const record: CellRecord = {
+  const record: CellRecord = present({
     index: cell.index,
     executionOrder: cell.executionOrder,
     startTime: cell.startTime,
     endTime: cell.endTime,
     ...outcome,
-  };
+  });
   const known = [...session.aux.cells]
     .reverse()
     .find((c) => c.index === cell.index && c.endTime === undefined);
   // a start the end does not repeat (a cell that failed before its kernel acknowledged it) stays
-  if (known) Object.assign(known, record, { startTime: cell.startTime ?? known.startTime });
+  if (known) Object.assign(known, record);
   else session.aux.cells.push(record);
   if (cell.startTime === undefined || !moveStart) return;
   const started = new Date(session.run.started_at).getTime();

@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { connect } from "../../db/index";
 import { createPostgresDatabase } from "../helpers/databases";
+import { LAMIN_ERROR_CODES } from "../../server/protocol";
 import { evaluateOk, startServer, type Kind, type ServerFixture } from "./fixtures";
+import { LspClient } from "./lsp-client";
 
 type DataFrameJson = { total: number; columns: string[]; rows: unknown[][] };
 
@@ -114,18 +116,28 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
 
 describe("Registry.connect() in an untrusted workspace", () => {
   let f: ServerFixture;
+  let untrusted: LspClient;
   before(async () => {
-    f = await startServer("postgres", { instances: { "acme/other": other.url }, trusted: false });
+    // an untrusted workspace sets up no database: a trusted server makes it first
+    f = await startServer("postgres", { instances: { "acme/other": other.url } });
+    await f.client.stop();
+    untrusted = await LspClient.start({ ...f.options, trusted: false });
+    await untrusted.ready();
   });
-  after(async () => f?.close());
+  after(async () => {
+    await untrusted?.stop();
+    await f?.close();
+  });
 
   test("a write through a connected instance is refused and changes nothing there", async () => {
     const before = await branchOf("Other-2");
-    const r = await f.client.request("lamin/evaluate", {
-      code: 'await ln.ULabel.connect("acme/other").filter({ name: "Other-2" }).delete()',
-      language: "javascript",
-    });
-    assert.equal(r.error?.name, "WriteRefused");
+    await assert.rejects(
+      untrusted.request("lamin/evaluate", {
+        code: 'await ln.ULabel.connect("acme/other").filter({ name: "Other-2" }).delete()',
+        language: "javascript",
+      }),
+      (e: { code?: number }) => e.code === LAMIN_ERROR_CODES.writeRefused,
+    );
     assert.equal(await branchOf("Other-2"), before, "the record was not moved to the trash");
   });
 });

@@ -1,0 +1,117 @@
+// What must hold for every statement of a connection, through a transaction-mode pooler too: a
+// read-only instance (an untrusted workspace) and a `statement_timeout` for bounded work (completion,
+// hover, diagnostics). A session `SET` would outlive our transaction on a pooler's shared server
+// connection (and on pglite-socket, whose connections share PGlite's one session), so both are
+// transaction-local: a statement outside a transaction runs as
+// `BEGIN READ ONLY; SET LOCAL statement_timeout = ...` + the statement + `COMMIT`, and a transaction
+// Knex opens gets the same settings right after its BEGIN. Statements are counted, so tests assert the
+// work a request did rather than its time.
+import { AsyncLocalStorage } from "node:async_hooks";
+
+interface Scope {
+  timeoutMs: number;
+}
+
+const scope = new AsyncLocalStorage<Scope>();
+
+/** Statements sent through guarded connections since the process started. */
+export interface StatementCounts {
+  /** Every statement (the guard's own BEGIN/SET/COMMIT excluded). */
+  total: number;
+  /** Those sent inside withStatementTimeout(). */
+  bounded: number;
+}
+
+const counts: StatementCounts = { total: 0, bounded: 0 };
+
+export function statementCounts(): StatementCounts {
+  return { ...counts };
+}
+
+/** Runs fn with every statement it sends under `statement_timeout` (ms, a positive integer). */
+export function withStatementTimeout<T>(timeoutMs: number, fn: () => PromiseLike<T>): Promise<T> {
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new RangeError("timeoutMs: a positive integer");
+  // awaited inside the scope: a Knex builder (a thenable) sends its statement only when awaited
+  return scope.run({ timeoutMs }, async () => await fn());
+}
+
+type Callback = (error: Error | null, result?: unknown) => void;
+
+/** The part of a `pg` client the guard wraps. */
+export interface GuardedConnection {
+  query(...args: unknown[]): unknown;
+}
+
+const BEGIN = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
+const END = /^\s*(COMMIT|END|ROLLBACK)\b(?!\s+TO\b)/i;
+
+function textOf(config: unknown): string | undefined {
+  if (typeof config === "string") return config;
+  if (config && typeof config === "object" && typeof (config as { text?: unknown }).text === "string")
+    return (config as { text: string }).text;
+  return undefined;
+}
+
+/** Wraps connection.query (callback and promise forms) with the settings above. */
+export function guardConnection(connection: GuardedConnection, readOnly: boolean): void {
+  const original = connection.query.bind(connection) as (...args: unknown[]) => unknown;
+  const run = (text: string): Promise<unknown> =>
+    new Promise((resolve, reject) =>
+      original(text, (e: Error | null, r: unknown) => (e ? reject(e) : resolve(r))),
+    );
+  const settings = (timeoutMs: number | undefined): string =>
+    [
+      readOnly ? "SET TRANSACTION READ ONLY" : "",
+      timeoutMs ? `SET LOCAL statement_timeout = ${timeoutMs}` : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
+  let inTransaction = false;
+
+  connection.query = (...args: unknown[]): unknown => {
+    const [config] = args;
+    const text = textOf(config);
+    // a Submittable (a cursor, a stream): passed on as it is (Knex streams are not used by the server)
+    if (text === undefined) return original(...args);
+    const callback = args.find((a, i) => i > 0 && typeof a === "function") as Callback | undefined;
+    const values = args.length > 1 && Array.isArray(args[1]) ? args[1] : undefined;
+    const send = (): Promise<unknown> =>
+      new Promise((resolve, reject) => {
+        const done = (e: Error | null, r: unknown) => (e ? reject(e) : resolve(r));
+        if (values) original(config, values, done);
+        else original(config, done);
+      });
+    const timeoutMs = scope.getStore()?.timeoutMs;
+    let result: Promise<unknown>;
+    if (BEGIN.test(text)) {
+      inTransaction = true;
+      const extra = settings(timeoutMs);
+      result = send().then((r) => (extra ? run(extra).then(() => r) : r));
+    } else if (END.test(text)) {
+      inTransaction = false;
+      result = send();
+    } else {
+      counts.total++;
+      if (timeoutMs) counts.bounded++;
+      const extra = settings(timeoutMs);
+      if (inTransaction || !extra) result = send();
+      else
+        result = run(`BEGIN; ${extra}`).then(() =>
+          send().then(
+            (r) => run("COMMIT").then(() => r),
+            (e: unknown) =>
+              run("ROLLBACK").then(
+                () => Promise.reject(e),
+                () => Promise.reject(e),
+              ),
+          ),
+        );
+    }
+    if (!callback) return result;
+    result.then(
+      (r) => callback(null, r),
+      (e: Error) => callback(e),
+    );
+    return undefined;
+  };
+}

@@ -1,0 +1,92 @@
+// lamin/* params are checked before a handler runs: what is not an object, null, a wrong type or an
+// unknown language is an InvalidArgument (-32602) naming the field, and nothing is written; absent
+// optional fields are accepted, so a failed cell of a kernel without execution order still errors its run.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import knexFactory, { type Knex } from "knex";
+import { LAMIN_ERROR_CODES, type TrackEvent } from "../../server/protocol";
+import { startServer, type ServerFixture } from "./fixtures";
+
+const invalid = (pattern: RegExp) => (e: unknown) => {
+  const err = e as { code?: number; message?: string; data?: { name?: string } };
+  assert.equal(err.code, LAMIN_ERROR_CODES.invalidParams, String(err.message));
+  assert.equal(err.data?.name, "InvalidArgument");
+  assert.match(String(err.message), pattern);
+  return true;
+};
+
+describe("lamin/* params [postgres]", () => {
+  let f: ServerFixture;
+  let knex: Knex;
+  const runs = async () => Number((await knex.raw("SELECT count(*) AS n FROM lamindb_run")).rows[0].n);
+  const raw = (method: string, params: unknown) => f.client.connection.sendRequest(method, params);
+
+  before(async () => {
+    f = await startServer("postgres");
+    knex = knexFactory({ client: "pg", connection: f.url!, pool: { min: 0, max: 1 } });
+  });
+  after(async () => {
+    await knex?.destroy();
+    await f.close();
+  });
+
+  test("lamin/track with params that are not an event object: a typed error, no run inserted", async () => {
+    const before = await runs();
+    await assert.rejects(raw("lamin/track", "cellStarted"), invalid(/lamin\/track: params/));
+    await assert.rejects(raw("lamin/track", null), invalid(/lamin\/track: params/));
+    await assert.rejects(raw("lamin/track", 42), invalid(/lamin\/track: params/));
+    await assert.rejects(
+      raw("lamin/track", {
+        eventId: "bad-1",
+        at: Date.now(),
+        type: "cellStarted",
+        notebook: { uri: "file:///w/p.ipynb", key: "p.ipynb", source: "x = 1" },
+        cell: { index: "first" },
+      }),
+      invalid(/params\.cell\.index: expected number/),
+    );
+    await assert.rejects(
+      raw("lamin/track", {
+        eventId: "bad-2",
+        at: Date.now(),
+        type: "cellStarted",
+        notebook: null,
+        cell: { index: 0 },
+      }),
+      invalid(/params\.notebook/),
+    );
+    assert.equal(await runs(), before, "nothing was inserted");
+  });
+
+  test("absent optional fields (no execution order, no timing) are accepted; a failed cell errors the run", async () => {
+    const uri = "file:///w/no-order.ipynb";
+    const notebook = { uri, key: "no-order.ipynb", source: "1 / 0" };
+    const t = Date.now();
+    const events: TrackEvent[] = [
+      { eventId: `no-order-1-${t}`, at: t, type: "cellStarted", notebook, cell: { index: 0 } },
+      {
+        eventId: `no-order-2-${t}`,
+        at: t + 1,
+        type: "cellFinished",
+        notebook,
+        cell: { index: 0, success: false },
+      },
+      { eventId: `no-order-3-${t}`, at: t + 2, type: "executionIdle", notebookUri: uri },
+    ];
+    let last;
+    for (const e of events) last = await f.client.request("lamin/track", e);
+    assert.equal(last?.run?.status, "errored");
+  });
+
+  test("wrong types and an unknown language: typed errors naming the field", async () => {
+    await assert.rejects(
+      raw("lamin/evaluate", { code: "1", language: "python" }),
+      invalid(/params\.language: expected \("javascript" \| "typescript"\)/),
+    );
+    await assert.rejects(raw("lamin/evaluate", { language: "javascript" }), invalid(/params\.code/));
+    await assert.rejects(raw("lamin/runs", { offset: null, limit: 10 }), invalid(/params\.offset/));
+    await assert.rejects(raw("lamin/delete", { registry: "ULabel", id: "1" }), invalid(/params\.id/));
+    await assert.rejects(raw("lamin/recoverRuns", null), invalid(/lamin\/recoverRuns: params/));
+    await assert.rejects(raw("lamin/describe", [1, 2]), invalid(/lamin\/describe: params/));
+  });
+});

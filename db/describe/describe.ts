@@ -113,7 +113,7 @@ export async function describeRecord(
 
   let fields: DescribeField[];
   let title: string;
-  let params: JsonObject | null = null;
+  let params: JsonValue = null;
   let features: Description["features"] = [];
   const artifacts: DescribeArtifactSummary[] = [];
   let blocks: DescribeBlock[] = [];
@@ -144,7 +144,7 @@ export async function describeRecord(
       field("created_at", row.created_at, "datetime"),
       field("created_by", createdBy?.handle ?? "", "str", refOf("created_by")),
     ];
-    params = (row.params as JsonObject | null) ?? null;
+    params = (row.params as JsonValue | undefined) ?? null;
     const values = await new FeatureManager({ id: Number(row.id), _instance: instance }).getValues();
     features = values.map((v) => ({
       name: v.name,

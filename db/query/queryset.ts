@@ -173,11 +173,11 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     const missing = [...names].filter((n) => !found.has(n));
     if (missing.length > 0) {
       const model = this.registry.spec;
-      throw new FieldError(
+      // LaminDB's filter_with_features raises InvalidArgument here, naming fields and features
+      throw new InvalidArgument(
         `Unknown field or feature ${missing.map((m) => `'${m}'`).join(", ")} on ${model.name}. ` +
-          `Available fields: ${queryableNames(model).join(", ")}. Features are created with new Feature({ name, dtype }).save()`,
-        missing[0],
-        queryableNames(model),
+          `You can query either by available fields: ${queryableNames(model).join(", ")}\n` +
+          `Or fix invalid feature names: ${[...missing].sort().join(", ")} (features are created with new Feature({ name, dtype }).save())`,
       );
     }
   }

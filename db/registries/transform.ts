@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { hashString } from "../hash";
-import { InvalidArgument } from "../errors";
+import { FieldValidationError, InvalidArgument } from "../errors";
 import { defineRegistry, SQLRecord } from "../records/sqlrecord";
 import type { RecordOf } from "../schema/record-types";
 import { TRASH_BRANCH_ID } from "../schema/branches";
@@ -51,8 +51,9 @@ export class Transform extends SQLRecord {
       throw new InvalidArgument("new Transform({ key }): key is required");
     }
     if (fields.kind !== undefined && !TRANSFORM_KINDS.includes(fields.kind)) {
-      throw new InvalidArgument(
-        `Transform kind is one of ${TRANSFORM_KINDS.join(", ")}; got ${JSON.stringify(fields.kind)}`,
+      throw new FieldValidationError(
+        `kind: ${JSON.stringify(fields.kind)} is not a valid value. Valid values are: ${[...TRANSFORM_KINDS].sort().join(", ")}`,
+        "kind",
       );
     }
     const { version, revises, ...rest } = fields;

@@ -2,7 +2,17 @@
 // LaminDB's branch scoping rule, lookup() keys and fields. Each case is one that differed before.
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { Feature, hashString, JsonValue, lookupKey, Run, Transform, ULabel } from "../../db/index";
+import {
+  Feature,
+  FieldValidationError,
+  hashString,
+  InvalidArgument,
+  JsonValue,
+  lookupKey,
+  Run,
+  Transform,
+  ULabel,
+} from "../../db/index";
 import { jsonValueHash, pyStr } from "../../db/features/python-hash";
 import { describeEachDatabase } from "../helpers/databases";
 
@@ -135,5 +145,44 @@ describeEachDatabase("LaminDB behaviour", (ctx) => {
     await new Run(t, { name: "named-run" }).save();
     assert.deepEqual(Object.keys(await Run.lookup()), []);
     assert.ok("named_run" in (await Run.lookup({ field: "name" })));
+  });
+
+  test("error classes as LaminDB's: InvalidArgument for an unknown Run field or feature, FieldValidationError for a bad kind", async () => {
+    await assert.rejects(Run.filter({ nope: 1 }).toArray(), (e: unknown) => {
+      assert.ok(e instanceof InvalidArgument, String(e));
+      assert.match(
+        e.message,
+        /You can query either by available fields: .*\nOr fix invalid feature names: nope/s,
+      );
+      return true;
+    });
+    assert.throws(
+      () => new Transform({ key: "k", kind: "notebookz" as "notebook" }),
+      (e: unknown) =>
+        e instanceof FieldValidationError &&
+        /Valid values are: function, notebook, pipeline, script/.test(e.message),
+    );
+  });
+
+  test("is_latest: the only version keeps it in the trash and after restore(); QuerySet.delete() on Transform clears it", async () => {
+    const only = await new Transform({ key: "only.py", kind: "script", source_code: "a" }).save();
+    await only.delete();
+    assert.equal(only.is_latest, true, "nothing to promote: the trashed head stays latest");
+    await only.restore();
+    assert.equal(only.is_latest, true);
+    const v0 = await new Transform({ key: "two.py", kind: "script", source_code: "0" }).save();
+    const v1 = await new Transform({ key: "two.py", kind: "script", source_code: "1" }).save();
+    await v1.delete();
+    await v0.refreshFromDb();
+    assert.deepEqual([v0.is_latest, v1.is_latest], [true, false]);
+    await v1.restore();
+    await v0.refreshFromDb();
+    assert.deepEqual([v0.is_latest, v1.is_latest], [true, false], "restore() does not take the head back");
+    const q0 = await new Transform({ key: "qs.py", kind: "script", source_code: "0" }).save();
+    const q1 = await new Transform({ key: "qs.py", kind: "script", source_code: "1" }).save();
+    const lone = await new Transform({ key: "qs-lone.py", kind: "script", source_code: "0" }).save();
+    assert.equal(await Transform.filter({ key__startswith: "qs", uid__in: [q1.uid, lone.uid] }).delete(), 2);
+    for (const r of [q0, q1, lone]) await r.refreshFromDb();
+    assert.deepEqual([q0.is_latest, q1.is_latest, lone.is_latest], [true, false, false]);
   });
 });

@@ -180,9 +180,33 @@ describeEachDatabase("LaminDB behaviour", (ctx) => {
     assert.deepEqual([v0.is_latest, v1.is_latest], [true, false], "restore() does not take the head back");
     const q0 = await new Transform({ key: "qs.py", kind: "script", source_code: "0" }).save();
     const q1 = await new Transform({ key: "qs.py", kind: "script", source_code: "1" }).save();
-    const lone = await new Transform({ key: "qs-lone.py", kind: "script", source_code: "0" }).save();
+    const lone = await new Transform({ key: "qs-lone.py", kind: "script", source_code: "lone" }).save();
     assert.equal(await Transform.filter({ key__startswith: "qs", uid__in: [q1.uid, lone.uid] }).delete(), 2);
     for (const r of [q0, q1, lone]) await r.refreshFromDb();
     assert.deepEqual([q0.is_latest, q1.is_latest, lone.is_latest], [true, false, false]);
+  });
+
+  test("Transform: the same source under another key is the existing transform; revises gives key and description", async () => {
+    const a = await new Transform({ key: "first.py", kind: "script", source_code: "print('same')" }).save();
+    const b = await new Transform({ key: "second.py", kind: "script", source_code: "print('same')" }).save();
+    assert.equal(b.id, a.id, "hash lookup across keys, as LaminDB's constructor");
+    assert.equal(b.key, "first.py", "it keeps its key");
+    const c = await new Transform({
+      key: "third.py",
+      kind: "script",
+      source_code: "print('same')",
+      skip_hash_lookup: true,
+    }).save();
+    assert.notEqual(c.id, a.id);
+    const d0 = await new Transform({
+      key: "desc.py",
+      kind: "script",
+      source_code: "0",
+      description: "QC",
+    }).save();
+    const d1 = await new Transform({ revises: d0, kind: "script", source_code: "1" }).save();
+    assert.deepEqual([d1.key, d1.description, d1.uid.slice(0, 12)], ["desc.py", "QC", d0.uid.slice(0, 12)]);
+    const d2 = await new Transform({ key: "desc.py", kind: "script", source_code: "2" }).save();
+    assert.equal(d2.description, "QC", "an implicit revision inherits the description too");
   });
 });

@@ -201,12 +201,12 @@ describeEachDatabase("LaminDB behaviour", (ctx) => {
     const d0 = await new Transform({
       key: "desc.py",
       kind: "script",
-      source_code: "0",
+      source_code: "desc 0",
       description: "QC",
     }).save();
-    const d1 = await new Transform({ revises: d0, kind: "script", source_code: "1" }).save();
+    const d1 = await new Transform({ revises: d0, kind: "script", source_code: "desc 1" }).save();
     assert.deepEqual([d1.key, d1.description, d1.uid.slice(0, 12)], ["desc.py", "QC", d0.uid.slice(0, 12)]);
-    const d2 = await new Transform({ key: "desc.py", kind: "script", source_code: "2" }).save();
+    const d2 = await new Transform({ key: "desc.py", kind: "script", source_code: "desc 2" }).save();
     assert.equal(d2.description, "QC", "an implicit revision inherits the description too");
   });
 });

@@ -57,6 +57,21 @@ export class ValidationError extends LaminError {
   }
 }
 
+/**
+ * A constructor argument outside its field's allowed values (LaminDB's FieldValidationError, raised
+ * for a Literal field such as Transform.kind; like LaminDB's, not a ValidationError).
+ */
+export class FieldValidationError extends LaminError {
+  override name = "FieldValidationError";
+  constructor(
+    message: string,
+    readonly field?: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 /** A change to a record whose is_locked flag is set. */
 export class NoWriteAccess extends LaminError {
   override name = "NoWriteAccess";

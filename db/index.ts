@@ -43,7 +43,7 @@ export { FolderLock, holderAlive, readLockHolder, type LockHolder } from "./conn
 export { makePrivate } from "./connection/private-folder";
 export { createPglite } from "./connection/pglite";
 export { redactUrl } from "./connection/postgres";
-export { lookupKey, type Lookup, type LookupOptions } from "./query/lookup";
+export { defaultLookupField, lookupKey, type Lookup, type LookupOptions } from "./query/lookup";
 export { type SearchOptions } from "./query/search";
 export { typeahead, type TypeaheadOptions, type TypeaheadRow } from "./query/typeahead";
 export { type Scored } from "./query/queryset";

@@ -104,7 +104,8 @@ export interface Description {
   status?: RunStatus;
   fields: DescribeField[]; // drawn as a two-column table, filled pairwise
   relations: DescribeRelation[];
-  params: JsonObject | null;
+  /** Run.params: an object as LaminDB writes it, or any JSON value a client stored (a string, a list). */
+  params: JsonValue;
   features: DescribeFeature[];
   artifacts: DescribeArtifactSummary[];
   blocks: DescribeBlock[];

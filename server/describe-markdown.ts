@@ -14,9 +14,12 @@ export function describeMarkdown(d: Description): string {
     lines.push("| | |", "|---|---|");
     for (const f of fields) lines.push(`| ${f.name} | ${cell(f.value)} |`);
   }
-  if (d.params && Object.keys(d.params).length) {
+  const params = d.params;
+  if (params !== null && typeof params === "object" && !Array.isArray(params) && Object.keys(params).length) {
     lines.push("", "**Params**", "");
-    for (const [k, v] of Object.entries(d.params)) lines.push(`- ${k}: ${cell(v)}`);
+    for (const [k, v] of Object.entries(params)) lines.push(`- ${k}: ${cell(v)}`);
+  } else if (params !== null && (typeof params !== "object" || Array.isArray(params))) {
+    lines.push("", "**Params**", "", `- ${cell(params)}`);
   }
   for (const w of d.warnings) lines.push("", `_${w}_`);
   return lines.join("\n");

@@ -26,7 +26,10 @@ export function toResponseError(e: unknown): ResponseError<LaminErrorData> {
       ? LAMIN_ERROR_CODES.writeRefused
       : name === "DoesNotExist" || name === "MultipleResultsFound"
         ? LAMIN_ERROR_CODES.notFound
-        : name === "InvalidArgument" || name === "FieldError" || name === "ValidationError"
+        : name === "InvalidArgument" ||
+            name === "FieldError" ||
+            name === "ValidationError" ||
+            name === "FieldValidationError"
           ? LAMIN_ERROR_CODES.invalidParams
           : name === "SourceUnknown"
             ? LAMIN_ERROR_CODES.sourceUnknown

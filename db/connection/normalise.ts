@@ -1,6 +1,7 @@
 // The one place where the two drivers' differences are smoothed out, so callers never see them:
 // - int8 (ids of bigint tables, count(*)): pg returns strings, PGlite numbers or BigInts.
 // - date: both return a Date at UTC midnight; LaminDB users think of a date as "YYYY-MM-DD".
+// - jsonb results: both parse them into JS values, so a string read is a JSON string, kept as is.
 // - jsonb parameters: pg serialises a JS array as a PostgreSQL array literal, which jsonb rejects,
 //   while PGlite accepts it; both accept JSON text, so JSON values are always bound as text.
 import type { FieldSpec } from "../schema/fields";
@@ -40,8 +41,8 @@ export function fromDbValue(type: FieldSpec["type"], value: unknown): unknown {
       return typeof value === "bigint" || typeof value === "string" ? parseInt8(value) : value;
     case "date":
       return value instanceof Date ? value.toISOString().slice(0, 10) : value;
-    case "json":
-      return typeof value === "string" ? JSON.parse(value) : value;
+    // json: both drivers parse jsonb already; a string here is a JSON string value ("My experiment
+    // 1", "123"), never JSON text to parse again
     default:
       return value;
   }

@@ -119,7 +119,7 @@ export async function describeRecord(
 
   let fields: DescribeField[];
   let title: string;
-  let params: JsonObject | null = null;
+  let params: JsonValue = null;
   let features: Description["features"] = [];
   const artifacts: DescribeArtifactSummary[] = [];
   let blocks: DescribeBlock[] = [];
@@ -152,7 +152,7 @@ export async function describeRecord(
     ];
     // LaminDB's own run (the notebook calls ln.track()), which the VS Code extension adopted
     if (adoptedByExtension(row._aux)) fields.push(field("tracked_by", "LaminDB (ln.track())", "str"));
-    params = (row.params as JsonObject | null) ?? null;
+    params = (row.params as JsonValue | undefined) ?? null;
     const values = await new FeatureManager({ id: Number(row.id), _instance: instance }).getValues();
     features = values.map((v) => ({
       name: v.name,

@@ -1,6 +1,7 @@
 // describe()'s plain-text layout, after LaminDB's Rich tree (_describe.py): a header, a borderless
 // two-column table of fields filled pairwise, then Params, Features and blocks as branches.
 import type { Description, DescribeField, JsonValue } from "../shapes";
+import { pyStr } from "../features/python-hash";
 
 /** LaminDB prints datetimes as %Y-%m-%d %H:%M:%S %Z. */
 export function formatDateTime(iso: string): string {
@@ -34,7 +35,9 @@ function branch(lines: string[], children: string[][]): void {
   });
 }
 
-function paramLines(params: Record<string, JsonValue>): string[] {
+function paramLines(params: JsonValue): string[] {
+  // LaminDB's describe() needs an object (params.items()); another value is shown as its one line
+  if (params === null || typeof params !== "object" || Array.isArray(params)) return [`└── ${pyStr(params)}`];
   const entries = Object.entries(params);
   return entries.map(
     ([k, v], i) =>
@@ -67,7 +70,8 @@ export function describeText(d: Omit<Description, "text">, cliArgs?: string | nu
       ...a.preview.slice(0, 4).map((l) => `│ ${cut(l, 80)}`),
     ]);
   }
-  if (d.params && Object.keys(d.params).length > 0) children.push(["Params", ...paramLines(d.params)]);
+  if (d.params !== null && (typeof d.params !== "object" || Object.keys(d.params).length > 0))
+    children.push(["Params", ...paramLines(d.params)]);
   if (d.features.length > 0) {
     const rows = d.features.map((f) => [
       cut(f.name, 30),

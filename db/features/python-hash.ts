@@ -4,11 +4,20 @@
 import { hashString } from "../hash";
 import type { JsonValue } from "../shapes";
 
+/**
+ * Python's str()/repr() of a number: an integer-valued number is a Python int (all its digits) unless
+ * `asFloat`; a float is the shortest round-trip digits (as JavaScript's), written in fixed notation
+ * for decimal exponents -4 to 15 and otherwise as `1e-05`, `1.5e+16` (a sign and at least two digits).
+ */
 function pyFloat(n: number, asFloat: boolean): string {
-  if (Number.isInteger(n) && !asFloat) return String(n);
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return `${n}.0`;
-  // Python writes exponents with at least two digits: 1e-07, 1e+21
-  return String(n).replace(/e([+-])(\d)$/, "e$10$2");
+  if (Number.isInteger(n) && !asFloat) return Math.abs(n) < 1e21 ? String(n) : BigInt(n).toString();
+  const [mantissa, exp] = n.toExponential().split("e");
+  const e = Number(exp);
+  if (e >= -4 && e < 16) {
+    const fixed = Object.is(n, -0) ? "-0" : String(n); // JavaScript writes these ranges in fixed notation
+    return fixed.includes(".") ? fixed : `${fixed}.0`;
+  }
+  return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
 }
 
 function pyStrLiteral(s: string): string {

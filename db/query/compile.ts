@@ -179,10 +179,17 @@ export function compileNode(model: ModelSpec, alias: string, node: QNode, ctx: C
   }
 }
 
-/** Whether a filter names the branch or an identity, which turns off LaminDB's default branch scoping. */
-export function namesBranchOrIdentity(keys: string[]): boolean {
-  return keys.some((k) => {
-    const head = k.split("__")[0];
-    return head === "branch" || head === "branch_id" || head === "id" || head === "uid" || head === "hash";
-  });
+const IDENTITY_KEYS = new Set(["id", "uid", "hash", "id__in", "uid__in", "hash__in"]);
+const namesBranch = (k: string): boolean =>
+  k === "branch" || k === "branch_id" || k.startsWith("branch__") || k.startsWith("branch_id__");
+
+/**
+ * Whether one filter() or exclude() call adds LaminDB's default branch scoping (process_expressions):
+ * it does unless its keyword expressions include exactly `id`, `uid`, `hash` or their `__in` (Q objects
+ * do not count), or any expression, in a Q object too, names `branch`/`branch_id` or a lookup on them.
+ * So `uid__startswith` is scoped and does not see the trash.
+ */
+export function callIsScoped(kwargKeys: string[], qKeys: string[]): boolean {
+  if (kwargKeys.some((k) => IDENTITY_KEYS.has(k))) return false;
+  return ![...kwargKeys, ...qKeys].some(namesBranch);
 }

@@ -6,8 +6,7 @@ import { FieldError } from "../errors";
 import { MAIN_BRANCH_ID } from "../schema/branches";
 import { fieldOf, queryableNames } from "../schema/catalog";
 import type { ModelSpec } from "../schema/fields";
-import { compileNode, namesBranchOrIdentity } from "./compile";
-import { leafKeys } from "./q";
+import { compileNode } from "./compile";
 import type { Query } from "./query";
 import { Aliases, sql, type Fragment } from "./sql";
 
@@ -33,9 +32,8 @@ export function compileWhere(
   for (const n of query.filters) parts.push(compileNode(model, alias, n, ctx));
   for (const n of query.excludes) parts.push(sql`(${compileNode(model, alias, n, ctx)}) IS NOT TRUE`);
   for (const r of query.raw) parts.push(r(alias));
-  const keys = [...query.filters, ...query.excludes].flatMap(leafKeys);
   const hasBranch = model.foreignKeys.some((fk) => fk.name === "branch");
-  if (query.scoped && hasBranch && !namesBranchOrIdentity(keys)) {
+  if (query.scoped && hasBranch) {
     // LaminDB's default scoping: the trash (-1) and the archive (0) are hidden
     parts.push(sql`${sql.col(alias, "branch_id")} IN (${MAIN_BRANCH_ID})`);
   }

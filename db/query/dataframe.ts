@@ -123,12 +123,11 @@ function pathSelect(
   };
 }
 
-function toCell(value: unknown, dtype: DType, type?: FieldSpec["type"]): JsonValue {
+function toCell(value: unknown, type?: FieldSpec["type"]): JsonValue {
   if (value === null || value === undefined) return null;
   const v = type ? fromDbValue(type, value) : value;
   if (v instanceof Date) return v.toISOString();
   if (typeof v === "bigint") return v.toString();
-  if (dtype === "set" && typeof v === "string") return JSON.parse(v) as JsonValue;
   return v as JsonValue;
 }
 
@@ -168,7 +167,7 @@ async function featureColumns(
       const key = String(r.run_id);
       byRun.set(key, [
         ...(byRun.get(key) ?? []),
-        (typeof r.value === "string" && r.value.startsWith("{") ? JSON.parse(r.value) : r.value) as JsonValue,
+        r.value as JsonValue, // parsed by the driver: a string is a string value
       ]);
     }
   }
@@ -284,9 +283,9 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
     const cells = new Map<string, JsonValue>();
     for (const c of columns) {
       const src = c.source as { column: string; type: FieldSpec["type"] };
-      cells.set(c.name, toCell(row[src.column], c.dtype, src.type));
+      cells.set(c.name, toCell(row[src.column], src.type));
     }
-    computed.forEach((c, j) => cells.set(c.name, toCell(row[`__include_${j}`], c.dtype)));
+    computed.forEach((c, j) => cells.set(c.name, toCell(row[`__include_${j}`])));
     for (const f of featureNames) {
       const vs = featureData!.values.get(f)?.get(String(ids[i])) ?? [];
       cells.set(f, vs.length === 0 ? null : vs.length === 1 ? vs[0] : vs);

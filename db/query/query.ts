@@ -21,7 +21,7 @@ export interface Query {
   readonly excludes: readonly QNode[];
   /** Internal conditions (search's candidates), written against the main alias. */
   readonly raw: ReadonlyArray<(alias: string) => Fragment>;
-  /** filter() or exclude() was called: LaminDB's default branch scoping applies. */
+  /** A filter() or exclude() call added LaminDB's default branch scoping (compile.ts callIsScoped). */
   readonly scoped: boolean;
   readonly via?: Via;
   /** Field or annotation names, "-" for descending. */

@@ -10,11 +10,11 @@ import { featureNameOf, hasFeatures } from "../features/filter";
 import { trashMatching } from "../records/delete";
 import type { DataFrame } from "../shapes";
 import { searchQuery, type SearchOptions } from "./search";
-import { buildLookup, type Lookup, type LookupOptions } from "./lookup";
-import { compileNode } from "./compile";
+import { buildLookup, lookupField, type Lookup, type LookupOptions } from "./lookup";
+import { callIsScoped, compileNode } from "./compile";
 import { compileSelect, orderColumn } from "./compiler";
 import { toDataFrame, type ToDataFrameOptions } from "./dataframe";
-import { QObject, toNode, type Expressions, type QNode } from "./q";
+import { leafKeys, QObject, toNode, type Expressions, type QNode } from "./q";
 import { EMPTY_QUERY, type Annotation, type Query, type Via } from "./query";
 import { Aliases, sql, type Fragment } from "./sql";
 
@@ -54,15 +54,29 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
    * read as feature names, as LaminDB does: Run.filter({ experiment: "My experiment 1" }).
    */
   filter(...args: Array<QObject | Expressions>): QuerySet<T> {
-    const nodes = args.map((a) => this.toNodes(a));
+    const nodes = args.map((a) => this.toNodes(dropNullBranch(a)));
     this.validate(nodes);
-    return this.with({ filters: [...this.query.filters, ...nodes], scoped: true });
+    return this.with({ filters: [...this.query.filters, ...nodes], scoped: this.scopes(args) });
   }
 
   exclude(...args: Array<QObject | Expressions>): QuerySet<T> {
+    const nodes = args.map((a) => this.toNodes(dropNullBranch(a)));
+    this.validate(nodes);
+    return this.with({ excludes: [...this.query.excludes, ...nodes], scoped: this.scopes(args) });
+  }
+
+  /** filter() without LaminDB's branch scoping (its BasicQuerySet.filter, which get(idlike) uses). */
+  basicFilter(...args: Array<QObject | Expressions>): QuerySet<T> {
     const nodes = args.map((a) => this.toNodes(a));
     this.validate(nodes);
-    return this.with({ excludes: [...this.query.excludes, ...nodes], scoped: true });
+    return this.with({ filters: [...this.query.filters, ...nodes] });
+  }
+
+  /** Whether the query is scoped after this call: once a call scopes it, it stays scoped, as in LaminDB. */
+  private scopes(args: Array<QObject | Expressions>): boolean {
+    const kwargKeys = args.flatMap((a) => (a instanceof QObject ? [] : Object.keys(a ?? {})));
+    const qKeys = args.flatMap((a) => (a instanceof QObject ? leafKeys(a.node) : []));
+    return this.query.scoped || callIsScoped(kwargKeys, qKeys);
   }
 
   private toNodes(arg: QObject | Expressions): QNode {
@@ -159,11 +173,11 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     const missing = [...names].filter((n) => !found.has(n));
     if (missing.length > 0) {
       const model = this.registry.spec;
-      throw new FieldError(
+      // LaminDB's filter_with_features raises InvalidArgument here, naming fields and features
+      throw new InvalidArgument(
         `Unknown field or feature ${missing.map((m) => `'${m}'`).join(", ")} on ${model.name}. ` +
-          `Available fields: ${queryableNames(model).join(", ")}. Features are created with new Feature({ name, dtype }).save()`,
-        missing[0],
-        queryableNames(model),
+          `You can query either by available fields: ${queryableNames(model).join(", ")}\n` +
+          `Or fix invalid feature names: ${[...missing].sort().join(", ")} (features are created with new Feature({ name, dtype }).save())`,
       );
     }
   }
@@ -304,19 +318,27 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     return searchQuery(this, string, options) as unknown as QuerySet<T & Scored>;
   }
 
-  /** LaminDB's lookup() over the registry of this query (not filtered, as in LaminDB). */
+  /**
+   * LaminDB's lookup() over this query's records (`cls.all()` of a QuerySet keeps its filter); the
+   * registry's lookup() is over every record, unscoped, as LaminDB's objects.all().
+   */
   async lookup<V = T>(options: LookupOptions = {}): Promise<Lookup<V>> {
-    const instance = await this.resolveInstance();
-    return buildLookup<object, V>(
-      this.registry.spec,
-      instance,
-      (row) => this.registry.fromRow(row, instance) as object,
-      options,
-    );
+    const field = lookupField(this.registry.spec, options);
+    const records = await (this.isOrdered ? this : this.orderBy("id")).toArray();
+    return buildLookup<V>(records as object[], field, options);
   }
 
   /** The query as a DataFrame (LaminDB's to_dataframe): columns in LaminDB's order, id as index. */
   async toDataFrame(options: ToDataFrameOptions = {}): Promise<DataFrame> {
     return toDataFrame(this, options);
   }
+}
+
+/** LaminDB drops `branch: None` and `branch_id: None` (a NULL test on a NOT NULL column): all branches. */
+function dropNullBranch(arg: QObject | Expressions): QObject | Expressions {
+  if (arg instanceof QObject || arg === null || typeof arg !== "object" || Array.isArray(arg)) return arg;
+  if (arg.branch !== null && arg.branch_id !== null) return arg;
+  return Object.fromEntries(
+    Object.entries(arg).filter(([k, v]) => !((k === "branch" || k === "branch_id") && v === null)),
+  );
 }

@@ -4,14 +4,14 @@
 import type { Knex } from "knex";
 import { InvalidArgument, ProtectedError } from "../errors";
 import { rowsOf, type Instance } from "../instance";
-import { MAIN_BRANCH_ID, TRASH_BRANCH_ID } from "../schema/branches";
+import { TRASH_BRANCH_ID } from "../schema/branches";
 import { allSpecs, fieldOf } from "../schema/catalog";
 import type { ForeignKeySpec, ModelSpec } from "../schema/fields";
 import { compileWhere } from "../query/compiler";
 import type { Query } from "../query/query";
 import { sql } from "../query/sql";
 import type { RegistryClass, SQLRecord } from "./sqlrecord";
-import { recomputeLatest } from "./versioning";
+import { promoteSuccessors, type VersionRow } from "./versioning";
 import { explainMissedWrite } from "./write";
 
 const hasBranch = (model: ModelSpec) => model.foreignKeys.some((fk) => fk.name === "branch");
@@ -47,62 +47,105 @@ export async function deleteRecord(
       );
       if (!row || row.is_locked === true) await explainMissedWrite(model, record.id!, instance, trx);
     }
-    const head = model.versioned
-      ? (await instance.rows(sql`SELECT uid, branch_id FROM ${t} WHERE id = ${record.id}`, trx))[0]
-      : undefined;
+    // a deleted head hands is_latest to the newest remaining version of its family on its branch
+    if (model.versioned)
+      await promoteSuccessors(trx, model, await versionRows(instance, trx, model, [record.id!]));
     await deleteCascading(trx, model, [record.id!]);
-    // a deleted head hands is_latest to the newest remaining version of its family
-    if (head) await recomputeLatest(trx, model, String(head.uid), Number(head.branch_id));
   });
   record.id = undefined;
 }
 
-/** Moves a record to another branch (trash, archive, main), keeping is_latest right on both. */
+async function versionRows(
+  instance: Instance,
+  trx: Knex.Transaction,
+  model: ModelSpec,
+  ids: Array<number | string>,
+): Promise<VersionRow[]> {
+  const rows = await instance.rows(
+    sql`SELECT id, uid, branch_id, is_latest FROM ${sql.ident(model.table)} WHERE id IN (${sql.list(ids)}) FOR UPDATE`,
+    trx,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    uid: String(r.uid),
+    branch_id: Number(r.branch_id),
+    is_latest: r.is_latest === true,
+  }));
+}
+
+/**
+ * Moves a record to another branch. To the trash as LaminDB's delete(): a head whose family has
+ * another version on its branch hands is_latest to the newest one and is demoted; the only version
+ * stays latest. Anywhere else (restore(), the archive) as LaminDB's save(): is_latest is unchanged.
+ */
 export async function moveToBranch(record: SQLRecord, instance: Instance, branchId: number): Promise<void> {
   const model = (record.constructor as RegistryClass).spec;
   if (!hasBranch(model)) throw new InvalidArgument(`${model.name} records have no branch`);
   if (record.id === undefined || record.id === null) throw new InvalidArgument(`${model.name} is not saved`);
   const t = sql.ident(model.table);
   const lock = fieldOf(model, "is_locked") ? sql` AND NOT is_locked` : sql``;
-  const uid = model.versioned ? sql`, uid` : sql``;
   const touch = fieldOf(model, "updated_at") ? sql`, updated_at = STATEMENT_TIMESTAMP()` : sql``;
   const rows = await instance.transaction(async (trx) => {
-    const [before] = await instance.rows(sql`SELECT branch_id${uid} FROM ${t} WHERE id = ${record.id}`, trx);
-    const updated = await instance.rows(
-      sql`UPDATE ${t} SET branch_id = ${branchId}${touch} WHERE id = ${record.id}${lock} RETURNING *`,
+    let demote = sql``;
+    if (model.versioned && branchId === TRASH_BRANCH_ID) {
+      const [row] = await instance.rows(
+        sql`SELECT is_locked FROM ${t} WHERE id = ${record.id} FOR UPDATE`,
+        trx,
+      );
+      if (row && row.is_locked !== true) {
+        const succeeded = await promoteSuccessors(
+          trx,
+          model,
+          await versionRows(instance, trx, model, [record.id!]),
+        );
+        if (succeeded.size > 0) demote = sql`, is_latest = FALSE`;
+      }
+    }
+    return instance.rows(
+      sql`UPDATE ${t} SET branch_id = ${branchId}${demote}${touch} WHERE id = ${record.id}${lock} RETURNING *`,
       trx,
     );
-    if (updated.length > 0 && model.versioned) {
-      const stem = String(before.uid);
-      await recomputeLatest(trx, model, stem, Number(before.branch_id));
-      await recomputeLatest(trx, model, stem, branchId);
-    }
-    return updated;
   });
   if (rows.length === 0) await explainMissedWrite(model, record.id, instance);
   await record.refreshFromDb();
 }
 
-/** QuerySet.delete(): one UPDATE moving every match to the trash, then successors promoted. */
+/**
+ * QuerySet.delete(): every match to the trash in one UPDATE. Versioned heads first hand is_latest to
+ * a successor as in delete(); LaminDB's QuerySet.delete() on Transform also clears is_latest on every
+ * trashed transform, on other registries only heads that got a successor are demoted.
+ */
 export async function trashMatching(instance: Instance, model: ModelSpec, query: Query): Promise<number> {
   const { alias, where } = compileWhere(model, query);
   const t = sql.ident(model.table);
   const a = sql.ident(alias);
   const lock = fieldOf(model, "is_locked") ? sql` AND NOT is_locked` : sql``;
-  const uid = model.versioned ? sql`, uid` : sql``;
+  const matching = sql`SELECT ${a}.id FROM ${t} ${a} WHERE ${where}`;
   return instance.transaction(async (trx) => {
+    if (!model.versioned) {
+      const moved = await instance.rows(
+        sql`UPDATE ${t} SET branch_id = ${TRASH_BRANCH_ID} WHERE id IN (${matching})${lock} RETURNING id`,
+        trx,
+      );
+      return moved.length;
+    }
+    const ids = (
+      await instance.rows(sql`SELECT id FROM ${t} WHERE id IN (${matching})${lock} FOR UPDATE`, trx)
+    ).map((r) => r.id as number | string);
+    if (ids.length === 0) return 0;
+    const succeeded = [
+      ...(await promoteSuccessors(trx, model, await versionRows(instance, trx, model, ids))),
+    ];
+    const demote =
+      model.name === "Transform"
+        ? sql`, is_latest = FALSE`
+        : succeeded.length > 0
+          ? sql`, is_latest = (is_latest AND id NOT IN (${sql.list(succeeded)}))`
+          : sql``;
     const moved = await instance.rows(
-      sql`UPDATE ${t} SET branch_id = ${TRASH_BRANCH_ID} WHERE id IN (SELECT ${a}.id FROM ${t} ${a} WHERE ${where})${lock}
-       RETURNING id${uid}`,
+      sql`UPDATE ${t} SET branch_id = ${TRASH_BRANCH_ID}${demote} WHERE id IN (${sql.list(ids)}) RETURNING id`,
       trx,
     );
-    if (model.versioned) {
-      const stems = new Set<string>(moved.map((r) => String(r.uid)));
-      for (const uid of stems) {
-        await recomputeLatest(trx, model, uid, MAIN_BRANCH_ID);
-        await recomputeLatest(trx, model, uid, TRASH_BRANCH_ID);
-      }
-    }
     return moved.length;
   });
 }

@@ -16,20 +16,20 @@ export async function getByUid<T extends SQLRecord>(cls: RegistryClass<T>, uid: 
   }
   const qs = new QuerySet<T>(cls);
   if (uid.length === uidField.maxLength || uid.length === model.uid?.length) {
-    const found = await qs.filter({ uid }).first();
+    const found = await qs.basicFilter({ uid }).first();
     if (found) return found;
   }
   const stemLength = model.uid?.stemLength;
   if (model.versioned && stemLength && uid.length <= stemLength) {
     // a stem: prefer the latest version; several matches return the first, as LaminDB does
-    const matches = qs.filter({ uid__startswith: uid });
+    const matches = qs.basicFilter({ uid__startswith: uid });
     const found =
-      (await matches.filter({ is_latest: true }).orderBy("-created_at", "-id").first()) ??
+      (await matches.basicFilter({ is_latest: true }).orderBy("-created_at", "-id").first()) ??
       (await matches.orderBy("-created_at", "-id").first());
     if (found) return found;
     throw new DoesNotExist(noUidMessage(model.name, uid));
   }
-  const rows = await qs.filter({ uid__startswith: uid }).limit(2).toArray();
+  const rows = await qs.basicFilter({ uid__startswith: uid }).limit(2).toArray();
   if (rows.length === 0) throw new DoesNotExist(noUidMessage(model.name, uid));
   if (rows.length > 1)
     throw new MultipleResultsFound(

@@ -56,23 +56,44 @@ export async function demoteOthers(
   );
 }
 
+export interface VersionRow {
+  id: number;
+  uid: string;
+  branch_id: number;
+  is_latest: boolean;
+}
+
 /**
- * Makes the newest member of a family on a branch the latest one (by created_at, then id), as
- * LaminDB promotes a successor when a head is deleted or moved.
+ * LaminDB's _adjust_is_latest_when_deleting_is_versioned: for every head among `leaving` (records
+ * being trashed or deleted), the newest other version of its family on its branch (by created_at,
+ * then id, not itself leaving) becomes latest. Returns the ids of the heads that got a successor; a
+ * head without one (the family's only version on its branch) keeps is_latest, as in LaminDB.
  */
-export async function recomputeLatest(
+export async function promoteSuccessors(
   trx: Knex.Transaction,
   model: ModelSpec,
-  uid: string,
-  branchId: number,
-) {
-  const onBranch = sql`${inFamily(stemOf(model, uid))} AND branch_id = ${branchId}`;
+  leaving: VersionRow[],
+): Promise<Set<number>> {
   const t = sql.ident(model.table);
-  await rowsOf(
-    trx,
-    sql`UPDATE ${t} SET is_latest = (id = (SELECT id FROM ${t} WHERE ${onBranch} ORDER BY created_at DESC, id DESC LIMIT 1))
-     WHERE ${onBranch}`,
-  );
+  const ids = leaving.map((r) => r.id);
+  const succeeded = new Set<number>();
+  const groups = new Map<string, VersionRow[]>();
+  for (const r of leaving.filter((x) => x.is_latest)) {
+    const key = `${stemOf(model, r.uid)}\u0000${r.branch_id}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const heads of groups.values()) {
+    const stem = stemOf(model, heads[0].uid);
+    await lockFamily(trx, model, stem);
+    const [next] = await rowsOf(
+      trx,
+      sql`UPDATE ${t} SET is_latest = TRUE WHERE id = (SELECT id FROM ${t} WHERE ${inFamily(stem)}
+            AND branch_id = ${heads[0].branch_id} AND id NOT IN (${sql.list(ids)})
+            ORDER BY created_at DESC, id DESC LIMIT 1) RETURNING id`,
+    );
+    if (next) for (const h of heads) succeeded.add(h.id);
+  }
+  return succeeded;
 }
 
 /** The latest live (not trashed) version matching `where`, newest first, or undefined. */

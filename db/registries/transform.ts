@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { hashString } from "../hash";
-import { InvalidArgument } from "../errors";
+import { FieldValidationError, InvalidArgument } from "../errors";
 import { defineRegistry, SQLRecord } from "../records/sqlrecord";
 import type { RecordOf } from "../schema/record-types";
 import { TRASH_BRANCH_ID } from "../schema/branches";
@@ -17,7 +17,8 @@ export const TRANSFORM_KINDS = ["pipeline", "notebook", "script", "function"] as
 export type TransformKind = (typeof TRANSFORM_KINDS)[number];
 
 export interface TransformFields {
-  key: string;
+  /** Required unless `revises` is given, whose key a revision takes (LaminDB's process_revises). */
+  key?: string;
   kind?: TransformKind;
   description?: string | null;
   source_code?: string | null;
@@ -28,6 +29,8 @@ export interface TransformFields {
   reference_type?: string | null;
   revises?: Transform;
   uid?: string;
+  /** LaminDB's skip_hash_lookup: do not return a transform of another key with the same source. */
+  skip_hash_lookup?: boolean;
 }
 
 // Fields and relations from TransformSpec (schema/record-types.ts).
@@ -41,24 +44,42 @@ export interface Transform extends Omit<RecordOf<typeof TransformSpec>, "kind"> 
  */
 export class Transform extends SQLRecord {
   static override readonly spec = TransformSpec;
-  protected static override readonly extraOptions = ["revises", "version"];
+  protected static override readonly extraOptions = ["revises", "version", "skip_hash_lookup"];
 
   /** Set when constructed with `revises`; read by save(). */
   private revisesRecord?: Transform;
+  private skipHashLookup = false;
 
   constructor(fields: TransformFields) {
-    if (!fields || typeof fields.key !== "string" || fields.key.length === 0) {
+    const revisesKey = fields?.revises instanceof Transform ? fields.revises.key : undefined;
+    if (
+      !fields ||
+      typeof (fields.key ?? revisesKey) !== "string" ||
+      (fields.key ?? revisesKey)!.length === 0
+    ) {
       throw new InvalidArgument("new Transform({ key }): key is required");
     }
     if (fields.kind !== undefined && !TRANSFORM_KINDS.includes(fields.kind)) {
-      throw new InvalidArgument(
-        `Transform kind is one of ${TRANSFORM_KINDS.join(", ")}; got ${JSON.stringify(fields.kind)}`,
+      throw new FieldValidationError(
+        `kind: ${JSON.stringify(fields.kind)} is not a valid value. Valid values are: ${[...TRANSFORM_KINDS].sort().join(", ")}`,
+        "kind",
       );
     }
-    const { version, revises, ...rest } = fields;
-    super({ kind: "pipeline", ...rest, ...(version !== undefined ? { version_tag: version } : {}) });
+    const { version, revises, skip_hash_lookup, ...rest } = fields;
+    // a revision takes the key and, unless given, the description of what it revises
+    const inherited =
+      revises instanceof Transform
+        ? { key: rest.key ?? revises.key, description: rest.description ?? revises.description ?? null }
+        : {};
+    super({
+      kind: "pipeline",
+      ...rest,
+      ...inherited,
+      ...(version !== undefined ? { version_tag: version } : {}),
+    });
     if (typeof this.source_code === "string") this.hash = hashString(this.source_code);
     this.revisesRecord = checkRevises(revises, Transform, "Transform");
+    this.skipHashLookup = skip_hash_lookup === true;
   }
 
   /** version_tag if set, else the uid's 4-character suffix (LaminDB's `version`). */
@@ -71,27 +92,30 @@ export class Transform extends SQLRecord {
   }
 
   /**
-   * LaminDB's Transform constructor, at save time: the same key and source as an existing version
-   * returns that version; a latest version without source is reused; otherwise the key's latest
-   * version is revised.
+   * LaminDB's Transform constructor, at save time: a live latest version with the same source hash is
+   * returned, under any key (it keeps its key) unless skip_hash_lookup; the key's latest live version
+   * without source is returned when the new one has none either (LaminDB returns it whatever source
+   * is passed; see docs/data-model.md); otherwise the key's latest version is revised, its description
+   * inherited unless one is given.
    */
   static override async decideFamily(record: Transform, trx: Knex.Transaction): Promise<FamilyDecision> {
     if (record.revisesRecord) return reviseExplicit(TransformSpec, record.revisesRecord);
+    const latest = await latestLiveVersion(trx, TransformSpec, { key: record.key });
     if (record.hash) {
-      const same = await trx("lamindb_transform")
-        .where({ key: record.key, hash: record.hash })
-        .andWhereNot("branch_id", TRASH_BRANCH_ID)
-        .orderBy([
-          { column: "is_latest", order: "desc" },
-          { column: "id", order: "desc" },
-        ])
-        .first();
+      const live = () =>
+        trx("lamindb_transform").where({ hash: record.hash }).andWhereNot("branch_id", TRASH_BRANCH_ID);
+      const same =
+        (record.skipHashLookup
+          ? undefined
+          : await live().where({ is_latest: true }).orderBy("id", "desc").first()) ??
+        // an older version of this key with this source: a new one would break UNIQUE(key, hash)
+        (await live().where({ key: record.key }).orderBy("id", "desc").first());
       if (same) return { kind: "adopt", row: same };
     }
-    const latest = await latestLiveVersion(trx, TransformSpec, { key: record.key });
     if (!latest) return { kind: "new" };
     if (latest.source_code === null && (record.source_code ?? null) === null)
       return { kind: "adopt", row: latest };
+    if (record.description == null) record.description = (latest.description as string | null) ?? null;
     return { kind: "revise", stem: stemOf(TransformSpec, String(latest.uid)) };
   }
 }

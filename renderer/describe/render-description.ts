@@ -65,8 +65,12 @@ export function renderDescription(
   }
   const artifacts = list(d.artifacts);
   if (artifacts.length) add("artifacts", "Report & environment", buildArtifacts(doc, artifacts, host));
-  if (d.params && typeof d.params === "object" && Object.keys(d.params).length) {
-    add("params", "Params", buildParams(doc, d.params), String(Object.keys(d.params).length));
+  const params = d.params;
+  if (params && typeof params === "object" && !Array.isArray(params) && Object.keys(params).length) {
+    add("params", "Params", buildParams(doc, params), String(Object.keys(params).length));
+  } else if (params !== null && params !== undefined && (typeof params !== "object" || params.length)) {
+    // not an object (a string, a list): one value, shown as describe() text shows it
+    add("params", "Params", buildParams(doc, { value: params }));
   }
   const features = list(d.features);
   if (features.length) add("features", "Features", buildFeatures(doc, features), String(features.length));

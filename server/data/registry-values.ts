@@ -3,7 +3,7 @@
 // million rows that is ~0.1 ms in the database, where an in-memory copy of the names would cost
 // more than the server's whole memory budget (see docs/server.md). Results are cached per
 // (registry, field, prefix) until a change to the registry's table arrives.
-import { typeahead, type SQLRecord } from "../../db/index";
+import { defaultLookupField, typeahead, type SQLRecord } from "../../db/index";
 import type { Database } from "../connection/database";
 import { labelField, registry, type RegistryClassLike } from "./registries";
 import { lookupKey, MAX_SEARCH_TERM, search, similar } from "./query-api";
@@ -151,7 +151,7 @@ export class RegistryValues {
     const cached = this.cache.get(key);
     if (this.fresh(cached)) return cached.items;
     const rows = await this.db.use(async () => {
-      const qs = prefix ? reg.all().filter({ uid__startswith: prefix }) : reg.filter({});
+      const qs = prefix ? reg.all().basicFilter({ uid__startswith: prefix }) : reg.filter({});
       return qs.orderBy("-id").limit(LIMIT).toArray();
     });
     return this.remember(
@@ -163,8 +163,9 @@ export class RegistryValues {
   /** lookup() identifiers that start with `prefix`, with the value each stands for. */
   async lookupKeys(registryName: string, prefix: string): Promise<Array<ValueItem & { key: string }>> {
     const reg = registry(registryName);
+    // lookup() keys come from LaminDB's _name_field, which for Run is started_at: no text, no keys
     const field = reg && labelField(reg.spec);
-    if (!reg || !field) return [];
+    if (!reg || !field || defaultLookupField(reg.spec) !== field) return [];
     // The key's first run of letters and digits is the value's (lowercased) start.
     const stem = (prefix.startsWith("ln_") ? prefix.slice(3) : prefix).split("_")[0];
     const values = await this.complete(registryName, field, stem);

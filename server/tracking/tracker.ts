@@ -465,6 +465,8 @@ export class Tracker {
       kind: "notebook",
       source_code: nb.source,
       description: nb.title ?? null,
+      // a notebook is its key, as in LaminDB's track(): another notebook's identical source is not it
+      skip_hash_lookup: true,
     }).save();
     if (this.transforms.size > 200) this.transforms.clear();
     this.transforms.set(cacheKey, t);

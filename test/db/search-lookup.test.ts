@@ -17,8 +17,8 @@ test("lookupKey: LaminDB's identifier rules", () => {
   assert.equal(lookupKey("CD8+ T cell"), "cd8_t_cell");
   assert.equal(lookupKey("1abc"), "ln_1abc");
   assert.equal(lookupKey("_x"), "ln__x");
-  assert.equal(lookupKey("class"), "class_");
-  assert.equal(lookupKey("None"), "none_");
+  assert.equal(lookupKey("class"), "ln_class");
+  assert.equal(lookupKey("None"), "none");
   assert.equal(lookupKey("a--b  c"), "a_b_c");
   assert.equal(lookupKey("ünï"), "ln__n_");
 });

@@ -92,16 +92,17 @@ describeEachDatabase("versioning", (ctx) => {
     assert.equal(c.uid, `${a.uid.slice(0, 16)}0002`, "the same key revises the latest artifact");
   });
 
-  test("is_latest is kept per branch: restoring a newer version makes it the head again", async () => {
+  test("is_latest as LaminDB's delete(): a trashed head is demoted for its successor; restore() leaves it", async () => {
     const c0 = await new Collection({ key: "col" }).save();
     const c1 = await new Collection({ key: "col" }).save();
     await c1.delete();
     await c0.refreshFromDb();
     assert.equal(c0.is_latest, true);
+    assert.equal(c1.is_latest, false, "demoted in the trash once its successor is promoted");
     await c1.restore();
     await c0.refreshFromDb();
-    assert.equal(c1.is_latest, true);
-    assert.equal(c0.is_latest, false);
+    assert.equal(c1.is_latest, false, "restore() is a save(): is_latest unchanged");
+    assert.equal(c0.is_latest, true);
     assert.equal(await Collection.filter({ key: "col", is_latest: true }).count(), 1);
   });
 

@@ -1,0 +1,212 @@
+// Behaviour that matches LaminDB's (issue 11): JSON string values, Python's float repr in hashes,
+// LaminDB's branch scoping rule, lookup() keys and fields. Each case is one that differed before.
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import {
+  Feature,
+  FieldValidationError,
+  hashString,
+  InvalidArgument,
+  JsonValue,
+  lookupKey,
+  Run,
+  Transform,
+  ULabel,
+} from "../../db/index";
+import { jsonValueHash, pyStr } from "../../db/features/python-hash";
+import { describeEachDatabase } from "../helpers/databases";
+
+test("Python's repr() of floats in every range, as LaminDB's hash_string(str(value)) sees them", () => {
+  // python3 -c 'print(repr(1e-05), repr(1e16), ...)'
+  const cases: Array<[number, string]> = [
+    [1e-5, "1e-05"],
+    [1.5e-5, "1.5e-05"],
+    [0.0001, "0.0001"],
+    [0.0001234, "0.0001234"],
+    [1e15, "1000000000000000.0"],
+    [1e16, "1e+16"],
+    [1.5e16, "1.5e+16"],
+    [1.2345678901234568e17, "1.2345678901234568e+17"],
+    [1e21, "1e+21"],
+    [1e-7, "1e-07"],
+    [-1e-5, "-1e-05"],
+    [5e-324, "5e-324"],
+    [1.7976931348623157e308, "1.7976931348623157e+308"],
+    [123.5, "123.5"],
+  ];
+  for (const [n, repr] of cases) assert.equal(pyStr(n, true), repr, `repr(${n})`);
+  assert.equal(pyStr(0.00001), "1e-05", "a non-integer is a float whatever the dtype");
+  // integer-valued numbers of other dtypes are Python ints, written out in full
+  assert.equal(pyStr(1e16), "10000000000000000");
+  assert.equal(pyStr(1e21), "1000000000000000000000");
+  assert.equal(pyStr([1e-5, 2]), "[1e-05, 2]");
+  assert.equal(jsonValueHash(1e-5, "float"), hashString("1e-05"));
+  assert.equal(jsonValueHash({ lr: 1e-5 }, "dict"), hashString('{"lr": 1e-05}'));
+});
+
+test("lookupKey: none, true and false stay; class becomes ln_class; other keywords get _", () => {
+  assert.equal(lookupKey("None"), "none");
+  assert.equal(lookupKey("True"), "true");
+  assert.equal(lookupKey("false"), "false");
+  assert.equal(lookupKey("class"), "ln_class");
+  assert.equal(lookupKey("for"), "for_");
+  assert.equal(lookupKey("Import"), "import_");
+});
+
+describeEachDatabase("LaminDB behaviour", (ctx) => {
+  let t: Transform;
+  before(async () => {
+    t = await new Transform({ key: "behaviour.py", kind: "script" }).save();
+    await new Feature({ name: "experiment", dtype: "str" }).save();
+    await new Feature({ name: "learning_rate", dtype: "float" }).save();
+  });
+
+  test("a JSON string feature value reads back as that string, through JsonValue and Run.filter", async () => {
+    const run = await new Run(t, { name: "json-strings" }).save();
+    await run.features.addValues({ experiment: "My experiment 1" });
+    const values = await JsonValue.filter({ feature__name: "experiment" }).toArray();
+    assert.deepEqual(
+      values.map((v) => v.value),
+      ["My experiment 1"],
+    );
+    const found = await Run.filter({ experiment: "My experiment 1" }).toArray();
+    assert.deepEqual(
+      found.map((r) => r.uid),
+      [run.uid],
+    );
+    const frame = await Run.filter({ name: "json-strings" }).toDataFrame({ features: ["experiment"] });
+    assert.equal(frame.rows[0][frame.columns.indexOf("experiment")], "My experiment 1");
+  });
+
+  test("JSON-looking strings stay strings; a run whose params is a string reads back", async () => {
+    const run = await new Run(t, { name: "json-looking" }).save();
+    run.params = "123";
+    await run.save();
+    await run.features.addValues({ experiment: "[1, 2]" });
+    const again = await Run.get(run.uid);
+    assert.equal(again.params, "123");
+    const filtered = await Run.filter({ name: "json-looking" }).toArray();
+    assert.equal(filtered[0].params, "123");
+    const jv = await JsonValue.get({ value: "[1, 2]" });
+    assert.equal(jv.value, "[1, 2]");
+    for (const params of ['{"a": 1}', "true", "null", "plain text"]) {
+      const r = new Run(t);
+      r.params = params;
+      await r.save();
+      assert.equal((await Run.get(r.uid)).params, params);
+    }
+    assert.match(String(await again.describe()), /├── Params\n│ {3}└── 123\n/);
+  });
+
+  test("learning_rate: 1e-5 hashes as LaminDB does, so its JsonValue row is shared", async () => {
+    // the row LaminDB's client writes for learning_rate=1e-5
+    const feature = await Feature.get({ name: "learning_rate" });
+    await ctx.instance.knex("lamindb_jsonvalue").insert({
+      value: JSON.stringify(1e-5),
+      hash: hashString("1e-05"),
+      feature_id: feature.id,
+      created_by_id: ctx.instance.userId,
+    });
+    const run = await new Run(t).save();
+    await run.features.addValues({ learning_rate: 1e-5 });
+    const rows = await ctx.instance.knex("lamindb_jsonvalue").where({ feature_id: feature.id });
+    assert.equal(rows.length, 1, "no duplicate of LaminDB's row");
+  });
+
+  test("trash scoping: only exact id/uid/hash and their __in see the trash; lookups on them do not", async () => {
+    const run = await new Run(t, { name: "trashed-run" }).save();
+    await run.delete();
+    const uids = async (qs: Promise<Run[]>) => (await qs).map((r) => r.uid);
+    assert.deepEqual(await uids(Run.filter({ uid: run.uid }).toArray()), [run.uid]);
+    assert.deepEqual(await uids(Run.filter({ uid__in: [run.uid] }).toArray()), [run.uid]);
+    assert.deepEqual(await uids(Run.filter({ id: run.id }).toArray()), [run.uid]);
+    assert.deepEqual(await uids(Run.filter({ uid__startswith: run.uid.slice(0, 10) }).toArray()), []);
+    assert.deepEqual(await uids(Run.filter({ id__gte: run.id }).toArray()), []);
+    assert.deepEqual(await uids(Run.filter({ branch_id: -1, name: "trashed-run" }).toArray()), [run.uid]);
+    assert.deepEqual(await uids(Run.filter({ branch__name: "trash", name: "trashed-run" }).toArray()), [
+      run.uid,
+    ]);
+    assert.deepEqual(await uids(Run.filter({ branch_id: null, name: "trashed-run" }).toArray()), [run.uid]);
+    // each filter() call scopes on its own, as LaminDB's process_expressions runs per call
+    assert.deepEqual(await uids(Run.filter({ uid: run.uid }).filter({ name: "trashed-run" }).toArray()), []);
+    // get(uid) is not scoped
+    assert.equal((await Run.get(run.uid.slice(0, 10))).uid, run.uid);
+  });
+
+  test("lookup(): Run's field is started_at (no keys); a filtered QuerySet's lookup keeps its filter", async () => {
+    await new ULabel({ name: "None" }).save();
+    await new ULabel({ name: "lookup-kept" }).save();
+    await new ULabel({ name: "lookup-other" }).save();
+    const all = await ULabel.lookup();
+    assert.ok("none" in all && !("none_" in all));
+    assert.ok("lookup_kept" in all && "lookup_other" in all);
+    const some = await ULabel.filter({ name: "lookup-kept" }).lookup();
+    assert.deepEqual(Object.keys(some), ["lookup_kept"]);
+    await new Run(t, { name: "named-run" }).save();
+    assert.deepEqual(Object.keys(await Run.lookup()), []);
+    assert.ok("named_run" in (await Run.lookup({ field: "name" })));
+  });
+
+  test("error classes as LaminDB's: InvalidArgument for an unknown Run field or feature, FieldValidationError for a bad kind", async () => {
+    await assert.rejects(Run.filter({ nope: 1 }).toArray(), (e: unknown) => {
+      assert.ok(e instanceof InvalidArgument, String(e));
+      assert.match(
+        e.message,
+        /You can query either by available fields: .*\nOr fix invalid feature names: nope/s,
+      );
+      return true;
+    });
+    assert.throws(
+      () => new Transform({ key: "k", kind: "notebookz" as "notebook" }),
+      (e: unknown) =>
+        e instanceof FieldValidationError &&
+        /Valid values are: function, notebook, pipeline, script/.test(e.message),
+    );
+  });
+
+  test("is_latest: the only version keeps it in the trash and after restore(); QuerySet.delete() on Transform clears it", async () => {
+    const only = await new Transform({ key: "only.py", kind: "script", source_code: "a" }).save();
+    await only.delete();
+    assert.equal(only.is_latest, true, "nothing to promote: the trashed head stays latest");
+    await only.restore();
+    assert.equal(only.is_latest, true);
+    const v0 = await new Transform({ key: "two.py", kind: "script", source_code: "0" }).save();
+    const v1 = await new Transform({ key: "two.py", kind: "script", source_code: "1" }).save();
+    await v1.delete();
+    await v0.refreshFromDb();
+    assert.deepEqual([v0.is_latest, v1.is_latest], [true, false]);
+    await v1.restore();
+    await v0.refreshFromDb();
+    assert.deepEqual([v0.is_latest, v1.is_latest], [true, false], "restore() does not take the head back");
+    const q0 = await new Transform({ key: "qs.py", kind: "script", source_code: "0" }).save();
+    const q1 = await new Transform({ key: "qs.py", kind: "script", source_code: "1" }).save();
+    const lone = await new Transform({ key: "qs-lone.py", kind: "script", source_code: "lone" }).save();
+    assert.equal(await Transform.filter({ key__startswith: "qs", uid__in: [q1.uid, lone.uid] }).delete(), 2);
+    for (const r of [q0, q1, lone]) await r.refreshFromDb();
+    assert.deepEqual([q0.is_latest, q1.is_latest, lone.is_latest], [true, false, false]);
+  });
+
+  test("Transform: the same source under another key is the existing transform; revises gives key and description", async () => {
+    const a = await new Transform({ key: "first.py", kind: "script", source_code: "print('same')" }).save();
+    const b = await new Transform({ key: "second.py", kind: "script", source_code: "print('same')" }).save();
+    assert.equal(b.id, a.id, "hash lookup across keys, as LaminDB's constructor");
+    assert.equal(b.key, "first.py", "it keeps its key");
+    const c = await new Transform({
+      key: "third.py",
+      kind: "script",
+      source_code: "print('same')",
+      skip_hash_lookup: true,
+    }).save();
+    assert.notEqual(c.id, a.id);
+    const d0 = await new Transform({
+      key: "desc.py",
+      kind: "script",
+      source_code: "desc 0",
+      description: "QC",
+    }).save();
+    const d1 = await new Transform({ revises: d0, kind: "script", source_code: "desc 1" }).save();
+    assert.deepEqual([d1.key, d1.description, d1.uid.slice(0, 12)], ["desc.py", "QC", d0.uid.slice(0, 12)]);
+    const d2 = await new Transform({ key: "desc.py", kind: "script", source_code: "desc 2" }).save();
+    assert.equal(d2.description, "QC", "an implicit revision inherits the description too");
+  });
+});

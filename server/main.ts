@@ -22,7 +22,13 @@ import { toResponseError } from "./errors";
 import { closeNamedInstances, useNamedInstances } from "./evaluate/instances";
 import { hoverAt } from "./hover";
 import { errorMessage, log } from "./log";
-import type { LaminInitializationOptions, LaminNotifications, LaminRequests } from "./protocol";
+import type {
+  LaminClientNotification,
+  LaminClientNotifications,
+  LaminInitializationOptions,
+  LaminNotifications,
+  LaminRequests,
+} from "./protocol";
 import { registerRequests } from "./requests/register";
 import { Tracker } from "./tracking/tracker";
 import { pythonParser } from "./python/parser";
@@ -128,6 +134,11 @@ connection.onHover(async (p) => {
 });
 
 connection.onCodeAction((p) => codeActions(p));
+
+const windowFocus: LaminClientNotification = "lamin/windowFocus";
+connection.onNotification(windowFocus, (p: Partial<LaminClientNotifications[typeof windowFocus]>) => {
+  if (typeof p?.focused === "boolean") db?.setFocused(p.focused);
+});
 
 docs.text.onDidOpen((e) => diagnostics.schedule(e.document.uri));
 docs.text.onDidChangeContent((e) => diagnostics.schedule(e.document.uri));

@@ -11,7 +11,16 @@ export { MAIN_BRANCH_ID, TRASH_BRANCH_ID } from "../db/schema/branches";
 export interface LaminInitializationOptions {
   database:
     | { kind: "embedded"; dir: string } // PGlite folder, shared between windows through its holder
-    | { kind: "postgres"; name: string; url: string }; // url includes the password from SecretStorage
+    | {
+        kind: "postgres";
+        name: string;
+        /** Includes the password from SecretStorage; may be a transaction-mode pooler's URL. */
+        url: string;
+        /** A direct URL to the same server (password from SecretStorage): LISTEN runs on it. */
+        directUrl?: string;
+      };
+  /** The window's connection budget on a PostgreSQL server (settings lamindb.postgres.*). */
+  connections?: ConnectionBudget;
   /** The user runs are created by (created_by). */
   user: { handle: string; name?: string };
   /** Named instances for Registry.connect("name") in query cells: name -> URL. */
@@ -20,6 +29,13 @@ export interface LaminInitializationOptions {
   trusted: boolean;
   /** Identifies this VS Code session, so runs left open by a session that died can be aborted. */
   sessionId: string;
+}
+
+export interface ConnectionBudget {
+  /** Pooled connections at most (LISTEN on a direct URL is one more). */
+  max: number;
+  /** Seconds an idle pooled connection is kept before it is closed. */
+  idleSeconds: number;
 }
 
 /**
@@ -187,6 +203,10 @@ export interface LaminRequests {
       role?: "holder" | "client";
       /** How caches learn of other processes' writes: LISTEN/NOTIFY, polled counters, or not at all. */
       notifications?: "listen" | "poll" | "none";
+      /** Polls of the change counter so far (notifications "poll"); a pooled window polls only while focused. */
+      polls?: number;
+      /** application_name of this window's PostgreSQL connections (pg_stat_activity). */
+      applicationName?: string;
     };
   };
   "lamin/runs": {
@@ -300,3 +320,12 @@ export interface LaminNotifications {
 }
 
 export type LaminNotification = keyof LaminNotifications;
+
+// ---- notifications (extension -> server) --------------------------------------------------------
+
+export interface LaminClientNotifications {
+  /** The window gained or lost focus: a window behind a pooler polls for changes only while focused. */
+  "lamin/windowFocus": { focused: boolean };
+}
+
+export type LaminClientNotification = keyof LaminClientNotifications;

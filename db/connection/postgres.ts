@@ -23,17 +23,35 @@ export interface PostgresOptions {
   pooled?: boolean;
   /** How long a statement waits for a pool connection (ms). */
   acquireTimeoutMs?: number;
+  /** How long a connection may sit idle before the pool closes it (ms; default 30 s). */
+  idleTimeoutMs?: number;
+  /** application_name the server shows in pg_stat_activity (a pooler forwards it too). */
+  applicationName?: string;
 }
 
 export function openPostgres(
   url: string,
-  { pool = { min: 0, max: 3 }, pooled = false, acquireTimeoutMs = 10_000 }: PostgresOptions = {},
+  {
+    pool = { min: 0, max: 3 },
+    pooled = false,
+    acquireTimeoutMs = 10_000,
+    idleTimeoutMs = 30_000,
+    applicationName,
+  }: PostgresOptions = {},
 ): Knex {
+  const connection = {
+    connectionString: url,
+    types,
+    ...(applicationName ? { application_name: applicationName } : {}),
+  };
   return knexFactory({
     client: "pg",
-    connection: { connectionString: url, types } as Knex.PgConnectionConfig,
+    connection: connection as Knex.PgConnectionConfig,
     pool: {
       ...pool,
+      idleTimeoutMillis: idleTimeoutMs,
+      // tarn checks for idle connections this often (default 1 s): a short idle time stays short
+      reapIntervalMillis: Math.min(1000, Math.max(100, Math.floor(idleTimeoutMs / 2))),
       afterCreate: (
         connection: StartedConnection,
         done: (error: Error | null, c: StartedConnection) => void,

@@ -20,7 +20,7 @@ import {
 } from "../../server/protocol";
 import { Disposable, toDisposable } from "../util/disposable";
 import { redactingChannel } from "./redacting-channel";
-import { onNotification, request } from "./requests";
+import { onNotification, request, sendNotification } from "./requests";
 
 export type ServerState = "stopped" | "starting" | "running" | "failed";
 
@@ -57,6 +57,13 @@ export class LaminServer extends Disposable {
   ) {
     super();
     this.track(toDisposable(() => void this.stop()));
+    // a server behind a pooler polls for other users' writes only while its window is focused
+    this.track(vscode.window.onDidChangeWindowState((s) => this.sendFocus(s.focused)));
+  }
+
+  private sendFocus(focused: boolean): void {
+    if (this.client && this.isRunning)
+      void sendNotification(this.client, "lamin/windowFocus", { focused }).catch(() => {});
   }
 
   get state(): ServerState {
@@ -224,6 +231,7 @@ export class LaminServer extends Disposable {
     );
     this.lastError = undefined;
     this.setState("running");
+    this.sendFocus(vscode.window.state.focused);
     return client;
   }
 

@@ -2,6 +2,7 @@
 export const Commands = {
   connectPostgres: "lamindb.connectPostgres",
   switchInstance: "lamindb.switchInstance",
+  setDirectUrl: "lamindb.setDirectUrl",
   showRun: "lamindb.showRun",
   toggleTracking: "lamindb.toggleTracking",
   retryQueue: "lamindb.retryQueuedEvents",
@@ -31,6 +32,9 @@ export const Settings = {
   trackingEnabled: "tracking.enabled",
   trackingExclude: "tracking.exclude",
   postgresUrl: "postgres.url",
+  directUrl: "postgres.directUrl",
+  maxConnections: "postgres.maxConnections",
+  idleSeconds: "postgres.idleSeconds",
   instances: "instances",
 } as const;
 

@@ -25,7 +25,10 @@ test("docs/server.md documents every lamin/* method of server/protocol.ts, and o
   const path = resolve(root, "server/protocol.ts");
   const source = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
   const requests = methodsOf(source, "LaminRequests");
-  const notifications = methodsOf(source, "LaminNotifications");
+  const notifications = [
+    ...methodsOf(source, "LaminNotifications"),
+    ...methodsOf(source, "LaminClientNotifications"),
+  ];
   assert.ok(requests.length > 10 && notifications.length > 2, "the protocol's interfaces were read");
 
   const doc = readFileSync(resolve(root, "docs/server.md"), "utf8");

@@ -85,7 +85,7 @@ export interface PollOptions {
   everyMs: number;
   /** Whether to poll now (a pooled window polls only while focused); default: always. */
   active?: () => boolean;
-  /** Called after each poll that reached the database (status counts them). */
+  /** Called as each poll is sent, after the active() check (status counts them). */
   onPoll?: () => void;
 }
 
@@ -106,11 +106,11 @@ export function pollCounters(instance: Instance, onChange: (c: Change) => void, 
   const tick = async () => {
     if (busy || closed || instance.isClosed || (options.active && !options.active())) return;
     busy = true;
+    options.onPoll?.();
     try {
       const r = await instance.knex.raw(
         "SELECT tbl, sum(n)::bigint AS version FROM lamin_vscode_change GROUP BY tbl",
       );
-      options.onPoll?.();
       for (const row of r.rows as Array<{ tbl: string; version: number | string }>) {
         const v = Number(row.version);
         if (!first && seen.get(row.tbl) !== v) onChange({ table: row.tbl });

@@ -40,18 +40,18 @@ describe("the change counter through PgBouncer (transaction mode)", () => {
   test("a write moves its table's sum when it commits, not before; a rolled-back write moves nothing", async () => {
     const start = (await sums(reader)).lamindb_ulabel ?? 0;
     const trx = await k.transaction();
-    await trx("lamindb_ulabel").insert({ uid: uid(16), name: "counted", created_by_id: 1 });
+    await trx("lamindb_ulabel").insert({ uid: uid(8), name: "counted", created_by_id: 1 });
     assert.equal((await sums(reader)).lamindb_ulabel ?? 0, start, "invisible before the commit");
     await trx.commit();
     assert.equal((await sums(reader)).lamindb_ulabel, start + 1);
 
     const rolled = await k.transaction();
-    await rolled("lamindb_ulabel").insert({ uid: uid(16), name: "rolled back", created_by_id: 1 });
+    await rolled("lamindb_ulabel").insert({ uid: uid(8), name: "rolled back", created_by_id: 1 });
     await rolled.rollback();
     assert.equal((await sums(reader)).lamindb_ulabel, start + 1);
 
     await k("lamindb_ulabel").insert(
-      [1, 2, 3].map((i) => ({ uid: uid(16), name: `bulk${i}`, created_by_id: 1 })),
+      [1, 2, 3].map((i) => ({ uid: uid(8), name: `bulk${i}`, created_by_id: 1 })),
     );
     assert.equal((await sums(reader)).lamindb_ulabel, start + 2, "one statement, one count");
   });
@@ -71,7 +71,7 @@ describe("the change counter through PgBouncer (transaction mode)", () => {
       for (let i = 0; i < 40; i++) {
         await k.transaction(async (trx) => {
           const label = () =>
-            trx("lamindb_ulabel").insert({ uid: uid(16), name: `w${w}-${i}`, created_by_id: 1 });
+            trx("lamindb_ulabel").insert({ uid: uid(8), name: `w${w}-${i}`, created_by_id: 1 });
           const project = () =>
             trx("lamindb_project").insert({ uid: uid(12), name: `w${w}-${i}`, created_by_id: 1 });
           if (w % 2 === 0) {

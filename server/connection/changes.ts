@@ -98,7 +98,11 @@ export interface PollFeed extends ChangeFeed {
  * Polls lamin_vscode_change (0005: the triggers append to it in the writing transaction, so a sum
  * moves exactly when that transaction commits) and reports the tables whose sum moved.
  */
-export function pollCounters(instance: Instance, onChange: (c: Change) => void, options: PollOptions): PollFeed {
+export function pollCounters(
+  instance: Instance,
+  onChange: (c: Change) => void,
+  options: PollOptions,
+): PollFeed {
   const seen = new Map<string, number>();
   let first = true;
   let busy = false;

@@ -107,9 +107,11 @@ export function pollCounters(
   let first = true;
   let busy = false;
   let closed = false;
+  let sentAt = 0;
   const tick = async () => {
     if (busy || closed || instance.isClosed || (options.active && !options.active())) return;
     busy = true;
+    sentAt = Date.now();
     options.onPoll?.();
     try {
       const r = await instance.knex.raw(
@@ -131,7 +133,10 @@ export function pollCounters(
   const timer = setInterval(() => void tick(), options.everyMs);
   timer.unref();
   return {
-    now: () => void tick(),
+    // refocusing often must not poll more often: within everyMs of the last poll the interval's comes soon
+    now: () => {
+      if (Date.now() - sentAt >= options.everyMs) void tick();
+    },
     close: () => {
       closed = true;
       clearInterval(timer);

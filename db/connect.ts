@@ -27,6 +27,10 @@ export type ConnectOptions = ({ url: string } | { dir: string } | { memory: true
   maxConnections?: number;
   /** How long a statement waits for a connection of the pool, in ms (default 10 s). */
   acquireTimeoutMs?: number;
+  /** How long a PostgreSQL connection may sit idle before it is closed, in ms (default 30 s). */
+  idleTimeoutMs?: number;
+  /** application_name of the PostgreSQL connections (pg_stat_activity shows it). */
+  applicationName?: string;
   /**
    * The URL reaches the server through a transaction-mode pooler (PgBouncer, Supavisor): no named
    * statements, no session state. Default: the URL's `pgbouncer=true`, else detected on connecting.
@@ -87,6 +91,8 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
       pooled: pooledBySetting,
       acquireTimeoutMs: options.acquireTimeoutMs,
       readOnly: options.readOnly === true,
+      idleTimeoutMs: options.idleTimeoutMs,
+      applicationName: options.applicationName,
     });
     release = () => knex.destroy();
   } else if ("dir" in options || "memory" in options) {

@@ -24,7 +24,13 @@ import { DEFAULT_CELL_MEMORY_MB, DEFAULT_CELL_TIMEOUT_S, QueryCells } from "./ev
 import { closeNamedInstances, useNamedInstances } from "./evaluate/instances";
 import { hoverAt } from "./hover";
 import { errorMessage, log, logTo } from "./log";
-import type { LaminInitializationOptions, LaminNotifications, LaminRequests } from "./protocol";
+import type {
+  LaminClientNotification,
+  LaminClientNotifications,
+  LaminInitializationOptions,
+  LaminNotifications,
+  LaminRequests,
+} from "./protocol";
 import { parseParams, parseVisibleRanges } from "./requests/params";
 import { registerRequests } from "./requests/register";
 import { Tracker } from "./tracking/tracker";
@@ -147,6 +153,11 @@ connection.onNotification("lamin/visibleRanges", (p: unknown) => {
   const v = parseVisibleRanges(p);
   if (v) diagnostics.setVisible(v.uri, v.ranges);
   else log("warn", "lamin/visibleRanges: ignored malformed params");
+});
+
+const windowFocus: LaminClientNotification = "lamin/windowFocus";
+connection.onNotification(windowFocus, (p: Partial<LaminClientNotifications[typeof windowFocus]>) => {
+  if (typeof p?.focused === "boolean") db?.setFocused(p.focused);
 });
 
 docs.text.onDidOpen((e) => diagnostics.schedule(e.document.uri));

@@ -11,7 +11,16 @@ export { MAIN_BRANCH_ID, TRASH_BRANCH_ID } from "../db/schema/branches";
 export interface LaminInitializationOptions {
   database:
     | { kind: "embedded"; dir: string } // PGlite folder, shared between windows through its holder
-    | { kind: "postgres"; name: string; url: string }; // url includes the password from SecretStorage
+    | {
+        kind: "postgres";
+        name: string;
+        /** Includes the password from SecretStorage; may be a transaction-mode pooler's URL. */
+        url: string;
+        /** A direct URL to the same server (password from SecretStorage): LISTEN runs on it. */
+        directUrl?: string;
+      };
+  /** The window's connection budget on a PostgreSQL server (settings lamindb.postgres.*). */
+  connections?: ConnectionBudget;
   /** The user runs are created by (created_by). */
   user: { handle: string; name?: string };
   /** Named instances for Registry.connect("name") in query cells: name -> URL. */
@@ -22,6 +31,13 @@ export interface LaminInitializationOptions {
   sessionId: string;
   /** Query cells' processes: a cell's time limit (default 120 s) and heap limit (default 512 MB). */
   queryCells?: { timeoutSeconds?: number; memoryMb?: number };
+}
+
+export interface ConnectionBudget {
+  /** Pooled connections at most (LISTEN on a direct URL is one more). */
+  max: number;
+  /** Seconds an idle pooled connection is kept before it is closed. */
+  idleSeconds: number;
 }
 
 /**
@@ -201,6 +217,10 @@ export interface LaminRequests {
        * diagnostics, each under a statement_timeout. For tests that assert the work done.
        */
       statements?: { total: number; bounded: number };
+      /** Polls of the change counter so far (notifications "poll"); a pooled window polls only while focused. */
+      polls?: number;
+      /** application_name of this window's PostgreSQL connections (pg_stat_activity). */
+      applicationName?: string;
     };
   };
   "lamin/runs": {
@@ -342,4 +362,8 @@ export interface LaminClientNotifications {
     uri: string;
     ranges: Array<{ start: { line: number; character: number }; end: { line: number; character: number } }>;
   };
+  /** The window gained or lost focus: a window behind a pooler polls for changes only while focused. */
+  "lamin/windowFocus": { focused: boolean };
 }
+
+export type LaminClientNotification = keyof LaminClientNotifications;

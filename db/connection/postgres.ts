@@ -26,6 +26,10 @@ export interface PostgresOptions {
   acquireTimeoutMs?: number;
   /** Every statement in a read-only transaction (an untrusted workspace; statement-guard.ts). */
   readOnly?: boolean;
+  /** How long a connection may sit idle before the pool closes it (ms; default 30 s). */
+  idleTimeoutMs?: number;
+  /** application_name the server shows in pg_stat_activity (a pooler forwards it too). */
+  applicationName?: string;
 }
 
 export function openPostgres(
@@ -35,13 +39,23 @@ export function openPostgres(
     pooled = false,
     acquireTimeoutMs = 10_000,
     readOnly = false,
+    idleTimeoutMs = 30_000,
+    applicationName,
   }: PostgresOptions = {},
 ): Knex {
+  const connection = {
+    connectionString: url,
+    types,
+    ...(applicationName ? { application_name: applicationName } : {}),
+  };
   return knexFactory({
     client: "pg",
-    connection: { connectionString: url, types } as Knex.PgConnectionConfig,
+    connection: connection as Knex.PgConnectionConfig,
     pool: {
       ...pool,
+      idleTimeoutMillis: idleTimeoutMs,
+      // tarn checks for idle connections this often (default 1 s): a short idle time stays short
+      reapIntervalMillis: Math.min(1000, Math.max(100, Math.floor(idleTimeoutMs / 2))),
       afterCreate: (
         connection: StartedConnection,
         done: (error: Error | null, c: StartedConnection) => void,

@@ -7,6 +7,7 @@ import * as lamindb from "./0001_lamindb_0193_squashed";
 import * as searchIndexes from "./0002_search_indexes";
 import * as notifyTriggers from "./0003_notify_triggers";
 import * as searchDocuments from "./0004_search_documents";
+import * as changeCounter from "./0005_change_counter";
 import { registerStorage, type StorageRoot } from "./initial-records";
 import { LEGACY_INITIAL, upgradeLegacyInitial } from "./upgrade-0001_initial";
 
@@ -29,6 +30,7 @@ export const migrations: Migration[] = [
   { name: "0002_search_indexes", up: searchIndexes.up, down },
   { name: "0003_notify_triggers", up: notifyTriggers.up, down },
   { name: "0004_search_documents", up: searchDocuments.up, down },
+  { name: "0005_change_counter", up: changeCounter.up, down },
 ];
 
 const source: Knex.MigrationSource<Migration> = {

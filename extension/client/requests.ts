@@ -1,6 +1,8 @@
 // Typed wrappers over the lamin/* protocol (server/protocol.ts is the contract).
 import type { LanguageClient } from "vscode-languageclient/node";
 import type {
+  LaminClientNotification,
+  LaminClientNotifications,
   LaminMethod,
   LaminNotification,
   LaminNotifications,
@@ -9,6 +11,7 @@ import type {
 } from "../../server/protocol";
 
 type RequestSender = Pick<LanguageClient, "sendRequest" | "onNotification">;
+type NotificationSender = Pick<LanguageClient, "sendNotification">;
 
 export function request<M extends LaminMethod>(
   client: RequestSender,
@@ -24,4 +27,12 @@ export function onNotification<N extends LaminNotification>(
   handler: (params: LaminNotifications[N]) => void,
 ): { dispose(): void } {
   return client.onNotification(name, handler as (params: unknown) => void);
+}
+
+export function sendNotification<N extends LaminClientNotification>(
+  client: NotificationSender,
+  name: N,
+  params: LaminClientNotifications[N],
+): Promise<void> {
+  return client.sendNotification(name, params);
 }

@@ -21,7 +21,7 @@ import {
 import { Disposable, toDisposable } from "../util/disposable";
 import { levelledChannel } from "./levelled-channel";
 import { redactingChannel } from "./redacting-channel";
-import { onNotification, request } from "./requests";
+import { onNotification, request, sendNotification } from "./requests";
 
 export type ServerState = "stopped" | "starting" | "running" | "failed";
 
@@ -75,6 +75,13 @@ export class LaminServer extends Disposable {
   ) {
     super();
     this.track(toDisposable(() => void this.stop()));
+    // a server behind a pooler polls for other users' writes only while its window is focused
+    this.track(vscode.window.onDidChangeWindowState((s) => this.sendFocus(s.focused)));
+  }
+
+  private sendFocus(focused: boolean): void {
+    if (this.client && this.isRunning)
+      void sendNotification(this.client, "lamin/windowFocus", { focused }).catch(() => {});
   }
 
   get state(): ServerState {
@@ -289,6 +296,7 @@ export class LaminServer extends Disposable {
     );
     this.lastError = undefined;
     this.setState("running");
+    this.sendFocus(vscode.window.state.focused);
     return client;
   }
 

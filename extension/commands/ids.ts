@@ -2,6 +2,7 @@
 export const Commands = {
   connectPostgres: "lamindb.connectPostgres",
   switchInstance: "lamindb.switchInstance",
+  setDirectUrl: "lamindb.setDirectUrl",
   showRun: "lamindb.showRun",
   toggleTracking: "lamindb.toggleTracking",
   retryQueue: "lamindb.retryQueuedEvents",
@@ -34,6 +35,9 @@ export const Settings = {
   trackingNotebookKey: "tracking.notebookKey",
   trackingDevDir: "tracking.devDir",
   postgresUrl: "postgres.url",
+  directUrl: "postgres.directUrl",
+  maxConnections: "postgres.maxConnections",
+  idleSeconds: "postgres.idleSeconds",
   instances: "instances",
 } as const;
 

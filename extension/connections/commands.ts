@@ -1,7 +1,7 @@
 // "Connect to PostgreSQL..." and "Switch instance": the URL goes to user settings, the password to
 // SecretStorage. Saving the settings restarts the server (see main.ts); a password-only change asks for it.
 import * as vscode from "vscode";
-import { connectionSettings, setActivePostgres } from "./settings";
+import { connectionSettings, setActivePostgres, setDirectUrlSetting } from "./settings";
 import type { Passwords } from "./secrets";
 import { defaultInstanceName, describeUrl, isPostgresUrl, splitPassword } from "./url";
 
@@ -73,4 +73,32 @@ export async function switchInstance(passwords: Passwords, restart: () => Promis
   }
   if (pick.url === postgresUrl) return;
   await setActivePostgres(pick.url ?? "");
+}
+
+/**
+ * "Set direct PostgreSQL URL...": beside a pooler's URL, a direct one to the same server that only
+ * LISTEN uses (a transaction-mode pooler cannot pass it). Empty: none, the window polls instead.
+ */
+export async function setDirectUrl(passwords: Passwords, restart: () => Promise<void>): Promise<boolean> {
+  const entered = await vscode.window.showInputBox({
+    title: "LaminDB: Direct PostgreSQL URL for change notifications",
+    prompt:
+      "A URL that reaches the server without the pooler, used only for LISTEN (a password in it goes to SecretStorage). Empty: none.",
+    placeHolder: "postgresql://user@db-direct.example.org:5432/database",
+    value: connectionSettings().directUrl,
+    ignoreFocusOut: true,
+    validateInput: (v) =>
+      !v.trim() || isPostgresUrl(v) ? undefined : "Enter a postgres:// or postgresql:// URL with a host",
+  });
+  if (entered === undefined) return false;
+  if (!entered.trim()) {
+    await setDirectUrlSetting("");
+    return true;
+  }
+  const { url, password } = splitPassword(entered);
+  if (password !== undefined) await passwords.set(url, password || undefined);
+  const unchanged = connectionSettings().directUrl === url;
+  await setDirectUrlSetting(url);
+  if (unchanged) await restart();
+  return true;
 }

@@ -20,7 +20,7 @@ export async function buildInitializationOptions(
   passwords: Passwords,
   trusted: boolean,
 ): Promise<BuiltOptions> {
-  const { postgresUrl, instances } = connectionSettings();
+  const { postgresUrl, instances, directUrl, connections } = connectionSettings();
   const secrets: string[] = [];
   const resolve = async (url: string) => {
     const pw = await passwords.get(url);
@@ -34,11 +34,17 @@ export async function buildInitializationOptions(
   // the server makes the folder (VS Code does not create global storage), unless the workspace is untrusted
   const dir = join(context.globalStorageUri.fsPath, "db");
   const database: LaminInitializationOptions["database"] = postgresUrl
-    ? { kind: "postgres", name, url: await resolve(postgresUrl) }
+    ? {
+        kind: "postgres",
+        name,
+        url: await resolve(postgresUrl),
+        ...(directUrl ? { directUrl: await resolve(directUrl) } : {}),
+      }
     : { kind: "embedded", dir };
   return {
     options: {
       database,
+      connections,
       user: { handle: userHandle() },
       instances: resolvedInstances,
       trusted,

@@ -10,6 +10,10 @@ export interface ConnectionSettings {
   postgresUrl: string;
   /** Named PostgreSQL instances (URLs without password). */
   instances: Record<string, string>;
+  /** A direct URL to the same server (without password) for LISTEN when postgresUrl is a pooler's. */
+  directUrl: string;
+  /** The window's connection budget (package.json bounds the numbers; the server checks them again). */
+  connections: { max: number; idleSeconds: number };
 }
 
 function config(): vscode.WorkspaceConfiguration {
@@ -49,7 +53,15 @@ export function connectionSettings(): ConnectionSettings {
   const clean: Record<string, string> = {};
   for (const [name, url] of Object.entries(instances ?? {}))
     if (typeof url === "string" && url) clean[name] = url;
-  return { postgresUrl: config().get<string>(Settings.postgresUrl, "").trim(), instances: clean };
+  return {
+    postgresUrl: config().get<string>(Settings.postgresUrl, "").trim(),
+    instances: clean,
+    directUrl: config().get<string>(Settings.directUrl, "").trim(),
+    connections: {
+      max: config().get<number>(Settings.maxConnections, 3),
+      idleSeconds: config().get<number>(Settings.idleSeconds, 30),
+    },
+  };
 }
 
 export async function setTrackingEnabled(on: boolean): Promise<void> {
@@ -67,6 +79,13 @@ export async function setActivePostgres(url: string, name?: string): Promise<voi
 export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
   return (
     e.affectsConfiguration(`${Settings.section}.${Settings.postgresUrl}`) ||
-    e.affectsConfiguration(`${Settings.section}.${Settings.instances}`)
+    e.affectsConfiguration(`${Settings.section}.${Settings.instances}`) ||
+    e.affectsConfiguration(`${Settings.section}.${Settings.directUrl}`) ||
+    e.affectsConfiguration(`${Settings.section}.${Settings.maxConnections}`) ||
+    e.affectsConfiguration(`${Settings.section}.${Settings.idleSeconds}`)
   );
+}
+
+export async function setDirectUrlSetting(url: string): Promise<void> {
+  await config().update(Settings.directUrl, url, vscode.ConfigurationTarget.Global);
 }

@@ -2,16 +2,10 @@
 // reconnects after an outage (or takes over an embedded folder whose holder exited) and feeds
 // change notifications to the caches.
 import { hostname } from "node:os";
-import {
-  ConnectionError,
-  connect,
-  mapDbError,
-  redactUrl,
-  type Instance,
-} from "../../db/index";
+import { ConnectionError, connect, mapDbError, redactUrl, type Instance } from "../../db/index";
 import type { LaminInitializationOptions } from "../protocol";
 import { errorMessage, log } from "../log";
-import { listenPostgres, pollCounters, type Change, type ChangeFeed } from "./changes";
+import { listenPostgres, pollCounters, type Change, type ChangeFeed, type PollFeed } from "./changes";
 import { ensureFolder, holderAlive, openEmbedded } from "./embedded";
 
 interface Open {
@@ -27,7 +21,19 @@ export interface DatabaseStatus {
   location: string;
   role?: "holder" | "client";
   notifications: "listen" | "poll" | "none";
+  polls?: number;
+  applicationName?: string;
   error?: string;
+}
+
+/** A pooled window polls the change counter at most this often (and only while focused). */
+export const POOLED_POLL_MS = 1000;
+/** An embedded folder's clients poll more often: the folder is local and the query costs nothing. */
+export const EMBEDDED_POLL_MS = 250;
+
+/** The window's connections as pg_stat_activity names them: one name per language server. */
+export function applicationNameOf(sessionId: string): string {
+  return `lamin-vscode ${sessionId.replace(/[^\w.:-]/g, "_")}`.slice(0, 63);
 }
 
 export interface DatabaseEvents {
@@ -39,6 +45,9 @@ export class Database {
   private open?: Open;
   private opening?: Promise<void>;
   private feed?: ChangeFeed;
+  private poll?: PollFeed;
+  private polls = 0;
+  private focused = true;
   private monitor?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
   private probeTimer?: NodeJS.Timeout;
@@ -64,21 +73,29 @@ export class Database {
     return this.open && !this.open.instance.isClosed ? this.open.instance : undefined;
   }
 
+  get applicationName(): string {
+    return applicationNameOf(this.options.sessionId);
+  }
+
   status(): DatabaseStatus {
-    const managedByLamin = this.instance?.info.schema.managedBy === "lamindb";
+    const notifications = !this.instance || !this.feed ? "none" : this.poll ? "poll" : "listen";
     return {
       connected: this.instance !== undefined && !this.reportedDown,
       kind: this.kind,
       location: this.location,
       role: this.open?.role,
-      notifications:
-        !this.instance || managedByLamin || this.instance.info.pooled
-          ? "none"
-          : this.kind === "postgres"
-            ? "listen"
-            : "poll",
+      notifications,
+      ...(notifications === "poll" ? { polls: this.polls } : {}),
+      ...(this.kind === "postgres" ? { applicationName: this.applicationName } : {}),
       ...(this.lastError ? { error: this.lastError } : {}),
     };
+  }
+
+  /** The window gained or lost focus: a pooled window polls only while focused, and at once on focus. */
+  setFocused(focused: boolean): void {
+    const was = this.focused;
+    this.focused = focused;
+    if (focused && !was) this.poll?.now();
   }
 
   /** Opens the database; on failure keeps retrying in the background. Resolves either way. */
@@ -92,10 +109,13 @@ export class Database {
     try {
       const d = this.options.database;
       if (d.kind === "postgres") {
+        const budget = this.options.connections;
         const instance = await connect({
           url: d.url,
           user: this.options.user,
           readOnly: !this.options.trusted,
+          applicationName: this.applicationName,
+          ...(budget ? { maxConnections: budget.max, idleTimeoutMs: budget.idleSeconds * 1000 } : {}),
         });
         this.open = { instance, close: () => instance.close() };
       } else {
@@ -130,16 +150,32 @@ export class Database {
     this.retryTimer.unref();
   }
 
+  // LISTEN where a direct connection is possible (the URL itself, or directUrl beside a pooled one);
+  // otherwise a poll of the change counter: through a pooler at most once a second and only while the
+  // window is focused (50 windows must not keep a server busy), on an embedded folder every 250 ms.
   private startFeed(): void {
-    this.feed?.close();
+    this.closeFeed();
     const instance = this.instance!;
     if (instance.info.schema.managedBy === "lamindb") return; // no triggers there: TTL only
-    if (instance.info.pooled) return; // LISTEN cannot pass a transaction-mode pooler: TTL only
     const d = this.options.database;
-    this.feed =
-      d.kind === "postgres"
-        ? listenPostgres(d.url, (c) => this.events.onChange(c))
-        : pollCounters(instance, (c) => this.events.onChange(c));
+    const onChange = (c: Change) => this.events.onChange(c);
+    if (d.kind === "postgres" && (d.directUrl || !instance.info.pooled)) {
+      this.feed = listenPostgres(d.directUrl ?? d.url, onChange, this.applicationName);
+      return;
+    }
+    const pooled = d.kind === "postgres";
+    this.poll = pollCounters(instance, onChange, {
+      everyMs: pooled ? POOLED_POLL_MS : EMBEDDED_POLL_MS,
+      active: pooled ? () => this.focused : undefined,
+      onPoll: () => this.polls++,
+    });
+    this.feed = this.poll;
+  }
+
+  private closeFeed(): void {
+    this.feed?.close();
+    this.feed = undefined;
+    this.poll = undefined;
   }
 
   // An embedded client watches its holder: when that process is gone, reopen (and maybe take over).
@@ -160,8 +196,7 @@ export class Database {
     if (!this.open || this.closed) return;
     const open = this.open;
     this.open = undefined;
-    this.feed?.close();
-    this.feed = undefined;
+    this.closeFeed();
     if (this.monitor) clearInterval(this.monitor);
     this.monitor = undefined;
     this.lastError = errorMessage(e);
@@ -233,7 +268,7 @@ export class Database {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.feed?.close();
+    this.closeFeed();
     if (this.monitor) clearInterval(this.monitor);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.probeTimer) clearTimeout(this.probeTimer);

@@ -1,6 +1,6 @@
 // Validates the initializationOptions the extension sends: the only source of connection settings
 // and credentials (never argv or the environment).
-import type { LaminInitializationOptions } from "../protocol";
+import type { ConnectionBudget, LaminInitializationOptions } from "../protocol";
 
 export class OptionsError extends Error {
   override name = "OptionsError";
@@ -22,6 +22,11 @@ export function parseOptions(raw: unknown): LaminInitializationOptions {
     database = { kind: "embedded", dir: db.dir };
   } else if (db.kind === "postgres" && typeof db.url === "string") {
     database = { kind: "postgres", name: typeof db.name === "string" ? db.name : "postgres", url: db.url };
+    if (db.directUrl !== undefined && db.directUrl !== "") {
+      if (typeof db.directUrl !== "string" || !/^postgres(ql)?:\/\//.test(db.directUrl))
+        throw new OptionsError("initializationOptions.database.directUrl is a postgresql:// URL");
+      database.directUrl = db.directUrl;
+    }
   } else {
     throw new OptionsError(
       'initializationOptions.database is { kind: "embedded", dir } or { kind: "postgres", name, url }',
@@ -39,6 +44,7 @@ export function parseOptions(raw: unknown): LaminInitializationOptions {
   const memoryMb = bounded(cells.memoryMb, 32, 16_384);
   return {
     database,
+    ...(raw.connections === undefined ? {} : { connections: parseBudget(raw.connections) }),
     user: { handle: String(user.handle), ...(typeof user.name === "string" ? { name: user.name } : {}) },
     instances,
     trusted: raw.trusted !== false,
@@ -51,4 +57,18 @@ export function parseOptions(raw: unknown): LaminInitializationOptions {
       ...(memoryMb !== undefined ? { memoryMb: Math.round(memoryMb) } : {}),
     },
   };
+}
+
+/** Limits of the connection budget: enough for a window's parallel requests, few enough for a team. */
+export const BUDGET_LIMITS = { max: [1, 20], idleSeconds: [1, 3600] } as const;
+
+function parseBudget(raw: unknown): ConnectionBudget {
+  const field = (name: keyof typeof BUDGET_LIMITS): number => {
+    const v = isObject(raw) ? raw[name] : undefined;
+    const [lo, hi] = BUDGET_LIMITS[name];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi)
+      throw new OptionsError(`initializationOptions.connections.${name} is an integer from ${lo} to ${hi}`);
+    return v;
+  };
+  return { max: field("max"), idleSeconds: field("idleSeconds") };
 }

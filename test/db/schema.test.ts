@@ -343,6 +343,7 @@ test("migrations are idempotent: reconnecting changes nothing", async () => {
         "0002_search_indexes",
         "0003_notify_triggers",
         "0004_search_documents",
+        "0005_change_counter",
       ],
     });
     assert.equal(JSON.stringify([...(await introspect(second.knex)).tables]), before);

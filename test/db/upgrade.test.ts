@@ -63,6 +63,7 @@ async function checkUpgraded(instance: Instance, fresh: Schema, progress: string
       "0002_search_indexes",
       "0003_notify_triggers",
       "0004_search_documents",
+      "0005_change_counter",
     ],
   });
   assert.deepEqual(schemaDifferences(await introspect(instance.knex), fresh), []);

@@ -1,6 +1,6 @@
 // The real server bundle through PgBouncer in transaction mode (the run's pooler, see
-// test/helpers/pooler.ts): it knows it is pooled, attempts no LISTEN, and tracking and completion
-// work there.
+// test/helpers/pooler.ts): it knows it is pooled, attempts no LISTEN (it polls the change counter
+// instead: test/server/pooled-feed.test.ts), and tracking and completion work there.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import knexFactory from "knex";
@@ -30,10 +30,10 @@ describe("language server through PgBouncer (transaction mode)", () => {
     await drop?.();
   });
 
-  test("status: connected, and no LISTEN through the pooler", async () => {
+  test("status: connected, and no LISTEN through the pooler: the change counter is polled", async () => {
     const status = await client.request("lamin/status", {});
     assert.equal(status.connected, true);
-    assert.equal(status.notifications, "none");
+    assert.equal(status.notifications, "poll");
   });
 
   test("a tracked cell makes a run; a saved label completes by prefix", async () => {

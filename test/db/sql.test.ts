@@ -138,11 +138,13 @@ describe("filter compiler", () => {
 describe("query compiler", () => {
   const query = (patch: Partial<Query>): Query => ({ ...EMPTY_QUERY, ...patch });
 
-  test("a filtered query is scoped to the main branch; naming the branch or an id turns it off", () => {
+  // which filter() calls scope (LaminDB's process_expressions: not one naming an id, uid, hash or branch)
+  // is the QuerySet's decision (test/db/lamindb-behaviour.test.ts); the compiler only applies it
+  test("a scoped query is limited to the main branch; an unscoped one is not", () => {
     const scoped = compileWhere(RunSpec, query({ filters: [toNode({ name: "a" })], scoped: true }));
     assert.equal(scoped.where.text, `(("t0"."name" = ?)) AND ("t0"."branch_id" IN (?))`);
     assert.deepEqual(scoped.where.values, ["a", 1]);
-    const byId = compileWhere(RunSpec, query({ filters: [toNode({ id: 3 })], scoped: true }));
+    const byId = compileWhere(RunSpec, query({ filters: [toNode({ id: 3 })], scoped: false }));
     assert.equal(byId.where.text, `(("t0"."id" = ?))`);
     assert.equal(compileWhere(RunSpec, EMPTY_QUERY).where.text, "TRUE");
   });

@@ -188,8 +188,15 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
       assert.deepEqual(ok, { ok: true, query: { registry: "ULabel", filter: { name: "CD8" }, limit: 5 } });
       const bad = await f.client.request("lamin/parseQuery", { text: "Run.filter(status=errored)" });
       assert.deepEqual(bad.ok ? undefined : [bad.error.start, bad.error.end], [18, 25]);
-      const hostile = await f.client.request("lamin/parseQuery", { text: 42 as unknown as string });
-      assert.equal(hostile.ok, false);
+      // a request's params are checked before its handler runs: a wrong type is invalidParams naming the field
+      await assert.rejects(
+        f.client.request("lamin/parseQuery", { text: 42 as unknown as string }),
+        (e: Error & { code?: number }) => {
+          assert.equal(e.code, -32602);
+          assert.match(e.message, /params\.text: expected string/);
+          return true;
+        },
+      );
     });
 
     test("query cells: JavaScript and TypeScript, MIME bundles, typed errors", async () => {

@@ -34,7 +34,8 @@ for (const kind of ["postgres", "pglite"] as Kind[]) {
         `const others = ${JSON.stringify(OTHERS)};
          for (let i = 0; i < ${BIG_VERSIONS}; i++) {
            await new ln.Transform({ key: ${JSON.stringify(BIG)}, kind: "notebook", source_code: "v" + i }).save();
-           if (others[i]) await new ln.Transform({ key: others[i], kind: "script", source_code: "x" }).save();
+           // each its own source: LaminDB returns the existing transform for a source it already holds
+           if (others[i]) await new ln.Transform({ key: others[i], kind: "script", source_code: "x" + i }).save();
          }`,
       );
     });

@@ -32,7 +32,9 @@ export function ensureJupyter({ log = console.log } = {}) {
     },
   );
   if (check.status !== 0)
-    throw new Error(`${python} cannot import ipykernel, jupyter_server, pandas and psycopg2:\n${check.stderr}`);
+    throw new Error(
+      `${python} cannot import ipykernel, jupyter_server, pandas and psycopg2:\n${check.stderr}`,
+    );
   return { python, ipykernel: check.stdout.trim() };
 }
 

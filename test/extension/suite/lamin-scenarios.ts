@@ -50,6 +50,9 @@ const COMPLETED = 0;
 const ABORTED = 2;
 
 const uriOf = (nb: vscode.NotebookDocument) => nb.uri.toString();
+/** How many recorded cells have ended (a cell's start is recorded before its end). */
+const endedCells = (r: RunRow) =>
+  (r._aux?.lamin_vscode?.cells ?? []).filter((c) => c.success !== undefined).length;
 const cellsOf = (r: RunRow) => (r._aux?.lamin_vscode?.cells ?? []).map((c) => [c.index, c.executionOrder]);
 
 function stdout(cell: vscode.NotebookCell): string {
@@ -160,7 +163,7 @@ export function laminScenarios(ctx: LaminCtx): Array<[string, TestFn]> {
         await ended(nb.cellAt(2), "the last cell ended");
         const printed = printedRun(nb.cellAt(0));
         assert.equal(printed.verb, "started new");
-        const run = await stored(printed.run, "all three cells recorded", (r) => cellsOf(r).length === 3);
+        const run = await stored(printed.run, "all three cells recorded, ended", (r) => endedCells(r) === 3);
         assert.deepEqual(cellsOf(run), [
           [0, 1],
           [1, 2],

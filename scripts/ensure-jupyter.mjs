@@ -1,5 +1,6 @@
-// A real Python kernel for `npm start` and the tests: Debian's python3-ipykernel, jupyter-server and
-// python3-pandas (pandas: DataFrames in the table renderer), installed when missing. Returns the kernelspec's
+// A real Python kernel for `npm start` and the tests: Debian's python3-ipykernel, jupyter-server,
+// python3-pandas (pandas: DataFrames in the table renderer) and python3-psycopg2 (the tests' stand-in for
+// LaminDB's client, test/fixtures/python/lamindb, writes through it), installed when missing. Returns the kernelspec's
 // interpreter: the absolute path its argv names (Debian's /usr/bin/python3), never a `python3` from PATH,
 // which may be another interpreter without ipykernel.
 import { spawnSync } from "node:child_process";
@@ -9,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { aptInstall } from "./apt.mjs";
 import { E2E_ROOT } from "./ensure-code-server.mjs";
 
-export const JUPYTER_PACKAGES = ["python3-ipykernel", "jupyter-server", "python3-pandas"];
+export const JUPYTER_PACKAGES = ["python3-ipykernel", "jupyter-server", "python3-pandas", "python3-psycopg2"];
 export const KERNELSPEC = "/usr/share/jupyter/kernels/python3/kernel.json";
 
 export function ensureJupyter({ log = console.log } = {}) {
@@ -25,13 +26,15 @@ export function ensureJupyter({ log = console.log } = {}) {
     throw new Error(`${KERNELSPEC} does not name its interpreter by absolute path`);
   const check = spawnSync(
     python,
-    ["-c", "import ipykernel, jupyter_server, pandas; print(ipykernel.__version__)"],
+    ["-c", "import ipykernel, jupyter_server, pandas, psycopg2; print(ipykernel.__version__)"],
     {
       encoding: "utf8",
     },
   );
   if (check.status !== 0)
-    throw new Error(`${python} cannot import ipykernel, jupyter_server and pandas:\n${check.stderr}`);
+    throw new Error(
+      `${python} cannot import ipykernel, jupyter_server, pandas and psycopg2:\n${check.stderr}`,
+    );
   return { python, ipykernel: check.stdout.trim() };
 }
 

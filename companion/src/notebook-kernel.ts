@@ -110,6 +110,8 @@ export class NotebookKernel implements vscode.Disposable {
   private metadataWritten = false;
   /** Set by a restart: the new kernel's iopub messages are not yet known to reach us. */
   private iopubUnproven = false;
+  /** Set when a kernel (first, restarted, or restarted by the server after a death) lacks the startup code. */
+  private startupPending = true;
   /** Set once cells ran: as the Jupyter extension's API, only kernels the user started are exposed. */
   userStarted = false;
   readonly onDidChangeStatus = this.statusEmitter.event;
@@ -208,7 +210,10 @@ export class NotebookKernel implements vscode.Disposable {
     this.queue = new CellQueue(
       () => this.kernel,
       (cell) => (this.lastExecutedCell = cell),
-      () => this.iopubReady(),
+      async () => {
+        await this.iopubReady();
+        await this.runStartupCode();
+      },
     );
     return this.queue;
   }
@@ -225,6 +230,7 @@ export class NotebookKernel implements vscode.Disposable {
     await this.queue?.cancel(true);
     const kernel = this.kernel;
     if (!kernel) return;
+    this.startupPending = true;
     await kernel.restart();
     this.deps.log.info(`kernel ${kernel.id} restarted`);
   }
@@ -280,9 +286,29 @@ export class NotebookKernel implements vscode.Disposable {
     }
   }
 
+  /**
+   * The Jupyter extension's startup code, before a new kernel's first cell: `__vsc_ipynb_file__` names the
+   * notebook's file (LaminDB's ln.track() reads it to find the notebook). Silent, outside the history.
+   */
+  private async runStartupCode(): Promise<void> {
+    const kernel = this.kernel;
+    if (!this.startupPending || !kernel || kernel.status === "dead") return;
+    this.startupPending = false;
+    const file = JSON.stringify(this.notebook.uri.fsPath);
+    const future = kernel.requestExecute({
+      code: `__vsc_ipynb_file__ = ${file}`,
+      silent: true,
+      store_history: false,
+    });
+    await future.done.catch((e: unknown) => this.deps.log.warn(`startup code: ${String(e)}`));
+  }
+
   private onKernelStatus(status: KernelStatus): void {
     this.setStatus(status);
-    if (status === "autorestarting" || status === "restarting") this.iopubUnproven = true;
+    if (status === "autorestarting" || status === "restarting") {
+      this.iopubUnproven = true;
+      this.startupPending = true;
+    }
     if (status === "autorestarting" || status === "dead") {
       // the crash message goes into the running cell's execution (taken synchronously), then the pending
       // request fails now rather than whenever @jupyterlab/services cancels its future (if ever)

@@ -11,6 +11,7 @@ import {
   buildSuite,
   inWorkbench,
   prepare,
+  reportSuite,
   runSuite,
   SEEDED_LABELS,
   startSession,
@@ -29,24 +30,6 @@ import {
 } from "./e2e/ui";
 import { installVsixSession, useInstalledVsix } from "./e2e/vsix";
 import { startPostgres, type ThrowawayPostgres } from "../../scripts/postgres.mjs";
-
-async function reportSuite(
-  t: test.TestContext,
-  name: string,
-  out: Awaited<ReturnType<typeof runSuite>>,
-): Promise<void> {
-  for (const line of out.console.filter((l) => l.includes("LAMIN-"))) console.log(`  [${name}] ${line}`);
-  for (const r of out.results) {
-    await t.test(`${r.name} (${r.ms} ms in the extension host)`, () => {
-      if (!r.ok) throw new Error(r.error);
-    });
-  }
-  assert.equal(
-    out.code,
-    0,
-    `suite exit code ${String(out.code)}; ${out.results.filter((r) => !r.ok).length} failed of ${out.results.length}`,
-  );
-}
 
 // an upper bound against hangs (every step waits for a state): the suite runs about 15 minutes on a busy machine
 describe("extension in code-server", { timeout: 30 * 60_000 }, () => {

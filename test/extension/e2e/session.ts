@@ -1,6 +1,8 @@
 // One code-server for a suite: isolated folders under .e2e/run-<id>, the test kernel installed, the
 // integration suite bundled, and helpers to run it through the workbench payload (as @vscode/test-electron
 // would) or to drive the workbench UI with Playwright. Always stop() (it ends the process group).
+import assert from "node:assert/strict";
+import type { test } from "node:test";
 import { spawnSync } from "node:child_process";
 import {
   copyFileSync,
@@ -63,6 +65,8 @@ export async function startSession(
     seedLabels?: string[];
     /** Folders put on the Python kernel's path (PYTHONPATH): fixture modules a test imports in its cells. */
     pythonPath?: string[];
+    /** More environment for the extension host, and through it jupyter-server and its kernels. */
+    env?: Record<string, string>;
   },
 ): Promise<Session> {
   // the previous run of this session stays for inspection until the next one starts
@@ -94,7 +98,10 @@ export async function startSession(
     ),
   );
   // the extension host passes its environment on to jupyter-server, which passes it on to the kernels
-  const env = options.pythonPath?.length ? { PYTHONPATH: options.pythonPath.join(":") } : undefined;
+  const env = {
+    ...options.env,
+    ...(options.pythonPath?.length ? { PYTHONPATH: options.pythonPath.join(":") } : {}),
+  };
   const cs = await startCodeServer({ folder: workspace, dir, disableTrust: options.trusted, env });
   return { dir, workspace, cs, stop: () => cs.stop() };
 }
@@ -145,7 +152,8 @@ export async function buildSuite(outDir: string, config: Record<string, unknown>
     platform: "node",
     format: "cjs",
     target: "node20",
-    external: ["vscode"],
+    // pg's optional native binding, never loaded (the suite reads the test database with pg's JavaScript client)
+    external: ["vscode", "pg-native"],
     outfile,
     sourcemap: "inline",
     logLevel: "warning",
@@ -168,6 +176,25 @@ export async function browser(dir: string): Promise<BrowserContext> {
 export function workbenchUrl(s: Session, payload: Array<[string, string]>): string {
   const q = `folder=${encodeURIComponent(s.workspace)}`;
   return `${s.cs.url}/?${q}${payload.length ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ""}`;
+}
+
+/** The suite's results as subtests of `t`; fails `t` unless the suite exited with 0. */
+export async function reportSuite(
+  t: test.TestContext,
+  name: string,
+  out: Awaited<ReturnType<typeof runSuite>>,
+): Promise<void> {
+  for (const line of out.console.filter((l) => l.includes("LAMIN-"))) console.log(`  [${name}] ${line}`);
+  for (const r of out.results) {
+    await t.test(`${r.name} (${r.ms} ms in the extension host)`, () => {
+      if (!r.ok) throw new Error(r.error);
+    });
+  }
+  assert.equal(
+    out.code,
+    0,
+    `suite exit code ${String(out.code)}; ${out.results.filter((r) => !r.ok).length} failed of ${out.results.length}`,
+  );
 }
 
 /** Runs the bundled suite in the real extension host; resolves with its per-test results. */

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-interface Cell {
+export interface Cell {
   md?: string;
   code?: string;
   /** A raw cell (nbformat "raw"; VS Code shows it as a code cell of language "raw"). */
@@ -12,7 +12,7 @@ interface Cell {
   language?: string;
 }
 
-function ipynb(cells: Cell[]): string {
+export function ipynb(cells: Cell[]): string {
   return JSON.stringify(
     {
       cells: cells.map((c) =>

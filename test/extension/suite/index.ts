@@ -13,10 +13,11 @@ import type { RunSummary, TrackEvent } from "../../../server/protocol";
 import { runTests, sleep, waitFor, type TestFn } from "./harness";
 import { inspectTests } from "./inspect";
 import { kernelScenarios } from "./kernel-scenarios";
+import { laminScenarios } from "./lamin-scenarios";
 import { execute, openNotebook, pythonKernel, testKernel } from "./notebooks";
 
 interface SuiteConfig {
-  mode: "main" | "untrusted";
+  mode: "main" | "untrusted" | "lamin";
   workspace: string;
   resultsFile: string;
   seededLabels: string[];
@@ -37,7 +38,9 @@ export async function run(): Promise<void> {
   const tests =
     config.mode === "main"
       ? [...mainTests(ctx), ...inspectTests(api, config.workspace)]
-      : untrustedTests(ctx);
+      : config.mode === "lamin"
+        ? laminScenarios({ api, ws: config.workspace, url: config.postgres!.url })
+        : untrustedTests(ctx);
   const results = await runTests(tests, config.resultsFile);
   const failed = results.filter((r) => !r.ok).length;
   console.log(`LAMIN-SUITE done: ${results.length - failed} passed, ${failed} failed`);

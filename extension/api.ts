@@ -20,6 +20,8 @@ export interface LaminExtensionApi {
     start(): Promise<boolean>;
     stop(): Promise<void>;
     restart(): Promise<void>;
+    /** lamin/ping to the running server (never starts one): rejects while none runs. */
+    ping(): Promise<{ pid: number }>;
     /** Restarts after a crash or a hang, by the language client or by the watchdog. */
     readonly restarts: number;
     /** Pings the server did not answer in time (each one killed it). */

@@ -26,6 +26,8 @@ export interface LaminExtensionApi {
     readonly restarts: number;
     /** Pings the server did not answer in time (each one killed it). */
     readonly hangs: number;
+    /** The language client gave up restarting the server and the watchdog's restart is pending or under way. */
+    readonly recovering: boolean;
     /** The watchdog's warnings: at most one per window. */
     readonly warningsShown: number;
   };

@@ -226,6 +226,9 @@ class LaminExtension extends Disposable {
         get hangs() {
           return watchdog.hangs;
         },
+        get recovering() {
+          return watchdog.recovering;
+        },
         get warningsShown() {
           return watchdog.warningsShown;
         },

@@ -31,7 +31,7 @@ export function watchdogScenario(
   seededLabels: string[],
 ): [string, TestFn] {
   return [
-    `the server SIGKILLed ${KILLS} times in a row comes back each time; the user is told once; a notebook run while it was down is recorded`,
+    `watchdog: the server SIGKILLed ${KILLS} times in a row comes back each time; the user is told once; a notebook run while it was down is recorded`,
     async () => {
       const nb = await openNotebook(ws, "notebooks/watchdog.ipynb", "test");
       const kernel = await testKernel();

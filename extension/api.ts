@@ -20,10 +20,14 @@ export interface LaminExtensionApi {
     start(): Promise<boolean>;
     stop(): Promise<void>;
     restart(): Promise<void>;
+    /** lamin/ping to the running server (never starts one): rejects while none runs. */
+    ping(): Promise<{ pid: number }>;
     /** Restarts after a crash or a hang, by the language client or by the watchdog. */
     readonly restarts: number;
     /** Pings the server did not answer in time (each one killed it). */
     readonly hangs: number;
+    /** The language client gave up restarting the server and the watchdog's restart is pending or under way. */
+    readonly recovering: boolean;
     /** The watchdog's warnings: at most one per window. */
     readonly warningsShown: number;
   };

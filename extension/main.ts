@@ -11,7 +11,9 @@ import { registerCommands } from "./commands/register";
 import { Commands, Settings } from "./commands/ids";
 import {
   affectsConnection,
+  affectsQueryCellLimits,
   Passwords,
+  queryCellLimits,
   trackingEnabled,
   trackingExclude,
   trackingKeyConvention,
@@ -75,6 +77,9 @@ class LaminExtension extends Disposable {
     this.track(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (affectsConnection(e) && this.server.state !== "stopped") void this.server.restart();
+        // a server that starts later reads them in its initializationOptions
+        else if (affectsQueryCellLimits(e))
+          this.server.notifyIfRunning("lamin/queryCellLimits", queryCellLimits());
       }),
     );
     this.track(
@@ -214,11 +219,15 @@ class LaminExtension extends Disposable {
         start: async () => (await server.start()) !== undefined,
         stop: () => server.stop(),
         restart: () => server.restart(),
+        ping: () => server.ping(),
         get restarts() {
           return watchdog.restarts;
         },
         get hangs() {
           return watchdog.hangs;
+        },
+        get recovering() {
+          return watchdog.recovering;
         },
         get warningsShown() {
           return watchdog.warningsShown;

@@ -2,7 +2,9 @@
 import {
   CodeActionKind,
   createConnection,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   StreamMessageReader,
   TextDocumentSyncKind,
   type CompletionList,
@@ -20,7 +22,8 @@ import { BOUNDED_STATEMENT_MS, Diagnostics } from "./diagnostics-scheduler";
 import { withStatementTimeout } from "../db/index";
 import { Documents } from "./documents";
 import { toResponseError } from "./errors";
-import { DEFAULT_CELL_MEMORY_MB, DEFAULT_CELL_TIMEOUT_S, QueryCells } from "./evaluate/evaluate";
+import { QueryCells } from "./evaluate/evaluate";
+import { parseQueryCellLimits } from "./evaluate/limits";
 import { closeNamedInstances, useNamedInstances } from "./evaluate/instances";
 import { hoverAt } from "./hover";
 import { errorMessage, log, logTo } from "./log";
@@ -81,11 +84,9 @@ connection.onInitialize((params): InitializeResult => {
     onChange,
   });
   values = new RegistryValues(db);
-  cells = new QueryCells({
-    timeoutSeconds: options.queryCells?.timeoutSeconds ?? DEFAULT_CELL_TIMEOUT_S,
-    memoryMb: options.queryCells?.memoryMb ?? DEFAULT_CELL_MEMORY_MB,
-    use: (fn) => db.use(fn),
-  });
+  const limits = parseQueryCellLimits(options.queryCells);
+  limitProblems.push(...limits.problems);
+  cells = new QueryCells({ limits: limits.limits, use: (fn) => db.use(fn) });
   diagnostics = new Diagnostics(connection, docs, values, () => db.instance !== undefined);
   tracker = new Tracker({
     use: (fn) => db.use(fn),
@@ -153,6 +154,29 @@ connection.onNotification("lamin/visibleRanges", (p: unknown) => {
   const v = parseVisibleRanges(p);
   if (v) diagnostics.setVisible(v.uri, v.ranges);
   else log("warn", "lamin/visibleRanges: ignored malformed params");
+});
+
+/** Refused initializationOptions.queryCells values: told once the client is initialized. */
+const limitProblems: string[] = [];
+
+function tellLimitProblems(problems: string[]): void {
+  for (const problem of problems) {
+    log("warn", problem);
+    // a notification (the request form would wait for the user to dismiss it)
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `LaminDB: ${problem}`,
+    });
+  }
+}
+
+connection.onInitialized(() => tellLimitProblems(limitProblems.splice(0)));
+
+const queryCellLimits: LaminClientNotification = "lamin/queryCellLimits";
+connection.onNotification(queryCellLimits, (p: unknown) => {
+  const parsed = parseQueryCellLimits(p);
+  tellLimitProblems(parsed.problems);
+  cells?.setLimits(parsed.limits);
 });
 
 const windowFocus: LaminClientNotification = "lamin/windowFocus";

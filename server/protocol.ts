@@ -29,9 +29,27 @@ export interface LaminInitializationOptions {
   trusted: boolean;
   /** Identifies this VS Code session, so runs left open by a session that died can be aborted. */
   sessionId: string;
-  /** Query cells' processes: a cell's time limit (default 120 s) and heap limit (default 512 MB). */
-  queryCells?: { timeoutSeconds?: number; memoryMb?: number };
+  /**
+   * Query cells' processes (settings lamindb.queryCells.*): a cell's time limit and a process's heap
+   * limit. The server checks them against QUERY_CELL_LIMITS: a refused value is told (window/showMessage)
+   * and its default holds. lamin/queryCellLimits changes them later.
+   */
+  queryCells?: QueryCellLimits;
 }
+
+export interface QueryCellLimits {
+  /** A cell's time limit: from the cell's start until its result (read when a cell starts). */
+  timeoutSeconds?: number;
+  /** The heap limit (--max-old-space-size) of a notebook's query process (read when one starts). */
+  memoryMb?: number;
+}
+
+/** Bounds and defaults of QueryCellLimits; package.json's settings declare the same (a static test checks). */
+export const QUERY_CELL_LIMITS = {
+  defaults: { timeoutSeconds: 120, memoryMb: 512 },
+  timeoutSeconds: { min: 1, max: 86_400, integer: false, unit: "seconds" },
+  memoryMb: { min: 64, max: 16_384, integer: true, unit: "MB" },
+} as const;
 
 export interface ConnectionBudget {
   /** Pooled connections at most (LISTEN on a direct URL is one more). */
@@ -364,6 +382,11 @@ export interface LaminClientNotifications {
   };
   /** The window gained or lost focus: a window behind a pooler polls for changes only while focused. */
   "lamin/windowFocus": { focused: boolean };
+  /**
+   * The settings lamindb.queryCells.* changed: the limits of the next cell (timeout) and of the next
+   * query process (memory). Checked as initializationOptions.queryCells are.
+   */
+  "lamin/queryCellLimits": QueryCellLimits;
 }
 
 export type LaminClientNotification = keyof LaminClientNotifications;

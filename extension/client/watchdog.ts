@@ -67,7 +67,7 @@ export class ServerWatchdog {
     this.schedulePing();
   }
 
-  /** Whether the watchdog is about to restart the server itself (the client gave up). */
+  /** Whether the watchdog is about to restart the server itself, or doing so (the client gave up). */
   get recovering(): boolean {
     return this.restartTimer !== undefined;
   }

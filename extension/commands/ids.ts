@@ -39,6 +39,8 @@ export const Settings = {
   maxConnections: "postgres.maxConnections",
   idleSeconds: "postgres.idleSeconds",
   instances: "instances",
+  queryCellTimeout: "queryCells.timeoutSeconds",
+  queryCellMemory: "queryCells.memoryMb",
 } as const;
 
 /** View ids, the view container id and the context keys the views' menus read. */

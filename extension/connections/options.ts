@@ -4,7 +4,7 @@ import { userInfo } from "node:os";
 import { join } from "node:path";
 import type { LaminInitializationOptions } from "../../server/protocol";
 import type { Passwords } from "./secrets";
-import { connectionSettings, defaultInstanceName } from "./index";
+import { connectionSettings, defaultInstanceName, queryCellLimits } from "./index";
 import { withPassword } from "./url";
 
 export interface BuiltOptions {
@@ -49,6 +49,7 @@ export async function buildInitializationOptions(
       instances: resolvedInstances,
       trusted,
       sessionId: vscode.env.sessionId,
+      queryCells: queryCellLimits(),
     },
     secrets,
     label: postgresUrl ? `PostgreSQL instance "${name}"` : "the embedded database",

@@ -1,6 +1,7 @@
 // Reads the extension's settings. Connection settings are user-level: a workspace cannot point the
 // extension at another database (they are restrictedConfigurations, ignored in untrusted workspaces).
 import * as vscode from "vscode";
+import { QUERY_CELL_LIMITS, type QueryCellLimits } from "../../server/protocol";
 import { Settings } from "../commands/ids";
 import type { KeyConvention } from "../tracking/notebook-info";
 import { ExcludeSetting } from "../tracking/glob";
@@ -62,6 +63,27 @@ export function connectionSettings(): ConnectionSettings {
       idleSeconds: config().get<number>(Settings.idleSeconds, 30),
     },
   };
+}
+
+/**
+ * `lamindb.queryCells.*` as the user wrote them (settings.json may hold any JSON): the server checks
+ * them and tells the user what it refused (its default then holds).
+ */
+export function queryCellLimits(): QueryCellLimits {
+  return {
+    timeoutSeconds: config().get<number>(
+      Settings.queryCellTimeout,
+      QUERY_CELL_LIMITS.defaults.timeoutSeconds,
+    ),
+    memoryMb: config().get<number>(Settings.queryCellMemory, QUERY_CELL_LIMITS.defaults.memoryMb),
+  };
+}
+
+export function affectsQueryCellLimits(e: vscode.ConfigurationChangeEvent): boolean {
+  return (
+    e.affectsConfiguration(`${Settings.section}.${Settings.queryCellTimeout}`) ||
+    e.affectsConfiguration(`${Settings.section}.${Settings.queryCellMemory}`)
+  );
 }
 
 export async function setTrackingEnabled(on: boolean): Promise<void> {

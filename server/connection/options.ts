@@ -1,6 +1,6 @@
 // Validates the initializationOptions the extension sends: the only source of connection settings
 // and credentials (never argv or the environment).
-import type { ConnectionBudget, LaminInitializationOptions } from "../protocol";
+import type { ConnectionBudget, LaminInitializationOptions, QueryCellLimits } from "../protocol";
 
 export class OptionsError extends Error {
   override name = "OptionsError";
@@ -37,11 +37,6 @@ export function parseOptions(raw: unknown): LaminInitializationOptions {
   if (isObject(raw.instances)) {
     for (const [k, v] of Object.entries(raw.instances)) if (typeof v === "string") instances[k] = v;
   }
-  const cells = isObject(raw.queryCells) ? raw.queryCells : {};
-  const bounded = (v: unknown, min: number, max: number) =>
-    typeof v === "number" && Number.isFinite(v) && v >= min && v <= max ? v : undefined;
-  const timeoutSeconds = bounded(cells.timeoutSeconds, 0.1, 86_400);
-  const memoryMb = bounded(cells.memoryMb, 32, 16_384);
   return {
     database,
     ...(raw.connections === undefined ? {} : { connections: parseBudget(raw.connections) }),
@@ -52,10 +47,8 @@ export function parseOptions(raw: unknown): LaminInitializationOptions {
       typeof raw.sessionId === "string" && raw.sessionId
         ? raw.sessionId
         : `session-${process.pid}-${Date.now()}`,
-    queryCells: {
-      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-      ...(memoryMb !== undefined ? { memoryMb: Math.round(memoryMb) } : {}),
-    },
+    // checked by parseQueryCellLimits, which tells the user what it refused
+    ...(raw.queryCells === undefined ? {} : { queryCells: raw.queryCells as QueryCellLimits }),
   };
 }
 

@@ -2,7 +2,7 @@
 // own process (kernel/kernel.ts), which reaches the database only through validated calls answered
 // by this server (kernel/calls.ts). Nothing a cell does can stop, hang or read the server.
 import type { JsonValue } from "../../db/shapes";
-import type { LaminRequests } from "../protocol";
+import type { LaminRequests, QueryCellLimits } from "../protocol";
 import { execute } from "./kernel/calls";
 import { CellKernel } from "./kernel/kernel";
 import type { CellCall } from "./kernel/messages";
@@ -14,12 +14,9 @@ type Result = LaminRequests["lamin/evaluate"]["result"];
 
 const STDOUT = "application/vnd.code.notebook.stdout";
 const STDERR = "application/vnd.code.notebook.stderr";
-export const DEFAULT_CELL_TIMEOUT_S = 120;
-export const DEFAULT_CELL_MEMORY_MB = 512;
-
 export interface QueryCellSettings {
-  timeoutSeconds: number;
-  memoryMb: number;
+  /** Checked (limits.ts); setLimits() replaces them for the next cell and the next process. */
+  limits: Required<QueryCellLimits>;
   /** Runs a registry call with the server's database (Database.use). */
   use<T>(fn: () => Promise<T>): Promise<T>;
 }
@@ -38,7 +35,16 @@ function invalid(message: string): Result {
 export class QueryCells {
   private readonly kernels = new Map<string, CellKernel>();
 
-  constructor(private readonly settings: QueryCellSettings) {}
+  private limits: Required<QueryCellLimits>;
+
+  constructor(private readonly settings: QueryCellSettings) {
+    this.limits = settings.limits;
+  }
+
+  /** New limits: a cell started from now on has the new timeout, a process started the new heap limit. */
+  setLimits(limits: Required<QueryCellLimits>): void {
+    this.limits = limits;
+  }
 
   async evaluate(p: Params): Promise<Result> {
     if (typeof p !== "object" || p === null || typeof p.code !== "string")
@@ -103,8 +109,7 @@ export class QueryCells {
     let k = this.kernels.get(notebook);
     if (!k) {
       k = new CellKernel(notebook, {
-        timeoutMs: this.settings.timeoutSeconds * 1000,
-        memoryMb: this.settings.memoryMb,
+        limits: () => this.limits,
         execute: (call: CellCall) => this.call(call),
       });
       this.kernels.set(notebook, k);

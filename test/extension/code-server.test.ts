@@ -68,6 +68,8 @@ describe("extension in code-server", { timeout: 30 * 60_000 }, () => {
         resultsFile: join(s!.dir, "results.json"),
         seededLabels: SEEDED_LABELS,
         postgres: { url: pg!.url, ...pg!.commands! },
+        // LAMIN_SUITE_ONLY=watchdog: that scenario alone, for a targeted run
+        ...(process.env.LAMIN_SUITE_ONLY ? { only: process.env.LAMIN_SUITE_ONLY } : {}),
       });
       const out = await runSuite(s!, suite, join(s!.dir, "results.json"), 15 * 60_000);
       console.log(`  integration suite: ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -165,3 +165,66 @@ answers.sort((x, y) => x.callId - y.callId).map((a) => a.error && a.error.name +
     );
   });
 });
+
+/** The heap limit of the notebook's query process, as its own command line says. */
+const HEAP_FLAG = String.raw`
+const p = this.constructor.constructor("return process")();
+p.execArgv.find((a) => a.startsWith("--max-old-space-size=")) ?? "none"`;
+
+describe("query-cell limits from the settings lamindb.queryCells.*", () => {
+  let f: ServerFixture;
+  const nb = "file:///work/limits.ipynb";
+  const run = (code: string) =>
+    f.client.request("lamin/evaluate", { code, language: "javascript", notebookUri: nb });
+  const setLimits = (limits: unknown) =>
+    f.client.connection.sendNotification("lamin/queryCellLimits", limits);
+  /** The warnings the server showed the user (window/showMessage). */
+  const warnings = () =>
+    f.client.notifications
+      .filter((n) => n.method === "window/showMessage")
+      .map((n) => (n.params as { message: string }).message);
+
+  before(async () => {
+    // as a hand-edited settings.json can hold them: both refused
+    f = await startServer("postgres", {
+      queryCells: { timeoutSeconds: "soon" as unknown as number, memoryMb: 8 },
+    });
+  });
+  after(async () => {
+    await f?.close();
+  });
+
+  test("refused initial values are told, naming the setting, and the defaults hold", async () => {
+    const told = await f.client.waitFor(() => (warnings().length >= 2 ? warnings() : undefined));
+    assert.deepEqual(told, [
+      'LaminDB: lamindb.queryCells.timeoutSeconds is a number of seconds from 1 to 86400, not "soon": using the default, 120 seconds',
+      "LaminDB: lamindb.queryCells.memoryMb is an integer of MB from 64 to 16384, not 8: using the default, 512 MB",
+    ]);
+    assert.equal((await run(HEAP_FLAG)).outputs[0].items[0].data, "--max-old-space-size=512");
+  });
+
+  test("a lower timeout stops the next cell and names its seconds; memory applies to the next process", async () => {
+    await setLimits({ timeoutSeconds: 1, memoryMb: 128 });
+    const r = await run(ENDLESS_LOOP);
+    assert.equal(r.error?.name, "Timeout", JSON.stringify(r.error));
+    assert.match(r.error?.message ?? "", /did not finish within 1 s/);
+    // the timeout killed the process: the next one has the new heap limit
+    assert.equal((await run(HEAP_FLAG)).outputs[0].items[0].data, "--max-old-space-size=128");
+  });
+
+  test("a refused change is told and the default holds, not the last value", async () => {
+    await setLimits({ timeoutSeconds: 1 });
+    const before = warnings().length;
+    await setLimits({ timeoutSeconds: -5, memoryMb: 256 });
+    const told = await f.client.waitFor(() =>
+      warnings().length > before ? warnings().slice(before) : undefined,
+    );
+    assert.deepEqual(told, [
+      "LaminDB: lamindb.queryCells.timeoutSeconds is a number of seconds from 1 to 86400, not -5: using the default, 120 seconds",
+    ]);
+    // under the 1 s limit this cell would fail; under the default 120 s it finishes
+    const r = await run('await new Promise((resolve) => setTimeout(resolve, 2500));\n"finished"');
+    assert.equal(r.error, undefined, JSON.stringify(r.error));
+    assert.equal(r.outputs.at(-1)?.items[0].data, "finished");
+  });
+});

@@ -6,12 +6,13 @@ import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { JsonValue } from "../../../db/shapes";
 import { errorMessage, log } from "../../log";
+import type { QueryCellLimits } from "../../protocol";
 import type { CellCall, FromChild, ToChild, WireError } from "./messages";
 import { registryShapes } from "./calls";
 
 export interface KernelSettings {
-  timeoutMs: number;
-  memoryMb: number;
+  /** Read as a cell starts (its timeout) and as a process starts (its heap limit). */
+  limits(): Required<QueryCellLimits>;
   /** Executes a cell's registry call (validated there) in the server. */
   execute(call: CellCall): Promise<JsonValue>;
 }
@@ -86,14 +87,14 @@ export class CellKernel {
     return new Promise<CellOutcome>((done) => {
       const child = this.ensureChild();
       const runId = this.nextRun++;
-      const seconds = this.settings.timeoutMs / 1000;
+      const seconds = this.settings.limits().timeoutSeconds;
       const timer = setTimeout(
         () =>
           this.stop(
             "Timeout",
             `The cell did not finish within ${seconds} s; its process was stopped (the next cell starts a new one)`,
           ),
-        this.settings.timeoutMs,
+        seconds * 1000,
       );
       this.running = { runId, outcome: { outputs: [] }, chars: 0, done, timer };
       this.post(child, { type: "run", runId, script, filename });
@@ -114,8 +115,9 @@ export class CellKernel {
 
   private ensureChild(): ChildProcess {
     if (this.child) return this.child;
+    const { memoryMb } = this.settings.limits();
     const child = fork(SCRIPT, [], {
-      execArgv: childArgs(this.settings.memoryMb),
+      execArgv: childArgs(memoryMb),
       env: childEnv(),
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "json",
@@ -138,7 +140,7 @@ export class CellKernel {
         error: {
           name: "KernelDied",
           message: /heap|memory/i.test(stderr)
-            ? `The cell ran out of memory (${this.settings.memoryMb} MB); its process was restarted`
+            ? `The cell ran out of memory (${memoryMb} MB); its process was restarted`
             : `The cell's process ended (${how}); the next cell starts a new one`,
         },
       });

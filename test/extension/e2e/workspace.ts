@@ -74,6 +74,7 @@ export const NOTEBOOKS: Record<string, Cell[]> = {
   "first.ipynb": [{ code: "import sys\nsys.version" }],
   "version.ipynb": [{ code: "a = 1" }, { code: "b = 2" }],
   "queue.ipynb": [{ code: "q = 1" }, { code: "q += 1" }],
+  "watchdog.ipynb": [{ code: "w = 1" }],
   "outage.ipynb": [{ code: "o = 1" }, { code: 'raise ValueError("while the database is down")' }],
   "close.ipynb": [{ code: "c = 1" }, { code: "import time\ntime.sleep(120)" }],
   "standin.ipynb": [{ code: "x = 1" }, { code: "# hang\nwhile True: pass" }],

@@ -14,6 +14,7 @@ import { runTests, sleep, waitFor, type TestFn } from "./harness";
 import { inspectTests } from "./inspect";
 import { kernelScenarios } from "./kernel-scenarios";
 import { laminScenarios } from "./lamin-scenarios";
+import { watchdogScenario } from "./watchdog-scenario";
 import { execute, openNotebook, pythonKernel, testKernel } from "./notebooks";
 
 interface SuiteConfig {
@@ -21,6 +22,8 @@ interface SuiteConfig {
   workspace: string;
   resultsFile: string;
   seededLabels: string[];
+  /** Only the tests whose name holds this (and the first, which waits for the server): one scenario. */
+  only?: string;
   /** A PostgreSQL cluster of this test run, and the command lines that stop and start it again. */
   postgres?: { url: string; pause: string[]; resume: string[] };
 }
@@ -35,12 +38,14 @@ export async function run(): Promise<void> {
   const delivered: TrackEvent[] = [];
   api.tracking.onDidDeliver((e) => delivered.push(e));
   const ctx = { api, config, delivered };
-  const tests =
+  const all =
     config.mode === "main"
       ? [...mainTests(ctx), ...inspectTests(api, config.workspace)]
       : config.mode === "lamin"
         ? laminScenarios({ api, ws: config.workspace, url: config.postgres!.url })
         : untrustedTests(ctx);
+  const only = config.only;
+  const tests = only ? all.filter(([name], i) => i === 0 || name.includes(only)) : all;
   const results = await runTests(tests, config.resultsFile);
   const failed = results.filter((r) => !r.ok).length;
   console.log(`LAMIN-SUITE done: ${results.length - failed} passed, ${failed} failed`);
@@ -274,6 +279,7 @@ function mainTests({ api, config, delivered }: Ctx): Array<[string, TestFn]> {
         assert.ok(labels.length >= config.seededLabels.length);
       },
     ],
+    watchdogScenario(api, ws, delivered, config.seededLabels),
   ];
 }
 

@@ -209,4 +209,50 @@ describeEachDatabase("LaminDB behaviour", (ctx) => {
     const d2 = await new Transform({ key: "desc.py", kind: "script", source_code: "desc 2" }).save();
     assert.equal(d2.description, "QC", "an implicit revision inherits the description too");
   });
+
+  test("Transform: uid from the constructor on; revises of an old version revises the live head with a warning", async () => {
+    const fresh = new Transform({ key: "uid-early.py", kind: "script", source_code: "early" });
+    assert.match(fresh.uid, /^[0-9A-Za-z]{12}0000$/, "a uid before save()");
+    const early = fresh.uid;
+    await fresh.save();
+    assert.equal(fresh.uid, early, "a new family keeps the constructor's uid");
+    const v1 = await new Transform({ revises: fresh, kind: "script", source_code: "early 1" }).save();
+    assert.equal(v1.uid, early.slice(0, 12) + "0001");
+    await fresh.refreshFromDb();
+    assert.equal(fresh.is_latest, false);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => {
+      if (w.name === "LaminDBWarning") warnings.push(w.message);
+    };
+    process.on("warning", onWarning);
+    try {
+      const pending = new Transform({ revises: fresh, kind: "script", source_code: "early 2" });
+      assert.equal(pending.key, "uid-early.py");
+      await pending.save();
+      // process warnings are delivered on the next tick
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      assert.equal(pending.uid, early.slice(0, 12) + "0002");
+      assert.deepEqual(warnings, [
+        `\`revises\` was not the latest version, updated it to the current head: Transform(uid='${v1.uid}')`,
+      ]);
+      await v1.refreshFromDb();
+      assert.deepEqual([v1.is_latest, pending.is_latest], [false, true]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+    // a head that became old after construction is a concurrent revision: refused, as LaminDB
+    const head = await Transform.get({ key: "uid-early.py", is_latest: true });
+    const late = new Transform({ revises: head, kind: "script", source_code: "early 3" });
+    await new Transform({ revises: head, kind: "script", source_code: "early 4" }).save();
+    await assert.rejects(late.save(), /no longer the latest version/);
+  });
+
+  test("Transform: a latest version without source and a new source (deliberate: a new version, docs/data-model.md)", async () => {
+    const bare = await new Transform({ key: "bare.py", kind: "script" }).save();
+    const again = await new Transform({ key: "bare.py", kind: "script" }).save();
+    assert.equal(again.id, bare.id, "no source twice: the existing transform, as LaminDB");
+    const sourced = await new Transform({ key: "bare.py", kind: "script", source_code: "now" }).save();
+    assert.notEqual(sourced.id, bare.id);
+    assert.equal(sourced.uid, bare.uid.slice(0, 12) + "0001");
+  });
 });

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import {
+  Artifact,
   Feature,
   FieldValidationError,
   hashString,
@@ -254,5 +255,42 @@ describeEachDatabase("LaminDB behaviour", (ctx) => {
     const sourced = await new Transform({ key: "bare.py", kind: "script", source_code: "now" }).save();
     assert.notEqual(sourced.id, bare.id);
     assert.equal(sourced.uid, bare.uid.slice(0, 12) + "0001");
+  });
+
+  test("permanent delete of runs removes their report and environment artifacts unless another run uses them", async () => {
+    const artifact = (key: string, kind = "__lamindb_run__") =>
+      new Artifact({ key, kind, suffix: ".txt" }).save();
+    const report = await artifact("cleanup/report.html");
+    const shared = await artifact("cleanup/shared-env.txt");
+    const env = await artifact("cleanup/env.txt");
+    const data = await artifact("cleanup/data.txt", "dataset");
+    const run = async (name: string, report: Artifact | null, environment: Artifact | null) => {
+      const r = new Run(t, { name });
+      r.report_id = report?.id ?? null;
+      r.environment_id = environment?.id ?? null;
+      return r.save();
+    };
+    const r1 = await run("cleanup-1", report, shared);
+    await run("cleanup-2", null, shared);
+    await run("cleanup-3", data, env);
+    const exists = async (a: Artifact) => (await Artifact.filter({ id: a.id }).count()) === 1;
+    await r1.delete({ permanent: true });
+    assert.deepEqual(
+      [await exists(report), await exists(shared)],
+      [false, true],
+      "the report went; the environment another run uses stayed",
+    );
+    const n = await Run.filter({ name__in: ["cleanup-2", "cleanup-3"] }).delete({ permanent: true });
+    assert.equal(n, 2);
+    assert.equal(await Run.filter({ name__startswith: "cleanup-" }).count(), 0);
+    assert.deepEqual(
+      [await exists(shared), await exists(env), await exists(data)],
+      [false, false, true],
+      "LaminDB's cleanup deletes only artifacts of kind __lamindb_run__",
+    );
+    // QuerySet.delete({ permanent: true }) on any registry deletes for good
+    await new ULabel({ name: "gone-for-good" }).save();
+    assert.equal(await ULabel.filter({ name: "gone-for-good" }).delete({ permanent: true }), 1);
+    assert.equal(await ULabel.filter({ name: "gone-for-good" }).count(), 0);
   });
 });

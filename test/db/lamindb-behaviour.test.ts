@@ -293,4 +293,30 @@ describeEachDatabase("LaminDB behaviour", (ctx) => {
     assert.equal(await ULabel.filter({ name: "gone-for-good" }).delete({ permanent: true }), 1);
     assert.equal(await ULabel.filter({ name: "gone-for-good" }).count(), 0);
   });
+
+  test("to_dataframe: ULabel's foreign keys in Django's field order; include keeps [uid, id, name] first", async () => {
+    await new ULabel({ name: "df-label" }).save();
+    const frame = await ULabel.filter({ name: "df-label" }).toDataFrame();
+    assert.deepEqual(frame.columns, [
+      "uid",
+      "name",
+      "description",
+      "reference",
+      "reference_type",
+      "is_locked",
+      "is_type",
+      "created_at",
+      "branch_id",
+      "created_on_id",
+      "space_id",
+      "created_by_id",
+      "run_id",
+      "type_id",
+    ]);
+    const included = await ULabel.filter({ name: "df-label" }).toDataFrame({
+      include: ["created_by__handle", "reference"],
+    });
+    assert.deepEqual(included.columns, ["uid", "name", "created_by__handle", "reference"]);
+    assert.equal((await ULabel.toDataFrame()).limit, 100, "the seed page's limit, docs/data-model.md");
+  });
 });

@@ -10,6 +10,7 @@ import {
   InvalidArgument,
   JsonValue,
   lookupKey,
+  Record as LaminRecord,
   Run,
   Transform,
   ULabel,
@@ -318,5 +319,88 @@ describeEachDatabase("LaminDB behaviour", (ctx) => {
     });
     assert.deepEqual(included.columns, ["uid", "name", "created_by__handle", "reference"]);
     assert.equal((await ULabel.toDataFrame()).limit, 100, "the seed page's limit, docs/data-model.md");
+  });
+
+  test("describe() text as LaminDB prints it: Run, Transform, Record, Artifact, and a header for others", async () => {
+    const at = (d: Date | null | undefined) =>
+      `${d!.toISOString().slice(0, 10)} ${d!.toISOString().slice(11, 19)} UTC`;
+    const tr = await new Transform({
+      key: "describe.py",
+      kind: "script",
+      source_code: "print('a')\n" + "x".repeat(85),
+      description: "QC",
+    }).save();
+    const run = await new Run(tr, {
+      name: "described",
+      params: { lr: 1e-5, tag: "x", on: true, ids: [1, "b"] },
+    }).save();
+    run.cli_args = "--lr 1e-5";
+    await run.save();
+    const created = at(run.created_at);
+    const w = `created_at: ${created}`.length;
+    assert.equal(
+      String(await run.describe()),
+      [
+        "Run: described (describe.py)",
+        `├── ${`uid: ${run.uid}`.padEnd(w)}  transform: describe.py`,
+        `│   ${`started_at: ${at(run.started_at)}`.padEnd(w)}  finished_at:`,
+        "│   status: scheduled",
+        `│   ${"branch: main".padEnd(w)}  space: all`,
+        `│   ${`created_at: ${created}`}  created_by: anonymous`,
+        "├── cli_args:",
+        "│   │ --lr 1e-5",
+        "└── Params",
+        "    ├── lr: 1e-05", // jsonb's key order, as LaminDB reads it back
+        "    ├── on: True",
+        "    ├── ids: [1, 'b']",
+        "    └── tag: x",
+      ].join("\n"),
+    );
+    const tagged = await new Transform({
+      revises: tr,
+      kind: "script",
+      source_code: "v2",
+      version: "2.0",
+    }).save();
+    const r2 = await new Run(tagged, { name: "tagged" }).save();
+    assert.match(String(await r2.describe()), /transform: describe\.py \(2\.0\)\n/);
+    const tc = at(tr.created_at);
+    assert.equal(
+      String(await tr.describe()),
+      [
+        `Transform: describe.py (${tr.uid.slice(-4)})`,
+        "|   description: QC",
+        `├── uid: ${tr.uid}`,
+        `│   ${`hash: ${tr.hash}`.padEnd(w)}  type: script`,
+        `│   ${"branch: main".padEnd(w)}  space: all`,
+        `│   created_at: ${tc}  created_by: anonymous`,
+        "└── source_code:",
+        "    │ print('a')",
+        `    │ ${"x".repeat(80)} …`,
+      ].join("\n"),
+    );
+    const rec = await new LaminRecord({ name: "describe-rec" }).save();
+    assert.deepEqual(
+      String(await rec.describe())
+        .split("\n")
+        .slice(0, 3),
+      ["Record: describe-rec", `├── uid: ${rec.uid}  type:`, `│   ${"is_type: False".padEnd(21)}  schema:`],
+    );
+    const label = await new ULabel({ name: "describe-label" }).save();
+    assert.equal(String(await label.describe()), "ULabel: describe-label");
+    const artifact = await new Artifact({
+      key: "describe/a.csv",
+      suffix: ".csv",
+      kind: "dataset",
+      run,
+    }).save();
+    const text = String(await artifact.describe()).split("\n");
+    assert.equal(text[0], `Artifact: describe/a.csv (0000)`);
+    assert.equal(text[1], `├── ${`uid: ${artifact.uid}`.padEnd(w)}  run: described (describe.py)`);
+    assert.equal(text[2], `│   ${"kind: dataset".padEnd(w)}  otype: None`);
+    assert.match(
+      text[text.length - 1],
+      new RegExp(`^└── storage/path: .+/\\.lamindb/${artifact.uid}\\.csv$`),
+    );
   });
 });

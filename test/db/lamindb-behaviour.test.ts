@@ -384,7 +384,7 @@ describeEachDatabase("LaminDB behaviour", (ctx) => {
       String(await rec.describe())
         .split("\n")
         .slice(0, 3),
-      ["Record: describe-rec", `├── uid: ${rec.uid}  type:`, `│   ${"is_type: False".padEnd(21)}  schema:`],
+      ["Record: describe-rec", `└── uid: ${rec.uid}  type:`, `    ${"is_type: False".padEnd(21)}  schema:`],
     );
     const label = await new ULabel({ name: "describe-label" }).save();
     assert.equal(String(await label.describe()), "ULabel: describe-label");

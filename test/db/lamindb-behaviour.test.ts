@@ -12,6 +12,7 @@ import {
   lookupKey,
   Record as LaminRecord,
   Run,
+  RunBlock,
   Transform,
   ULabel,
 } from "../../db/index";
@@ -401,6 +402,25 @@ describeEachDatabase("LaminDB behaviour", (ctx) => {
     assert.match(
       text[text.length - 1],
       new RegExp(`^└── storage/path: .+/\\.lamindb/${artifact.uid}\\.csv$`),
+    );
+  });
+
+  test("describe(include: 'comments'): README first, then comments titled by author and time", async () => {
+    const run = await new Run(t, { name: "blocks" }).save();
+    const comment = await new RunBlock({ run, content: "looks good", kind: "comment" }).save();
+    await new RunBlock({ run, content: "# Notes" }).save();
+    const at = comment.created_at!.toISOString();
+    const text = String(await run.describe({ include: "comments" }));
+    assert.ok(
+      text.endsWith(
+        [
+          "├── README:",
+          "│   │ # Notes",
+          `└── comment by anonymous at ${at.slice(0, 10)} ${at.slice(11, 19)} UTC:`,
+          "    │ looks good",
+        ].join("\n"),
+      ),
+      text,
     );
   });
 });

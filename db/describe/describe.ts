@@ -23,7 +23,7 @@ import type {
 } from "../shapes";
 import { statusName } from "../status";
 import { recordLabel, recordRef } from "./record-ref";
-import { describeText } from "./text";
+import { lamindbText } from "./text";
 
 type Row = Record<string, unknown>;
 
@@ -125,6 +125,7 @@ export async function describeRecord(
   let blocks: DescribeBlock[] = [];
   let lineage: Description["lineage"] = null;
   let status: Description["status"];
+  let blockAuthors: string[] = [];
 
   if (model.name === "Run") {
     const transform = pages.get("transform")?.rows[0];
@@ -172,11 +173,13 @@ export async function describeRecord(
     }
     const kinds = options.include === "comments" ? ["readme", "comment"] : ["readme"];
     const blockRows: Row[] = await instance.run((db) =>
-      db("lamindb_runblock")
-        .where({ run_id: row.id })
-        .whereIn("kind", kinds)
-        .andWhere((q) => q.where({ is_latest: true }).orWhere({ kind: "comment" }))
-        .orderBy("id"),
+      db("lamindb_runblock as b")
+        .leftJoin("lamindb_user as u", "u.id", "b.created_by_id")
+        .select("b.uid", "b.kind", "b.content", "b.created_at", "u.handle")
+        .where({ "b.run_id": row.id })
+        .whereIn("b.kind", kinds)
+        .andWhere((q) => q.where({ "b.is_latest": true }).orWhere({ "b.kind": "comment" }))
+        .orderBy([{ column: "b.created_at" }, { column: "b.id" }]),
     );
     blocks = blockRows.map((b) => ({
       uid: String(b.uid),
@@ -184,6 +187,7 @@ export async function describeRecord(
       content: String(b.content),
       created_at: b.created_at instanceof Date ? b.created_at.toISOString() : String(b.created_at),
     }));
+    blockAuthors = blockRows.map((b) => (typeof b.handle === "string" ? b.handle : ""));
     const nodes: LineageNode[] = [{ ...self, role: "self" }];
     const edges: LineageEdge[] = [];
     const key = (r: RecordRef) => `${r.registry}:${r.id}`;
@@ -253,7 +257,18 @@ export async function describeRecord(
     lineage,
     warnings,
   };
-  const text = describeText(base, model.name === "Run" ? (row.cli_args as string | null) : null);
+  const text = await lamindbText(model, row, {
+    instance,
+    one: (name) => pages.get(name)?.rows[0],
+    branchName:
+      BRANCH_NAMES[String(row.branch_id)] ?? (await nameOf(instance, "lamindb_branch", row.branch_id)),
+    spaceName: await nameOf(instance, "lamindb_space", row.space_id),
+    features,
+    blocks: blocks.map((b, i) => ({ ...b, created_by: blockAuthors[i] ?? "" })),
+    runArtifacts: artifacts
+      .filter((a) => a.role === "report" || a.role === "environment")
+      .map((a) => ({ role: a.role, uid: a.ref.uid, lines: a.preview })),
+  });
   const description: Description = { ...base, text };
   Object.defineProperty(description, "toString", { value: () => text, enumerable: false });
   return description as DescriptionResult;

@@ -1,96 +1,254 @@
-// describe()'s plain-text layout, after LaminDB's Rich tree (_describe.py): a header, a borderless
-// two-column table of fields filled pairwise, then Params, Features and blocks as branches.
-import type { Description, DescribeField, JsonValue } from "../shapes";
+// describe()'s text as LaminDB 2.9.1 prints it (models/_describe.py, a Rich tree with the colours
+// stripped and each line right-trimmed): the header, a borderless two-column table (Rich pads each
+// column to its widest cell and puts two spaces between them; an empty item is a blank cell), then
+// the branches: cli_args, report, environment, source code, Params, Features, README and comments.
+import type { Instance } from "../instance";
+import type { ModelSpec } from "../schema/fields";
+import type { DescribeFeature, JsonValue } from "../shapes";
 import { pyStr } from "../features/python-hash";
+import { statusName } from "../status";
 
-/** LaminDB prints datetimes as %Y-%m-%d %H:%M:%S %Z. */
-export function formatDateTime(iso: string): string {
+type Row = Record<string, unknown>;
+
+/** %Y-%m-%d %H:%M:%S %Z of a UTC time. */
+function formatDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 19)} UTC`;
 }
 
-export function formatValue(f: Pick<DescribeField, "value" | "dtype">): string {
-  if (f.value === null || f.value === undefined) return "";
-  if (f.dtype === "datetime" && typeof f.value === "string") return formatDateTime(f.value);
-  if (typeof f.value === "string") return f.value;
-  return JSON.stringify(f.value);
+/** LaminDB's format_field_value(value, none): datetimes as %Y-%m-%d %H:%M:%S %Z. */
+function fieldValue(value: unknown, none = "None"): string {
+  if (value === null || value === undefined) return none;
+  if (value instanceof Date) return formatDateTime(value.toISOString());
+  if (typeof value === "string") return formatDateTime(value);
+  return String(value);
 }
 
-function pad(s: string, width: number): string {
-  return s.length >= width ? s : s + " ".repeat(width - s.length);
+/** Python's f"{value}" of a column value. */
+function pyF(value: unknown): string {
+  if (value === null || value === undefined) return "None";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  return String(value);
 }
 
-function cut(s: string, width: number): string {
-  return s.length > width ? `${s.slice(0, width - 1)}…` : s;
+// the feature table's fixed column widths (NAME_WIDTH, TYPE_WIDTH, VALUES_WIDTH)
+const NAME_WIDTH = 30;
+const TYPE_WIDTH = 35;
+const VALUES_WIDTH = 40;
+
+const pad = (s: string, w: number) => (s.length >= w ? s : s + " ".repeat(w - s.length));
+// Rich's no_wrap overflow: the cell's width minus one, then an ellipsis
+const crop = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s);
+
+/** add_two_column_items_to_tree: a borderless two-column table. */
+function twoColumns(items: string[]): string[] {
+  const rows: Array<[string, string]> = [];
+  for (let i = 0; i < items.length; i += 2) rows.push([items[i], items[i + 1] ?? ""]);
+  const width = Math.max(0, ...rows.map((r) => r[0].length));
+  return rows.map(([l, r]) => `${pad(l, width)}  ${r}`.trimEnd());
 }
 
-/** A tree branch: children drawn with ├── / └── and continued with │ / spaces. */
-function branch(lines: string[], children: string[][]): void {
+/** display_text: a title, then each line after "│ " cut at 80 characters, at most `max` lines. */
+function displayText(text: string, title: string, max: number, uid = ""): string[] {
+  const lines = text.split("\n");
+  const out = [`${title}: ${uid}`.trimEnd()];
+  for (const l of lines.slice(0, max)) out.push(`│ ${l.slice(0, 80)}${l.length > 80 ? " …" : ""}`.trimEnd());
+  if (lines.length > max) out.push("│ …");
+  return out;
+}
+
+/** A Rich tree: each child's first line after ├── or └──, its other lines after │ or spaces. */
+function tree(label: string[], children: string[][]): string[] {
+  const lines = [...label];
   children.forEach((child, i) => {
     const last = i === children.length - 1;
     child.forEach((line, j) =>
-      lines.push(`${j === 0 ? (last ? "└── " : "├── ") : last ? "    " : "│   "}${line}`),
+      lines.push(`${j === 0 ? (last ? "└── " : "├── ") : last ? "    " : "│   "}${line}`.trimEnd()),
     );
   });
+  return lines;
 }
 
-function paramLines(params: JsonValue): string[] {
-  // LaminDB's describe() needs an object (params.items()); another value is shown as its one line
-  if (params === null || typeof params !== "object" || Array.isArray(params)) return [`└── ${pyStr(params)}`];
-  const entries = Object.entries(params);
-  return entries.map(
-    ([k, v], i) =>
-      `${i === entries.length - 1 ? "└── " : "├── "}${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`,
+function featureTable(features: DescribeFeature[]): string[] {
+  const value = (v: JsonValue) =>
+    typeof v === "string" ? v : Array.isArray(v) ? v.map((x) => pyStr(x)).join(", ") : pyStr(v);
+  const rows = features.map(
+    (f) =>
+      `${pad(crop(f.name, NAME_WIDTH), NAME_WIDTH)}  ${pad(crop(f.dtype, TYPE_WIDTH), TYPE_WIDTH)}  ${crop(value(f.value), VALUES_WIDTH)}`,
   );
+  return tree(["Features"], [rows]);
 }
 
-export function describeText(d: Omit<Description, "text">, cliArgs?: string | null): string {
-  const lines = [d.title];
+export interface TextContext {
+  instance: Instance;
+  /** the first row of each to-one relation */
+  one: (relation: string) => Row | undefined;
+  branchName: string;
+  spaceName: string;
+  features: DescribeFeature[];
+  blocks: Array<{ kind: string; content: string; created_at: string; created_by: string }>;
+  /** report and environment: uid and the lines LaminDB would load from the file (here its description) */
+  runArtifacts: Array<{ role: string; uid: string; lines: string[] }>;
+}
+
+async function transformKeyOfRun(instance: Instance, run: Row): Promise<string> {
+  const t = await instance.run((db) =>
+    db("lamindb_transform").select("key").where({ id: run.transform_id }).first(),
+  );
+  return t ? String(t.key) : "";
+}
+
+const runTitle = (run: Row, transformKey: string) =>
+  `${typeof run.name === "string" ? run.name : String(run.uid).slice(0, 7)} (${transformKey})`;
+
+/** describe_header */
+function header(model: ModelSpec, row: Row, transformKey: string): string[] {
+  if (model.name === "Run") return [`Run: ${runTitle(row, transformKey)}`];
+  if (model.versioned) {
+    const version =
+      typeof row.version_tag === "string" && row.version_tag ? row.version_tag : String(row.uid).slice(-4);
+    const title = [`${model.name}: ${typeof row.key === "string" ? row.key : ""} (${version})`];
+    if (row.description) title.push(`|   description: ${String(row.description)}`);
+    return title;
+  }
+  const field = model.nameField ?? (model.fields.some((f) => f.name === "name") ? "name" : "");
+  let value = field ? row[field] : undefined;
+  if (value === null || value === undefined || value === "")
+    value = typeof row.uid === "string" ? row.uid.slice(0, 7) : "";
+  return [`${model.name}: ${String(value)}`];
+}
+
+export async function lamindbText(model: ModelSpec, row: Row, ctx: TextContext): Promise<string> {
+  const transform = ctx.one("transform");
+  const transformKey = model.name === "Run" ? (transform ? String(transform.key) : "") : "";
+  const label = header(model, row, transformKey);
+  const handle = String(ctx.one("created_by")?.handle ?? "");
+  const common = [
+    `branch: ${ctx.branchName}`,
+    `space: ${ctx.spaceName}`,
+    `created_at: ${fieldValue(row.created_at)}`,
+    `created_by: ${handle}`,
+  ];
+  // append_uid_run
+  const uidRun = async () => {
+    const items = [`uid: ${String(row.uid)}`];
+    const run = ctx.one("run");
+    if (run) items.push(`run: ${runTitle(run, await transformKeyOfRun(ctx.instance, run))}`);
+    return items;
+  };
   const children: string[][] = [];
-  if (d.fields.length > 0) {
-    const cells = d.fields.map((f) => `${f.name}: ${formatValue(f)}`);
-    const left = cells.filter((_, i) => i % 2 === 0);
-    const width = Math.min(60, Math.max(...left.map((c) => c.length)) + 4);
-    const table: string[] = [];
-    for (let i = 0; i < cells.length; i += 2)
-      table.push(`${pad(cells[i], width)}${cells[i + 1] ?? ""}`.trimEnd());
-    children.push(table);
+  let items: string[] | undefined;
+  switch (model.name) {
+    case "Run": {
+      const tag = transform && typeof transform.version_tag === "string" ? ` (${transform.version_tag})` : "";
+      items = [
+        `uid: ${String(row.uid)}`,
+        `transform: ${transformKey}${tag}`,
+        `started_at: ${fieldValue(row.started_at, "")}`,
+        `finished_at: ${fieldValue(row.finished_at, "")}`,
+        `status: ${statusName(Number(row._status_code))}`,
+        row.reference ? `reference: ${String(row.reference)}` : "",
+        ...common,
+      ];
+      if (typeof row.cli_args === "string" && row.cli_args)
+        children.push(displayText(row.cli_args.trim(), "cli_args", 4));
+      for (const a of ctx.runArtifacts)
+        children.push(displayText(a.lines.join("\n").trim(), a.role, 4, a.uid.slice(0, 7)));
+      const params = row.params as JsonValue | undefined;
+      if (params !== null && params !== undefined && typeof params === "object" && !Array.isArray(params)) {
+        const entries = Object.entries(params);
+        if (entries.length > 0)
+          children.push(
+            tree(
+              ["Params"],
+              entries.map(([k, v]) => [`${k}: ${pyStr(v)}`]),
+            ),
+          );
+      } else if (
+        params !== null &&
+        params !== undefined &&
+        params !== "" &&
+        params !== 0 &&
+        params !== false
+      ) {
+        // LaminDB calls params.items() and fails on another value; here it is one line
+        children.push(tree(["Params"], [[pyStr(params)]]));
+      }
+      if (ctx.features.length > 0) children.push(featureTable(ctx.features));
+      break;
+    }
+    case "Transform":
+      items = [
+        `uid: ${String(row.uid)}`,
+        row.reference ? `reference: ${String(row.reference)}` : "",
+        `hash: ${pyF(row.hash)}`,
+        `type: ${pyF(row.kind)}`,
+        ...common,
+      ];
+      if (typeof row.source_code === "string" && row.source_code)
+        children.push(displayText(row.source_code.trim(), "source_code", 30));
+      break;
+    case "Record": {
+      const type = ctx.one("type");
+      const schema = ctx.one("schema");
+      items = [
+        ...(await uidRun()),
+        `type: ${type?.name ?? ""}`,
+        `is_type: ${pyF(row.is_type)}`,
+        `schema: ${schema?.name ?? ""}`,
+        `reference: ${row.reference ?? ""}`,
+        ...common,
+      ];
+      break;
+    }
+    case "Collection":
+      items = [...(await uidRun()), ...common];
+      break;
+    case "Artifact": {
+      items = await uidRun();
+      if (row.kind || row.otype) items.push(`kind: ${pyF(row.kind)}`, `otype: ${pyF(row.otype)}`);
+      items.push(`hash: ${pyF(row.hash)}`, `size: ${formatBytes(row.size)}`, ...common);
+      if (row.n_observations) items.push(`n_observations: ${pyF(row.n_observations)}`);
+      if (row.n_files) items.push(`n_files: ${pyF(row.n_files)}`);
+      const schema = ctx.one("schema");
+      if (schema) items.push(`schema: ${String(schema.name ?? String(schema.uid).slice(0, 7))}`);
+      const uid = String(row.uid);
+      let key =
+        row._key_is_virtual !== true && typeof row.key === "string"
+          ? row.key
+          : typeof row._real_key === "string" && row._real_key
+            ? row._real_key
+            : `.lamindb/${uid}`;
+      if (key.includes(uid))
+        key = `${row._overwrite_versions === true ? key.slice(0, -4) : key}${pyF(row.suffix)}`;
+      children.push([`storage/path: ${String(ctx.one("storage")?.root ?? "")}/${key}`]);
+      break;
+    }
   }
-  if (cliArgs) {
-    const argLines = cliArgs
-      .split("\n")
-      .slice(0, 4)
-      .map((l) => `│ ${cut(l, 80)}`);
-    children.push(["cli_args:", ...argLines]);
+  // README blocks first, then comments, each by created_at (append_readme_blocks_to_tree)
+  for (const b of [
+    ...ctx.blocks.filter((x) => x.kind === "readme"),
+    ...ctx.blocks.filter((x) => x.kind === "comment"),
+  ]) {
+    const title =
+      b.kind === "readme" ? "README" : `comment by ${b.created_by || "?"} at ${fieldValue(b.created_at)}`;
+    children.push(displayText(b.content, title, 30));
   }
-  for (const a of d.artifacts) {
-    children.push([
-      `${a.role}: ${a.ref.uid.slice(0, 7)}`,
-      ...a.preview.slice(0, 4).map((l) => `│ ${cut(l, 80)}`),
-    ]);
-  }
-  if (d.params !== null && (typeof d.params !== "object" || Object.keys(d.params).length > 0))
-    children.push(["Params", ...paramLines(d.params)]);
-  if (d.features.length > 0) {
-    const rows = d.features.map((f) => [
-      cut(f.name, 30),
-      cut(f.dtype, 35),
-      cut(typeof f.value === "string" ? f.value : JSON.stringify(f.value), 40),
-    ]);
-    const w0 = Math.max(...rows.map((r) => r[0].length));
-    const w1 = Math.max(...rows.map((r) => r[1].length));
-    const table = rows.map((r, i) =>
-      `${i === 0 ? "└── " : "    "}${pad(r[0], w0)}  ${pad(r[1], w1)}  ${r[2]}`.trimEnd(),
-    );
-    children.push(["Features", ...table]);
-  }
-  for (const b of d.blocks) {
-    children.push([
-      `${b.kind === "readme" ? "README" : "Comment"}:`,
-      ...b.content.split("\n").map((l) => `│ ${l}`),
-    ]);
-  }
-  branch(lines, children);
-  return lines.join("\n");
+  const table = items ? [twoColumns(items)] : [];
+  return tree(label, [...table, ...children]).join("\n");
+}
+
+/** format_bytes */
+function formatBytes(v: unknown): string {
+  if (v === null || v === undefined) return "None";
+  const n = Number(v);
+  if (n < 1024) return `${n} B`;
+  const units: Array<[number, string]> = [
+    [1024 ** 2, "KB"],
+    [1024 ** 3, "MB"],
+    [1024 ** 4, "GB"],
+  ];
+  for (const [limit, unit] of units) if (n < limit) return `${(n / (limit / 1024)).toFixed(1)} ${unit}`;
+  return `${(n / 1024 ** 4).toFixed(1)} TB`;
 }

@@ -20,7 +20,9 @@ export interface ToDataFrameOptions {
   offset?: number;
 }
 
-export const DEFAULT_DATAFRAME_LIMIT = 100; // the seed page's to_dataframe(limit=100)
+// LaminDB's code defaults to limit=20 (SEARCH_QUERY_DEFAULT_LIMIT); the seed page, the lamindb.Run
+// API page this project follows, gives to_dataframe(limit=100). See docs/data-model.md.
+export const DEFAULT_DATAFRAME_LIMIT = 100;
 const FEATURE_REGISTRIES = ["Artifact", "Record", "Run"];
 const MOVED_TO_END = [
   "version_tag",
@@ -31,6 +33,31 @@ const MOVED_TO_END = [
   "updated_at",
   "created_on",
 ];
+
+// Django orders _meta.fields by declaration (creation counter): SQLRecord's foreign keys, then
+// TracksRun's created_by and run where a model inherits them (run.py is executed before the models
+// that import TracksRun), then the model's own, among them a run or created_by it redeclares.
+const SQLRECORD_FKS = ["branch", "created_on", "space"];
+const TRACKS_RUN_INHERITED: Record<string, string[]> = {
+  ULabel: ["created_by", "run"],
+  Feature: ["created_by", "run"],
+  JsonValue: ["created_by", "run"],
+  Schema: ["created_by", "run"],
+  Storage: ["created_by", "run"],
+  Project: ["created_by", "run"],
+  Reference: ["created_by", "run"],
+  Collection: ["created_by"],
+  Record: ["created_by"],
+};
+
+function djangoForeignKeyOrder(model: ModelSpec): ModelSpec["foreignKeys"] {
+  const first = [...SQLRECORD_FKS, ...(TRACKS_RUN_INHERITED[model.name] ?? [])];
+  const rank = (name: string) => (first.includes(name) ? first.indexOf(name) : first.length);
+  return model.foreignKeys
+    .map((fk, i) => ({ fk, i }))
+    .sort((a, b) => rank(a.fk.name) - rank(b.fk.name) || a.i - b.i)
+    .map((x) => x.fk);
+}
 
 interface Column {
   name: string;
@@ -72,7 +99,7 @@ export function defaultColumns(model: ModelSpec, privates = false): Column[] {
     dtype: fieldDType(f),
     source: { column: f.column, type: f.type },
   }));
-  for (const fk of model.foreignKeys) {
+  for (const fk of djangoForeignKeyOrder(model)) {
     columns.push({ name: fk.column, dtype: "int", source: { column: fk.column, type: "bigint" } });
   }
   const uid = columns.findIndex((c) => c.name === "uid");
@@ -212,9 +239,15 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   const simple = paths.filter((p) => !related.includes(p));
   for (const s of simple)
     if (!fieldOf(model, s)) throw FieldError.unknown(s, queryableNames(model), model.name);
+  // LaminDB's first three columns are [uid, id, name]-like (its primary key second); here the primary
+  // key is the index, so they are the first two columns
+  const leading = Math.min(2, columns.length);
   if (paths.length > 0 || features !== false) {
     // with include or features LaminDB keeps the first three columns and the requested fields
-    columns = [...columns.slice(0, 3), ...columns.slice(3).filter((c) => simple.includes(c.name))];
+    columns = [
+      ...columns.slice(0, leading),
+      ...columns.slice(leading).filter((c) => simple.includes(c.name)),
+    ];
   }
   // order: the query's own, else order_by (ignored when it names no field), else -id
   let ordered = qs;
@@ -265,7 +298,8 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
     offset,
     limit,
   };
-  const insertAt = Math.min(3, columns.length);
+  // LaminDB moves the features to position 3 of [uid, id, ...], then inserts the included paths there
+  const insertAt = Math.min(leading, columns.length);
   const names = columns.map((c) => c.name);
   const includeNames = computed.map((c) => c.name);
   let featureNames: string[] = [];

@@ -7,7 +7,7 @@ import { fieldOf, queryableNames, relationsOf } from "../schema/catalog";
 import type { ModelSpec } from "../schema/fields";
 import { fromDbValue, toCount } from "../connection/normalise";
 import { featureNameOf, hasFeatures } from "../features/filter";
-import { trashMatching } from "../records/delete";
+import { deleteMatching, trashMatching } from "../records/delete";
 import type { DataFrame } from "../shapes";
 import { searchQuery, type SearchOptions } from "./search";
 import { buildLookup, lookupField, type Lookup, type LookupOptions } from "./lookup";
@@ -296,21 +296,24 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     return rows[0] ?? null;
   }
 
-  /** Moves every matching record to the trash in one statement (LaminDB's QuerySet.delete()). */
-  async delete(): Promise<number> {
+  /**
+   * LaminDB's QuerySet.delete(): every matching record to the trash in one statement, or with
+   * `permanent: true` deleted with what the ORM cascades to (a run's report and environment
+   * artifacts too). Returns how many matched records moved or went.
+   */
+  async delete(options: { permanent?: boolean } = {}): Promise<number> {
     const model = this.registry.spec;
-    if (!model.foreignKeys.some((fk) => fk.name === "branch")) {
-      throw new InvalidArgument(`${model.name} records cannot be moved to the trash`);
+    if (options.permanent !== true && !model.foreignKeys.some((fk) => fk.name === "branch")) {
+      throw new InvalidArgument(
+        `${model.name} records cannot be moved to the trash: delete({ permanent: true }) deletes them for good`,
+      );
     }
     const instance = await this.resolveInstance();
     await this.checkFeatureNames(instance);
-    return trashMatching(instance, model, {
-      ...this.query,
-      order: [],
-      limit: undefined,
-      offset: undefined,
-      annotations: [],
-    });
+    const query = { ...this.query, order: [], limit: undefined, offset: undefined, annotations: [] };
+    return options.permanent === true
+      ? deleteMatching(instance, model, query)
+      : trashMatching(instance, model, query);
   }
 
   /** LaminDB's search() over this query's records, ranked by score (records carry `score`). */

@@ -50,9 +50,71 @@ export async function deleteRecord(
     // a deleted head hands is_latest to the newest remaining version of its family on its branch
     if (model.versioned)
       await promoteSuccessors(trx, model, await versionRows(instance, trx, model, [record.id!]));
-    await deleteCascading(trx, model, [record.id!]);
+    const { runArtifacts } = await deleteCascading(trx, model, [record.id!]);
+    await cleanUpRunArtifacts(instance, trx, runArtifacts);
   });
   record.id = undefined;
+}
+
+/**
+ * QuerySet.delete({ permanent: true }): every match deleted with what the ORM cascades to, in one
+ * transaction, as delete({ permanent: true }) on each (locked records are left, as trashMatching
+ * leaves them). Returns how many matched records were deleted.
+ */
+export async function deleteMatching(instance: Instance, model: ModelSpec, query: Query): Promise<number> {
+  const { alias, where } = compileWhere(model, query);
+  const t = sql.ident(model.table);
+  const a = sql.ident(alias);
+  const lock = fieldOf(model, "is_locked") ? sql` AND NOT is_locked` : sql``;
+  return instance.transaction(async (trx) => {
+    const ids = (
+      await instance.rows(
+        sql`SELECT id FROM ${t} WHERE id IN (SELECT ${a}.id FROM ${t} ${a} WHERE ${where})${lock} ORDER BY id FOR UPDATE`,
+        trx,
+      )
+    ).map((r) => r.id as number | string);
+    if (ids.length === 0) return 0;
+    if (model.versioned) await promoteSuccessors(trx, model, await versionRows(instance, trx, model, ids));
+    const { runArtifacts } = await deleteCascading(trx, model, ids);
+    await cleanUpRunArtifacts(instance, trx, runArtifacts);
+    return ids.length;
+  });
+}
+
+/** The artifact kind LaminDB gives a run's report and environment. */
+export const RUN_ARTIFACT_KIND = "__lamindb_run__";
+
+/**
+ * LaminDB's run cleanup (_permanent_delete_runs, models/_run_cleanup.py): after runs are deleted,
+ * their report and environment artifacts are deleted permanently, each on its own: one that another
+ * run still uses (PROTECT) or that is locked stays; the first of another kind than __lamindb_run__
+ * ends the cleanup (LaminDB's assertion aborts it). LaminDB runs it in a background process after
+ * the delete; here it is part of the delete's transaction.
+ */
+async function cleanUpRunArtifacts(
+  instance: Instance,
+  trx: Knex.Transaction,
+  artifactIds: string[],
+): Promise<void> {
+  const artifact = allSpecs.find((m) => m.name === "Artifact")!;
+  for (const id of artifactIds) {
+    const [row] = await instance.rows(
+      sql`SELECT id, kind, is_locked FROM lamindb_artifact WHERE id = ${id} FOR UPDATE`,
+      trx,
+    );
+    if (!row) continue;
+    if (row.kind !== RUN_ARTIFACT_KIND) return;
+    if (row.is_locked === true) continue;
+    try {
+      // the collector only reads until it has found nothing protected, so a refusal changes nothing
+      await deleteCascading(trx, artifact, [id], { dryRun: true });
+    } catch (e) {
+      if (e instanceof ProtectedError) continue;
+      throw e;
+    }
+    await promoteSuccessors(trx, artifact, await versionRows(instance, trx, artifact, [id]));
+    await deleteCascading(trx, artifact, [id]);
+  }
 }
 
 async function versionRows(
@@ -170,7 +232,8 @@ export async function deleteCascading(
   trx: Knex.Transaction,
   model: ModelSpec,
   ids: Array<number | string>,
-): Promise<Map<string, number>> {
+  options: { dryRun?: boolean } = {},
+): Promise<{ counts: Map<string, number>; runArtifacts: string[] }> {
   const doomed = new Map<string, Set<string>>(); // table -> ids (as strings, bigint-safe)
   const protect: Array<{ model: ModelSpec; fk: ForeignKeySpec; ids: string[] }> = [];
   const setNull: Array<{ model: ModelSpec; fk: ForeignKeySpec; ids: string[] }> = [];
@@ -211,6 +274,19 @@ export async function deleteCascading(
       blocking.map((p) => ({ registry: p.model.name, ids: p.ids.map(Number) })),
     );
   }
+  if (options.dryRun) return { counts: new Map(), runArtifacts: [] };
+  // the report and environment artifacts of deleted runs, in LaminDB's order (environment, report)
+  const runArtifacts: string[] = [];
+  const runs = [...(doomed.get("lamindb_run") ?? [])];
+  for (let i = 0; i < runs.length; i += 10_000) {
+    const rows = await rowsOf(
+      trx,
+      sql`SELECT environment_id, report_id FROM lamindb_run WHERE id IN (${sql.list(runs.slice(i, i + 10_000))}) ORDER BY id`,
+    );
+    for (const r of rows)
+      for (const v of [r.environment_id, r.report_id])
+        if (v !== null && v !== undefined && !runArtifacts.includes(String(v))) runArtifacts.push(String(v));
+  }
   for (const s of setNull) {
     const ids2 = s.ids.filter((id) => !doomed.get(s.model.table)?.has(id));
     if (ids2.length)
@@ -228,5 +304,5 @@ export async function deleteCascading(
     }
     counts.set(table, all.length);
   }
-  return counts;
+  return { counts, runArtifacts };
 }

@@ -7,6 +7,8 @@ export interface RecordState {
   instance?: Instance;
   loaded?: Record<string, unknown>; // column values as last read from or written to the database
   related: Map<string, unknown>; // cached to-one relations
+  /** The uid a constructor made before the database was at hand; save() may replace it. */
+  provisionalUid?: boolean;
 }
 
 const STATE = Symbol("lamindb.state");

@@ -3,6 +3,7 @@
 // all inside the saving transaction, serialised per family by an advisory lock.
 import type { Knex } from "knex";
 import { InvalidArgument } from "../errors";
+import { warn } from "../logger";
 import type { ModelSpec } from "../schema/fields";
 import { rowsOf } from "../instance";
 import { sql } from "../query/sql";
@@ -139,6 +140,30 @@ export function checkRevises<T extends Revisable>(
     throw new InvalidArgument(`revises must be a saved ${registry}`);
   }
   return revises;
+}
+
+/**
+ * An explicit `revises` that was not the latest version when the record was constructed (LaminDB's
+ * IsVersioned.__init__ sets _refresh_revises_if_stale): save revises from the family's live head on
+ * the new record's branch, with LaminDB's warning when that head is another record.
+ */
+export async function reviseFromHead(
+  trx: Knex.Transaction,
+  model: ModelSpec,
+  revises: Revisable,
+  branchId: number,
+): Promise<FamilyDecision> {
+  const stem = stemOf(model, revises.uid);
+  const [head] = await rowsOf(
+    trx,
+    sql`SELECT uid FROM ${sql.ident(model.table)} WHERE ${inFamily(stem)} AND is_latest
+          AND branch_id = ${branchId} ORDER BY created_at DESC, id DESC LIMIT 1`,
+  );
+  if (head && String(head.uid) !== revises.uid)
+    warn(
+      `\`revises\` was not the latest version, updated it to the current head: ${model.name}(uid='${String(head.uid)}')`,
+    );
+  return { kind: "revise", stem };
 }
 
 /** The decision for an explicit `revises`. */

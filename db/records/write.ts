@@ -83,16 +83,20 @@ export async function insertRecord(record: SQLRecord, instance: Instance): Promi
     return;
   }
 
+  const state = stateOf(record);
   await instance.transaction(async (trx) => {
-    const decision =
-      r.uid === undefined
-        ? await (cls as unknown as FamilyDecider).decideFamily(record, trx)
-        : ({ kind: "new" } as const);
+    const decide = r.uid === undefined || state.provisionalUid === true;
+    const decision = decide
+      ? await (cls as unknown as FamilyDecider).decideFamily(record, trx)
+      : ({ kind: "new" } as const);
     if (decision.kind === "adopt") {
       assignRow(record, model, decision.row);
+      state.provisionalUid = false;
       return;
     }
-    if (r.uid === undefined) r.uid = await versionedUid(trx, model, decision);
+    // a provisional uid that starts a new family stays; a revision takes the family's next suffix
+    if (r.uid === undefined || (decide && decision.kind === "revise"))
+      r.uid = await versionedUid(trx, model, decision);
     if (decision.kind === "revise" && decision.revisesId !== undefined) {
       const [head] = await instance.rows(
         sql`SELECT is_latest, version_tag FROM ${sql.ident(model.table)} WHERE id = ${decision.revisesId}`,
@@ -112,6 +116,7 @@ export async function insertRecord(record: SQLRecord, instance: Instance): Promi
     const values = columnValues(record, model);
     const [row] = await trx(model.table).insert(values).returning("*");
     assignRow(record, model, row);
+    state.provisionalUid = false;
     if (decision.kind === "revise") {
       await demoteOthers(trx, model, String(row.uid), Number(row.branch_id), Number(row.id));
     }

@@ -8,9 +8,13 @@ import {
   checkRevises,
   latestLiveVersion,
   reviseExplicit,
+  reviseFromHead,
   stemOf,
   type FamilyDecision,
 } from "../records/versioning";
+import { stateOf } from "../records/record-state";
+import { MAIN_BRANCH_ID } from "../schema/branches";
+import { incrementBase62, newVersionedUid, VERSION_SUFFIX_LENGTH } from "../uid";
 import { TransformSpec } from "../schema/models/transform";
 
 export const TRANSFORM_KINDS = ["pipeline", "notebook", "script", "function"] as const;
@@ -48,6 +52,8 @@ export class Transform extends SQLRecord {
 
   /** Set when constructed with `revises`; read by save(). */
   private revisesRecord?: Transform;
+  /** `revises` was not the latest version at construction: save() revises from the live head. */
+  private revisesStale = false;
   private skipHashLookup = false;
 
   constructor(fields: TransformFields) {
@@ -79,7 +85,21 @@ export class Transform extends SQLRecord {
     });
     if (typeof this.source_code === "string") this.hash = hashString(this.source_code);
     this.revisesRecord = checkRevises(revises, Transform, "Transform");
+    this.revisesStale = this.revisesRecord?.is_latest === false;
     this.skipHashLookup = skip_hash_lookup === true;
+    if (this.revisesRecord && this.version_tag != null && this.version_tag === this.revisesRecord.version_tag)
+      throw new InvalidArgument(
+        `Please change the version tag or leave it undefined, '${this.version_tag}' is already taken`,
+      );
+    if (this.uid === undefined) {
+      // LaminDB makes the uid in the constructor; the versions it depends on are known at save(),
+      // which keeps this uid for a new family and gives a revision the family's next suffix
+      const r = this.revisesRecord;
+      this.uid = r
+        ? r.uid.slice(0, -VERSION_SUFFIX_LENGTH) + incrementBase62(r.uid.slice(-VERSION_SUFFIX_LENGTH))
+        : newVersionedUid(TransformSpec.uid!.length);
+      stateOf(this).provisionalUid = true;
+    }
   }
 
   /** version_tag if set, else the uid's 4-character suffix (LaminDB's `version`). */
@@ -99,6 +119,13 @@ export class Transform extends SQLRecord {
    * inherited unless one is given.
    */
   static override async decideFamily(record: Transform, trx: Knex.Transaction): Promise<FamilyDecision> {
+    if (record.revisesRecord && record.revisesStale)
+      return reviseFromHead(
+        trx,
+        TransformSpec,
+        record.revisesRecord,
+        Number(record.branch_id ?? MAIN_BRANCH_ID),
+      );
     if (record.revisesRecord) return reviseExplicit(TransformSpec, record.revisesRecord);
     const latest = await latestLiveVersion(trx, TransformSpec, { key: record.key });
     if (record.hash) {

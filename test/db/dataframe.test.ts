@@ -97,23 +97,17 @@ describeEachDatabase("toDataFrame", (ctx) => {
     const df = await Run.filter({ id: run.id }).toDataFrame({
       include: ["created_by__handle", "ulabels__name", "transform__key"],
     });
-    assert.deepEqual(df.columns, [
-      "uid",
-      "name",
-      "description",
-      "created_by__handle",
-      "ulabels__name",
-      "transform__key",
-    ]);
+    // LaminDB's [uid, id, name] stay first (id is the index here), the paths follow in their order
+    assert.deepEqual(df.columns, ["uid", "name", "created_by__handle", "ulabels__name", "transform__key"]);
     const row = df.rows[0];
-    assert.equal(row[3], "anonymous");
-    assert.deepEqual((row[4] as string[]).sort(), ["a-label", "b-label"]);
-    assert.equal(row[5], "df.ipynb");
+    assert.equal(row[2], "anonymous");
+    assert.deepEqual((row[3] as string[]).sort(), ["a-label", "b-label"]);
+    assert.equal(row[4], "df.ipynb");
     assert.equal(df.dtypes["ulabels__name"], "set");
     const simple = await Run.filter({ id: run.id }).toDataFrame({
       include: ["started_at", "created_by__handle"],
     });
-    assert.deepEqual(simple.columns, ["uid", "name", "description", "created_by__handle", "started_at"]);
+    assert.deepEqual(simple.columns, ["uid", "name", "created_by__handle", "started_at"]);
     await assert.rejects(Run.filter({}).toDataFrame({ include: "nope__x" }), /Unknown field/);
   });
 
@@ -124,11 +118,11 @@ describeEachDatabase("toDataFrame", (ctx) => {
     const run = await new Run(t, { name: "featured" }).save();
     await run.features.setValues({ n_cells: 1200, tissue: "lung" });
     const df = await Run.filter({ id: run.id }).toDataFrame({ features: true });
-    assert.deepEqual(df.columns, ["uid", "name", "description", "n_cells", "tissue"]);
-    assert.deepEqual(df.rows[0].slice(3), [1200, "lung"]);
+    assert.deepEqual(df.columns, ["uid", "name", "n_cells", "tissue"]);
+    assert.deepEqual(df.rows[0].slice(2), [1200, "lung"]);
     assert.equal(df.dtypes.n_cells, "int");
     const one = await Run.filter({ id: run.id }).toDataFrame({ features: ["tissue"] });
-    assert.deepEqual(one.columns, ["uid", "name", "description", "tissue"]);
+    assert.deepEqual(one.columns, ["uid", "name", "tissue"]);
     const viaInclude = await Run.filter({ id: run.id }).toDataFrame({ include: "features" });
     assert.ok(viaInclude.columns.includes("n_cells"));
     await assert.rejects(ULabel.toDataFrame({ features: true }), /has no features/);

@@ -3,13 +3,16 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import {
+  Artifact,
   Feature,
   FieldValidationError,
   hashString,
   InvalidArgument,
   JsonValue,
   lookupKey,
+  Record as LaminRecord,
   Run,
+  RunBlock,
   Transform,
   ULabel,
 } from "../../db/index";
@@ -208,5 +211,216 @@ describeEachDatabase("LaminDB behaviour", (ctx) => {
     assert.deepEqual([d1.key, d1.description, d1.uid.slice(0, 12)], ["desc.py", "QC", d0.uid.slice(0, 12)]);
     const d2 = await new Transform({ key: "desc.py", kind: "script", source_code: "desc 2" }).save();
     assert.equal(d2.description, "QC", "an implicit revision inherits the description too");
+  });
+
+  test("Transform: uid from the constructor on; revises of an old version revises the live head with a warning", async () => {
+    const fresh = new Transform({ key: "uid-early.py", kind: "script", source_code: "early" });
+    assert.match(fresh.uid, /^[0-9A-Za-z]{12}0000$/, "a uid before save()");
+    const early = fresh.uid;
+    await fresh.save();
+    assert.equal(fresh.uid, early, "a new family keeps the constructor's uid");
+    const v1 = await new Transform({ revises: fresh, kind: "script", source_code: "early 1" }).save();
+    assert.equal(v1.uid, early.slice(0, 12) + "0001");
+    await fresh.refreshFromDb();
+    assert.equal(fresh.is_latest, false);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => {
+      if (w.name === "LaminDBWarning") warnings.push(w.message);
+    };
+    process.on("warning", onWarning);
+    try {
+      const pending = new Transform({ revises: fresh, kind: "script", source_code: "early 2" });
+      assert.equal(pending.key, "uid-early.py");
+      await pending.save();
+      // process warnings are delivered on the next tick
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      assert.equal(pending.uid, early.slice(0, 12) + "0002");
+      assert.deepEqual(warnings, [
+        `\`revises\` was not the latest version, updated it to the current head: Transform(uid='${v1.uid}')`,
+      ]);
+      await v1.refreshFromDb();
+      assert.deepEqual([v1.is_latest, pending.is_latest], [false, true]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+    // a head that became old after construction is a concurrent revision: refused, as LaminDB
+    const head = await Transform.get({ key: "uid-early.py", is_latest: true });
+    const late = new Transform({ revises: head, kind: "script", source_code: "early 3" });
+    await new Transform({ revises: head, kind: "script", source_code: "early 4" }).save();
+    await assert.rejects(late.save(), /no longer the latest version/);
+  });
+
+  test("Transform: a latest version without source and a new source (deliberate: a new version, docs/data-model.md)", async () => {
+    const bare = await new Transform({ key: "bare.py", kind: "script" }).save();
+    const again = await new Transform({ key: "bare.py", kind: "script" }).save();
+    assert.equal(again.id, bare.id, "no source twice: the existing transform, as LaminDB");
+    const sourced = await new Transform({ key: "bare.py", kind: "script", source_code: "now" }).save();
+    assert.notEqual(sourced.id, bare.id);
+    assert.equal(sourced.uid, bare.uid.slice(0, 12) + "0001");
+  });
+
+  test("permanent delete of runs removes their report and environment artifacts unless another run uses them", async () => {
+    const artifact = (key: string, kind = "__lamindb_run__") =>
+      new Artifact({ key, kind, suffix: ".txt" }).save();
+    const report = await artifact("cleanup/report.html");
+    const shared = await artifact("cleanup/shared-env.txt");
+    const env = await artifact("cleanup/env.txt");
+    const data = await artifact("cleanup/data.txt", "dataset");
+    const run = async (name: string, report: Artifact | null, environment: Artifact | null) => {
+      const r = new Run(t, { name });
+      r.report_id = report?.id ?? null;
+      r.environment_id = environment?.id ?? null;
+      return r.save();
+    };
+    const r1 = await run("cleanup-1", report, shared);
+    await run("cleanup-2", null, shared);
+    await run("cleanup-3", data, env);
+    const exists = async (a: Artifact) => (await Artifact.filter({ id: a.id }).count()) === 1;
+    await r1.delete({ permanent: true });
+    assert.deepEqual(
+      [await exists(report), await exists(shared)],
+      [false, true],
+      "the report went; the environment another run uses stayed",
+    );
+    const n = await Run.filter({ name__in: ["cleanup-2", "cleanup-3"] }).delete({ permanent: true });
+    assert.equal(n, 2);
+    assert.equal(await Run.filter({ name__startswith: "cleanup-" }).count(), 0);
+    assert.deepEqual(
+      [await exists(shared), await exists(env), await exists(data)],
+      [false, false, true],
+      "LaminDB's cleanup deletes only artifacts of kind __lamindb_run__",
+    );
+    // QuerySet.delete({ permanent: true }) on any registry deletes for good
+    await new ULabel({ name: "gone-for-good" }).save();
+    assert.equal(await ULabel.filter({ name: "gone-for-good" }).delete({ permanent: true }), 1);
+    assert.equal(await ULabel.filter({ name: "gone-for-good" }).count(), 0);
+  });
+
+  test("to_dataframe: ULabel's foreign keys in Django's field order; include keeps [uid, id, name] first", async () => {
+    await new ULabel({ name: "df-label" }).save();
+    const frame = await ULabel.filter({ name: "df-label" }).toDataFrame();
+    assert.deepEqual(frame.columns, [
+      "uid",
+      "name",
+      "description",
+      "reference",
+      "reference_type",
+      "is_locked",
+      "is_type",
+      "created_at",
+      "branch_id",
+      "created_on_id",
+      "space_id",
+      "created_by_id",
+      "run_id",
+      "type_id",
+    ]);
+    const included = await ULabel.filter({ name: "df-label" }).toDataFrame({
+      include: ["created_by__handle", "reference"],
+    });
+    assert.deepEqual(included.columns, ["uid", "name", "created_by__handle", "reference"]);
+    assert.equal((await ULabel.toDataFrame()).limit, 100, "the seed page's limit, docs/data-model.md");
+  });
+
+  test("describe() text as LaminDB prints it: Run, Transform, Record, Artifact, and a header for others", async () => {
+    const at = (d: Date | null | undefined) =>
+      `${d!.toISOString().slice(0, 10)} ${d!.toISOString().slice(11, 19)} UTC`;
+    const tr = await new Transform({
+      key: "describe.py",
+      kind: "script",
+      source_code: "print('a')\n" + "x".repeat(85),
+      description: "QC",
+    }).save();
+    const run = await new Run(tr, {
+      name: "described",
+      params: { lr: 1e-5, tag: "x", on: true, ids: [1, "b"] },
+    }).save();
+    run.cli_args = "--lr 1e-5";
+    await run.save();
+    const created = at(run.created_at);
+    const w = `created_at: ${created}`.length;
+    assert.equal(
+      String(await run.describe()),
+      [
+        "Run: described (describe.py)",
+        `├── ${`uid: ${run.uid}`.padEnd(w)}  transform: describe.py`,
+        `│   ${`started_at: ${at(run.started_at)}`.padEnd(w)}  finished_at:`,
+        "│   status: scheduled",
+        `│   ${"branch: main".padEnd(w)}  space: all`,
+        `│   ${`created_at: ${created}`}  created_by: anonymous`,
+        "├── cli_args:",
+        "│   │ --lr 1e-5",
+        "└── Params",
+        "    ├── lr: 1e-05", // jsonb's key order, as LaminDB reads it back
+        "    ├── on: True",
+        "    ├── ids: [1, 'b']",
+        "    └── tag: x",
+      ].join("\n"),
+    );
+    const tagged = await new Transform({
+      revises: tr,
+      kind: "script",
+      source_code: "v2",
+      version: "2.0",
+    }).save();
+    const r2 = await new Run(tagged, { name: "tagged" }).save();
+    assert.match(String(await r2.describe()), /transform: describe\.py \(2\.0\)\n/);
+    const tc = at(tr.created_at);
+    assert.equal(
+      String(await tr.describe()),
+      [
+        `Transform: describe.py (${tr.uid.slice(-4)})`,
+        "|   description: QC",
+        `├── uid: ${tr.uid}`,
+        `│   ${`hash: ${tr.hash}`.padEnd(w)}  type: script`,
+        `│   ${"branch: main".padEnd(w)}  space: all`,
+        `│   created_at: ${tc}  created_by: anonymous`,
+        "└── source_code:",
+        "    │ print('a')",
+        `    │ ${"x".repeat(80)} …`,
+      ].join("\n"),
+    );
+    const rec = await new LaminRecord({ name: "describe-rec" }).save();
+    assert.deepEqual(
+      String(await rec.describe())
+        .split("\n")
+        .slice(0, 3),
+      ["Record: describe-rec", `└── uid: ${rec.uid}  type:`, `    ${"is_type: False".padEnd(21)}  schema:`],
+    );
+    const label = await new ULabel({ name: "describe-label" }).save();
+    assert.equal(String(await label.describe()), "ULabel: describe-label");
+    const artifact = await new Artifact({
+      key: "describe/a.csv",
+      suffix: ".csv",
+      kind: "dataset",
+      run,
+    }).save();
+    const text = String(await artifact.describe()).split("\n");
+    assert.equal(text[0], `Artifact: describe/a.csv (0000)`);
+    assert.equal(text[1], `├── ${`uid: ${artifact.uid}`.padEnd(w)}  run: described (describe.py)`);
+    assert.equal(text[2], `│   ${"kind: dataset".padEnd(w)}  otype: None`);
+    assert.match(
+      text[text.length - 1],
+      new RegExp(`^└── storage/path: .+/\\.lamindb/${artifact.uid}\\.csv$`),
+    );
+  });
+
+  test("describe(include: 'comments'): README first, then comments titled by author and time", async () => {
+    const run = await new Run(t, { name: "blocks" }).save();
+    const comment = await new RunBlock({ run, content: "looks good", kind: "comment" }).save();
+    await new RunBlock({ run, content: "# Notes" }).save();
+    const at = comment.created_at!.toISOString();
+    const text = String(await run.describe({ include: "comments" }));
+    assert.ok(
+      text.endsWith(
+        [
+          "├── README:",
+          "│   │ # Notes",
+          `└── comment by anonymous at ${at.slice(0, 10)} ${at.slice(11, 19)} UTC:`,
+          "    │ looks good",
+        ].join("\n"),
+      ),
+      text,
+    );
   });
 });

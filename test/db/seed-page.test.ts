@@ -96,7 +96,7 @@ describeEachDatabase("the seed page's examples", (ctx) => {
     await new Feature({ name: "cell_type_by_expert", dtype: "cat[Record]" }).save();
     await new Feature({ name: "cell_type_by_model", dtype: "cat[Record]" }).save();
     const selected = await Artifact.toDataFrame({ features: ["cell_type_by_expert", "cell_type_by_model"] });
-    assert.deepEqual(selected.columns.slice(3), ["cell_type_by_expert", "cell_type_by_model"]);
+    assert.deepEqual(selected.columns, ["uid", "key", "cell_type_by_expert", "cell_type_by_model"]);
   });
 
   test("search: ln.Record.from_values(['Label1', 'Label2', 'Label3'], field='name').save(); ln.Record.search('Label2')", async () => {

@@ -16,6 +16,7 @@
 // Only runs of at least 60 s are merged into the results; shorter ones are printed.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { spawnSync } from "node:child_process";
@@ -249,15 +250,25 @@ async function phase(
   const sampler = connectionSampler(admin);
   const t0 = Date.now() + 500;
   const until = t0 + SECONDS * 1000;
+  // a server that exits before its window is stopped below is an error
   const exited: string[] = [];
+  let stopping = false;
+  started.forEach((w, i) => {
+    if (w.client.child.exitCode !== null || w.client.child.signalCode !== null)
+      exited.push(`window ${i} had exited before the load`);
+    w.client.child.once("exit", (code, signal) => {
+      if (!stopping) exited.push(`window ${i} exited (${code ?? signal})`);
+    });
+  });
+  const load = [loadavg()[0]!];
   // windows start their seconds spread over the second, as independent users would
   await Promise.all(
     started.flatMap((w, i) => {
       const offset = t0 + Math.floor((i * CELL_MS) / started.length);
-      w.client.child.once("exit", (code, signal) => exited.push(`window ${i} exited (${code ?? signal})`));
       return [w.cells(offset, until), w.completions(offset + COMPLETION_MS / 4, until)];
     }),
   );
+  load.push(loadavg()[0]!);
   const connections = await sampler.stop();
   const rss = started.map((w) => rssMb(w.client.child.pid!));
   const runs = await admin.query<{ n: number }>(
@@ -265,6 +276,7 @@ async function phase(
       WHERE t.key LIKE $1 AND r._status_code = 0`,
     [`windows-bench/${name}/%`],
   );
+  stopping = true;
   for (const w of started) await w.client.stop();
   const errors = [...started.flatMap((w) => w.errors), ...exited];
   const result: PhaseResult = {
@@ -281,7 +293,8 @@ async function phase(
   };
   log(
     `${name}: ${result.windows} windows, ${result.errors} errors, ${result.runsFound}/${result.cellsSent} runs, ` +
-      `peak ${result.peakConnections} server connections (${result.connectionSamples} samples)`,
+      `peak ${result.peakConnections} server connections (${result.connectionSamples} samples); ` +
+      `machine load average ${load.map((l) => l.toFixed(1)).join(" -> ")} on ${cpus().length} cores`,
   );
   for (const e of result.errorSamples) log(`  error: ${e}`);
   return result;

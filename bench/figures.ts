@@ -15,6 +15,8 @@ export interface BenchFigure {
   ratio?: number;
   goal?: string;
   backend?: "postgres" | "pglite";
+  /** How many samples a percentile stands on (value's; the baseline's after a slash). */
+  samples?: string;
 }
 
 export interface Machine {
@@ -100,6 +102,7 @@ export function figure(
     baseline?: { name: string; value: number };
     goal?: string;
     backend?: BenchFigure["backend"];
+    samples?: string;
   } = {},
 ): BenchFigure {
   const f: BenchFigure = { name, value: round(value), unit };
@@ -109,6 +112,7 @@ export function figure(
   }
   if (extra.goal) f.goal = extra.goal;
   if (extra.backend) f.backend = extra.backend;
+  if (extra.samples) f.samples = extra.samples;
   return f;
 }
 
@@ -218,10 +222,11 @@ function cells(f: BenchFigure): string[] {
     f.baseline ? `${f.baseline.value} ${f.unit} (${f.baseline.name})` : "",
     f.ratio !== undefined ? `${f.ratio}x` : "",
     f.goal ?? "",
+    f.samples ?? "",
   ];
 }
 
-const HEADER = ["figure", "value", "baseline", "ratio", "goal"];
+const HEADER = ["figure", "value", "baseline", "ratio", "goal", "samples"];
 
 /** Prints an aligned plain-text table. */
 export function printTable(figures: readonly BenchFigure[], out: (line: string) => void = console.log): void {

@@ -40,7 +40,10 @@ const NAME_SQL = `translate(upper(substr(md5(i::text), 1, 2 + i % 3)), '01234567
   || CASE i % 10 WHEN 5 THEN '-AS1' WHEN 6 THEN '-DT' ELSE '' END || CASE WHEN i % 7 = 0 THEN '_' || i::text ELSE '' END`;
 const UID_SQL = `lpad(to_hex(i), 8, '0')`;
 
-async function load(query: (sql: string, params?: unknown[]) => Promise<unknown>, n: number): Promise<void> {
+export async function load(
+  query: (sql: string, params?: unknown[]) => Promise<unknown>,
+  n: number,
+): Promise<void> {
   const t0 = Date.now();
   await query("SET session_replication_role = replica"); // no triggers or FK checks while loading
   const chunk = 250_000;
@@ -64,7 +67,7 @@ function rssMb(pid: number): number {
 
 /** Prefixes as typed: 2 letters and a number, or 3-4 letters, of the generated names; all distinct, so
  * every request is a cache miss in the server (the cache would otherwise flatter the figure). */
-function prefixes(n: number): string[] {
+export function prefixes(n: number): string[] {
   const out = new Set<string>();
   for (let i = 0; out.size < n; i++) {
     const h = createHash("md5").update(`prefix-${i}`).digest("hex");

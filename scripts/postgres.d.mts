@@ -15,4 +15,6 @@ export interface ThrowawayPostgres {
 export declare function startPostgres(options?: {
   log?: (message: string) => void;
   dedicated?: boolean;
+  /** The server's max_connections (default 200). */
+  maxConnections?: number;
 }): Promise<ThrowawayPostgres>;

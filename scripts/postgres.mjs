@@ -59,9 +59,12 @@ function notOurs() {
  * Starts a server; returns its URL, a stop() that removes every trace of it, and pause()/resume()
  * that stop and start it again on the same data folder and port (an outage, for the queue tests).
  * `commands` holds the same two as command lines, for another process to run. `dedicated: true`
- * starts a cluster even when DATABASE_URL is set.
+ * starts a cluster even when DATABASE_URL is set. `maxConnections`: the server's max_connections (200
+ * by default, for parallel tests; the windows benchmark sets a managed server's 100).
  */
-export async function startPostgres({ log = () => {}, dedicated = false } = {}) {
+export async function startPostgres({ log = () => {}, dedicated = false, maxConnections = 200 } = {}) {
+  if (!Number.isInteger(maxConnections) || maxConnections < 10)
+    throw new Error(`maxConnections is an integer of at least 10, not ${maxConnections}`);
   if (process.env.DATABASE_URL && !dedicated)
     return {
       url: process.env.DATABASE_URL,
@@ -105,7 +108,7 @@ export async function startPostgres({ log = () => {}, dedicated = false } = {}) 
     "-l",
     join(base, "log"),
     "-o",
-    `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+    `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${maxConnections}`,
     "start",
   ];
   const pauseArgs = ["-D", join(base, "data"), "-w", "-s", "-m", "fast", "stop"];

@@ -1,0 +1,427 @@
+// The team-scale benchmark (issue 12, "Measure"): N windows on one PostgreSQL server with a managed
+// service's max_connections = 100, each window a real dist/server.js over stdio (the LSP client of the
+// server tests), all through PgBouncer in transaction mode with the default connection budget
+// (lamindb.postgres.maxConnections 3, idleSeconds 30). Every window tracks a notebook at one cell a second
+// (the lamin/track events a notebook execution sends) and completes at two requests a second. Each figure
+// stands beside the same figure for one window with the same per-window load, measured in the same run:
+//   - errors (rejected requests, a cell event answered without a run, a server that exited);
+//   - every run present: runs in the database vs cells sent (each cell is its own kernel session);
+//   - peak server connections: client backends in pg_stat_activity, sampled every 100 ms;
+//   - a cell's start event sent -> its run row committed (the server answers after the commit), p50/p95/p99;
+//   - a completion round trip, p50/p95/p99;
+//   - each server's RSS at the end (mean and max), which says how many windows a machine holds.
+// Run: node --import tsx bench/windows-bench.ts (or npm run bench -- windows).
+// Knobs: BENCH_WINDOWS (default 50; fewer start when the machine's available memory runs low, and the
+// figures say how many ran), BENCH_WINDOWS_SECONDS (default 120), BENCH_WINDOWS_ULABELS (default 100,000).
+// Only runs of at least 60 s are merged into the results; shorter ones are printed.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { spawnSync } from "node:child_process";
+import type { Knex } from "knex";
+import knexFactory from "knex";
+import pg from "pg";
+import { connect } from "../db/index";
+import { LspClient, at } from "../test/server/lsp-client";
+import type { ConnectionBudget, LaminInitializationOptions, TrackEvent } from "../server/protocol";
+import { figure, mergeResults, printTable, summarize, type BenchFigure } from "./figures";
+import { load, prefixes } from "./server-bench";
+
+const envInt = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isSafeInteger(v) && v > 0 ? v : fallback;
+};
+const WINDOWS = envInt("BENCH_WINDOWS", 50);
+const SECONDS = envInt("BENCH_WINDOWS_SECONDS", 120);
+const ULABELS = envInt("BENCH_WINDOWS_ULABELS", 100_000);
+/** A managed PostgreSQL's default. */
+const MAX_CONNECTIONS = 100;
+/** The settings' defaults on main (lamindb.postgres.maxConnections, lamindb.postgres.idleSeconds). */
+const BUDGET: ConnectionBudget = { max: 3, idleSeconds: 30 };
+const CELL_MS = 1000;
+const COMPLETION_MS = 500;
+/** Stop starting windows when less than this is left (MemAvailable): the figures then say how many ran. */
+const MIN_AVAILABLE_MB = 1536;
+/** Windows started at once: 50 servers opening together on a 2-core machine would only queue. */
+const START_BATCH = 5;
+
+const log = (m: string) => console.log(`[windows-bench] ${new Date().toISOString().slice(11, 19)} ${m}`);
+const cleanups: Array<() => Promise<void>> = [];
+
+/**
+ * READ-REPLICA HOOK: the database options every window starts with. When `lamindb.postgres.readUrl`
+ * lands in server/protocol.ts (issue 12, the replica part, on another branch), the replica variant passes
+ * the replica's URL here as `database.readUrl` and runs the same load once more beside the primary-only
+ * figures (plus primary CPU). Until then a readUrl is refused rather than silently ignored.
+ */
+export function windowDatabase(pooledUrl: string, readUrl?: string): LaminInitializationOptions["database"] {
+  if (readUrl !== undefined)
+    throw new Error("readUrl is not in the protocol yet: the read-replica variant is not implemented");
+  return { kind: "postgres", name: "windows-bench", url: pooledUrl };
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function availableMb(): number {
+  const m = /MemAvailable:\s+(\d+) kB/.exec(readFileSync("/proc/meminfo", "utf8"));
+  return m ? Number(m[1]) / 1024 : Infinity;
+}
+
+/** A track event without what every event carries (Omit over each member of the union). */
+type EventBody<T = TrackEvent> = T extends unknown ? Omit<T, "eventId" | "at" | "sessionId"> : never;
+
+const sleepUntil = (t: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, t - Date.now())));
+
+interface PhaseResult {
+  windows: number;
+  errors: number;
+  errorSamples: string[];
+  cellsSent: number;
+  cellsScheduled: number;
+  runsFound: number;
+  peakConnections: number;
+  connectionSamples: number;
+  eventToRow: number[];
+  completion: number[];
+  rss: number[];
+}
+
+/** One window: its server, and the two loads it drives until `until`. */
+class Window {
+  private seq = 0;
+  private version = 1;
+  cellsSent = 0;
+  readonly eventToRow: number[] = [];
+  readonly completion: number[] = [];
+  readonly errors: string[] = [];
+  private constructor(
+    readonly client: LspClient,
+    private readonly phase: string,
+    private readonly index: number,
+    private readonly prefixList: string[],
+  ) {}
+
+  static async start(phase: string, index: number, url: string, prefixList: string[]): Promise<Window> {
+    const client = await LspClient.start({
+      database: windowDatabase(url),
+      connections: BUDGET,
+      user: { handle: "bench" },
+      trusted: true,
+      sessionId: `windows-bench-${phase}-${index}`,
+    });
+    cleanups.push(() => client.stop());
+    await client.ready();
+    return new Window(client, phase, index, prefixList);
+  }
+
+  private get uri() {
+    return `file:///bench/${this.phase}/w${this.index}.ipynb`;
+  }
+
+  private fail(what: string, e: unknown): void {
+    this.errors.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  private async track(event: EventBody) {
+    return this.client.request("lamin/track", {
+      ...event,
+      eventId: `${this.phase}-${this.index}-${this.seq++}`,
+      at: Date.now(),
+    } as TrackEvent);
+  }
+
+  /**
+   * A notebook executed one cell a second, each cell its own kernel session (restart, run the cell), so
+   * each cell is one run: cellStarted (a new run: the timed event), cellFinished, executionIdle
+   * (completed), kernelRestarted. The events go in order, one at a time, as the extension's queue sends them.
+   */
+  async cells(t0: number, until: number): Promise<void> {
+    const source = `import lamindb as ln\nx = ${this.index}`;
+    const sourceHash = createHash("sha256").update(source, "utf8").digest("hex");
+    const key = `windows-bench/${this.phase}/w${this.index}.ipynb`;
+    // a window that falls behind catches up, but sends nothing once the duration is over: an overloaded
+    // machine then shows as fewer cells sent than scheduled, not as a bench that never ends
+    for (let k = 0; t0 + k * CELL_MS < until && Date.now() < until; k++) {
+      await sleepUntil(t0 + k * CELL_MS);
+      // the first event of the server process carries the source; later ones only its hash
+      const notebook = { uri: this.uri, key, ...(k === 0 ? { source } : {}), sourceHash };
+      try {
+        this.cellsSent++;
+        const start = Date.now();
+        const t = performance.now();
+        const r = await this.track({
+          type: "cellStarted",
+          notebook,
+          cell: { index: 0, executionOrder: 1, startTime: start },
+        });
+        this.eventToRow.push(performance.now() - t);
+        if (!r.run) throw new Error("cellStarted answered without a run");
+        await this.track({
+          type: "cellFinished",
+          notebook,
+          cell: { index: 0, executionOrder: 1, startTime: start, endTime: Date.now(), success: true },
+        });
+        await this.track({ type: "executionIdle", notebookUri: this.uri });
+        await this.track({ type: "kernelRestarted", notebookUri: this.uri });
+      } catch (e) {
+        this.fail(`cell ${k}`, e);
+      }
+    }
+  }
+
+  /** Typing in a cell: two completion requests a second, each a new prefix (a cache miss). */
+  async completions(t0: number, until: number): Promise<void> {
+    const uri = `file:///bench/${this.phase}/w${this.index}.py`;
+    this.client.openText(uri, 'import lamindb as ln\nln.ULabel.get(name="")', "python", this.version);
+    for (let k = 0; t0 + k * COMPLETION_MS < until && Date.now() < until; k++) {
+      await sleepUntil(t0 + k * COMPLETION_MS);
+      const p = this.prefixList[k % this.prefixList.length]!;
+      const { text, position } = at(`import lamindb as ln\nln.ULabel.get(name="${p}|")`);
+      try {
+        const t = performance.now();
+        this.client.changeText(uri, text, ++this.version);
+        await this.client.completion(uri, position);
+        this.completion.push(performance.now() - t);
+      } catch (e) {
+        this.fail(`completion ${k}`, e);
+      }
+    }
+  }
+}
+
+/** Samples client backends on the server (not PgBouncer's view) until stopped; this poller excluded. */
+function connectionSampler(admin: pg.Client) {
+  let peak = 0;
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const next = Date.now() + 100;
+      const r = await admin.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+      );
+      peak = Math.max(peak, r.rows[0]!.n);
+      samples++;
+      await sleepUntil(next);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { peak, samples };
+    },
+  };
+}
+
+async function phase(
+  name: string,
+  windows: number,
+  pooledUrl: string,
+  admin: pg.Client,
+  allPrefixes: string[],
+): Promise<PhaseResult> {
+  const per = Math.ceil((SECONDS * 1000) / COMPLETION_MS) + 10;
+  const started: Window[] = [];
+  for (let i = 0; i < windows; i += START_BATCH) {
+    const free = availableMb();
+    if (free < MIN_AVAILABLE_MB) {
+      log(`${name}: only ${Math.round(free)} MB available: stopping at ${started.length} windows`);
+      break;
+    }
+    const batch = Array.from({ length: Math.min(START_BATCH, windows - i) }, (_, j) => i + j);
+    started.push(
+      ...(await Promise.all(
+        batch.map((w) =>
+          Window.start(
+            name,
+            w,
+            pooledUrl,
+            allPrefixes.slice((w * per) % allPrefixes.length).concat(allPrefixes),
+          ),
+        ),
+      )),
+    );
+  }
+  log(`${name}: ${started.length} windows started; ${SECONDS} s of load`);
+  const sampler = connectionSampler(admin);
+  const t0 = Date.now() + 500;
+  const until = t0 + SECONDS * 1000;
+  // a server that exits before its window is stopped below is an error
+  const exited: string[] = [];
+  let stopping = false;
+  started.forEach((w, i) => {
+    if (w.client.child.exitCode !== null || w.client.child.signalCode !== null)
+      exited.push(`window ${i} had exited before the load`);
+    w.client.child.once("exit", (code, signal) => {
+      if (!stopping) exited.push(`window ${i} exited (${code ?? signal})`);
+    });
+  });
+  const load = [loadavg()[0]!];
+  // windows start their seconds spread over the second, as independent users would
+  await Promise.all(
+    started.flatMap((w, i) => {
+      const offset = t0 + Math.floor((i * CELL_MS) / started.length);
+      return [w.cells(offset, until), w.completions(offset + COMPLETION_MS / 4, until)];
+    }),
+  );
+  load.push(loadavg()[0]!);
+  const connections = await sampler.stop();
+  const rss = started.map((w) => rssMb(w.client.child.pid!));
+  const runs = await admin.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM lamindb_run r JOIN lamindb_transform t ON t.id = r.transform_id
+      WHERE t.key LIKE $1 AND r._status_code = 0`,
+    [`windows-bench/${name}/%`],
+  );
+  stopping = true;
+  for (const w of started) await w.client.stop();
+  const errors = [...started.flatMap((w) => w.errors), ...exited];
+  const result: PhaseResult = {
+    windows: started.length,
+    errors: errors.length,
+    errorSamples: errors.slice(0, 5),
+    cellsSent: started.reduce((n, w) => n + w.cellsSent, 0),
+    cellsScheduled: started.length * Math.ceil((SECONDS * 1000) / CELL_MS),
+    runsFound: runs.rows[0]!.n,
+    peakConnections: connections.peak,
+    connectionSamples: connections.samples,
+    eventToRow: started.flatMap((w) => w.eventToRow),
+    completion: started.flatMap((w) => w.completion),
+    rss,
+  };
+  log(
+    `${name}: ${result.windows} windows, ${result.errors} errors, ${result.runsFound}/${result.cellsSent} runs ` +
+      `(${result.cellsScheduled} cells scheduled), ` +
+      `peak ${result.peakConnections} server connections (${result.connectionSamples} samples); ` +
+      `machine load average ${load.map((l) => l.toFixed(1)).join(" -> ")} on ${cpus().length} cores`,
+  );
+  for (const e of result.errorSamples) log(`  error: ${e}`);
+  return result;
+}
+
+function figures(one: PhaseResult, many: PhaseResult): BenchFigure[] {
+  const tag = `${many.windows} windows, ${SECONDS} s [postgres]`;
+  const out: BenchFigure[] = [
+    figure(`windows: errors, ${tag}`, many.errors, "errors", {
+      baseline: { name: "1 window", value: one.errors },
+      goal: "0",
+      backend: "postgres",
+      samples: `${many.cellsSent * 4 + many.completion.length} requests / ${one.cellsSent * 4 + one.completion.length}`,
+    }),
+    figure(`windows: completed runs in the database, ${tag}`, many.runsFound, "runs", {
+      baseline: { name: "cells sent", value: many.cellsSent },
+      goal: "= cells sent",
+      backend: "postgres",
+      samples: `1 window: ${one.runsFound} of ${one.cellsSent}`,
+    }),
+    figure(
+      `windows: cells sent of those scheduled (1 a second per window), ${tag}`,
+      many.cellsSent,
+      "cells",
+      {
+        baseline: { name: "scheduled", value: many.cellsScheduled },
+        goal: "= scheduled",
+        backend: "postgres",
+        samples: `1 window: ${one.cellsSent} of ${one.cellsScheduled}`,
+      },
+    ),
+    figure(`windows: peak server connections (max_connections 100), ${tag}`, many.peakConnections, "conns", {
+      baseline: { name: "1 window", value: one.peakConnections },
+      goal: "<= 97",
+      backend: "postgres",
+      samples: `${many.connectionSamples} / ${one.connectionSamples}`,
+    }),
+  ];
+  for (const [what, key, goal] of [
+    ["cell event -> run row committed", "eventToRow", "<= 10 ms"],
+    ["completion round trip", "completion", "<= 15 ms"],
+  ] as const) {
+    const m = summarize(many[key]);
+    const o = summarize(one[key]);
+    for (const p of ["p50", "p95", "p99"] as const)
+      out.push(
+        figure(`windows: ${what} ${p}, ${tag}`, m[p], "ms", {
+          baseline: { name: `1 window ${p}`, value: o[p] },
+          ...(p === "p95" ? { goal } : {}),
+          backend: "postgres",
+          samples: `${m.n} / ${o.n}`,
+        }),
+      );
+  }
+  const rss = summarize(many.rss);
+  out.push(
+    figure(`windows: server RSS mean, ${tag}`, rss.mean, "MB", {
+      baseline: { name: "1 window", value: summarize(one.rss).mean },
+      backend: "postgres",
+      samples: `${rss.n} servers, max ${Math.round(rss.max)} MB`,
+    }),
+  );
+  return out;
+}
+
+async function cleanUp(): Promise<void> {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+}
+
+export async function runWindowsBench(): Promise<BenchFigure[]> {
+  const root = join(__dirname, "..");
+  spawnSync(process.execPath, ["scripts/build.mjs", "db", "server"], { stdio: "inherit", cwd: root });
+  // the .mjs scripts are untyped: import them by URL, as bench/server-bench.ts does
+  const { startPostgres } = (await import(pathToFileURL(join(root, "scripts", "postgres.mjs")).href)) as {
+    startPostgres: (o: object) => Promise<{ url: string; stop(): Promise<void> }>;
+  };
+  const { startPgbouncer } = (await import(pathToFileURL(join(root, "scripts", "pgbouncer.mjs")).href)) as {
+    startPgbouncer: (url: string, o: object) => Promise<{ url: string; stop(): Promise<void> }>;
+  };
+  try {
+    // dedicated: our own server with max_connections = 100, even when DATABASE_URL names another
+    const server = await startPostgres({ log, dedicated: true, maxConnections: MAX_CONNECTIONS });
+    cleanups.push(() => server.stop());
+    const setupAdmin = knexFactory({ client: "pg", connection: server.url, pool: { min: 0, max: 1 } });
+    await setupAdmin.raw("CREATE DATABASE lamin_windows_bench");
+    await setupAdmin.destroy();
+    const u = new URL(server.url);
+    u.pathname = "/lamin_windows_bench";
+    const directUrl = u.toString();
+    // the schema and the ULabels completions look up, set up directly before any window opens
+    const setup = await connect({ url: directUrl, setDefault: false });
+    await load((sql, p) => setup.knex.raw(sql, (p ?? []) as Knex.RawBinding[]), ULABELS);
+    await setup.close();
+    // PgBouncer's defaults a managed service keeps: a pool of 20 server connections per database and user
+    const bouncer = await startPgbouncer(directUrl, { log, poolSize: 20 });
+    cleanups.push(() => bouncer.stop());
+    const admin = new pg.Client({ connectionString: directUrl });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    const all = prefixes(Math.max(2000, WINDOWS * (Math.ceil((SECONDS * 1000) / COMPLETION_MS) + 10)));
+    const one = await phase("one", 1, bouncer.url, admin, all);
+    const many = await phase("many", WINDOWS, bouncer.url, admin, all);
+    return figures(one, many);
+  } finally {
+    await cleanUp();
+  }
+}
+
+async function main(): Promise<void> {
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  const figs = await runWindowsBench();
+  printTable(figs);
+  // a short trial run is printed, not recorded
+  if (SECONDS >= 60)
+    console.log(`merged into ${mergeResults(figs, { replaces: (n) => n.startsWith("windows: ") })}`);
+}
+
+if (process.argv[1] && /windows-bench\.ts$/.test(process.argv[1])) {
+  main().catch(async (error: unknown) => {
+    console.error(error);
+    await cleanUp();
+    process.exit(1);
+  });
+}

@@ -5,11 +5,15 @@
 // transaction-local: a statement outside a transaction runs as
 // `BEGIN READ ONLY; SET LOCAL statement_timeout = ...` + the statement + `COMMIT`, and a transaction
 // Knex opens gets the same settings right after its BEGIN. Statements are counted, so tests assert the
-// work a request did rather than its time.
+// work a request did rather than its time. A caller's AbortSignal (withCancellation) reaches every
+// statement too: an aborted one is cancelled on the server with PostgreSQL's cancel request (which a
+// pooler forwards to the backend that runs it), and none is sent after the abort.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { Cancelled } from "../errors";
 
 interface Scope {
-  timeoutMs: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 const scope = new AsyncLocalStorage<Scope>();
@@ -32,7 +36,40 @@ export function statementCounts(): StatementCounts {
 export function withStatementTimeout<T>(timeoutMs: number, fn: () => PromiseLike<T>): Promise<T> {
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new RangeError("timeoutMs: a positive integer");
   // awaited inside the scope: a Knex builder (a thenable) sends its statement only when awaited
-  return scope.run({ timeoutMs }, async () => await fn());
+  return scope.run({ ...scope.getStore(), timeoutMs }, async () => await fn());
+}
+
+/** Runs fn with its statements cancelled when `signal` aborts; they then fail with Cancelled. */
+export function withCancellation<T>(signal: AbortSignal, fn: () => PromiseLike<T>): Promise<T> {
+  return scope.run({ ...scope.getStore(), signal }, async () => await fn());
+}
+
+/** Between statements (PGlite's, whose one statement cannot be interrupted): stop once cancelled. */
+export function throwIfCancelled(): void {
+  if (scope.getStore()?.signal?.aborted) throw new Cancelled("The request was cancelled");
+}
+
+/** The parts of a node-postgres Client that its cancel request needs (not in its typings). */
+interface PgClient {
+  activeQuery?: unknown;
+  connectionParameters?: unknown;
+}
+interface PgCanceller {
+  connection: { on(event: "error", listener: () => void): void };
+  cancel(client: unknown, query: unknown): void;
+}
+
+/**
+ * PostgreSQL's CancelRequest for the statement a client runs, sent on a new socket as node-postgres'
+ * own Client.cancel() does (with the client's process id and secret key, so a pooler forwards it).
+ */
+function cancelRunning(client: GuardedConnection): void {
+  const c = client as GuardedConnection & PgClient;
+  if (!c.activeQuery || !c.connectionParameters) return;
+  const Client = client.constructor as new (config: unknown) => PgCanceller;
+  const canceller = new Client(c.connectionParameters);
+  canceller.connection.on("error", () => {}); // best effort: the statement then ends by itself
+  canceller.cancel(client, c.activeQuery);
 }
 
 type Callback = (error: Error | null, result?: unknown) => void;
@@ -75,13 +112,23 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
     if (text === undefined) return original(...args);
     const callback = args.find((a, i) => i > 0 && typeof a === "function") as Callback | undefined;
     const values = args.length > 1 && Array.isArray(args[1]) ? args[1] : undefined;
-    const send = (): Promise<unknown> =>
+    const { timeoutMs, signal: scoped } = scope.getStore() ?? {};
+    // a transaction's end is always sent: cancelling it would leave the connection inside it
+    const send = (cancellable = true): Promise<unknown> =>
       new Promise((resolve, reject) => {
-        const done = (e: Error | null, r: unknown) => (e ? reject(e) : resolve(r));
+        const signal = cancellable ? scoped : undefined;
+        if (signal?.aborted) return reject(new Cancelled("The request was cancelled"));
+        const onAbort = () => cancelRunning(connection);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        const done = (e: Error | null, r: unknown) => {
+          signal?.removeEventListener("abort", onAbort);
+          if (e && signal?.aborted) reject(new Cancelled("The request was cancelled", { cause: e }));
+          else if (e) reject(e);
+          else resolve(r);
+        };
         if (values) original(config, values, done);
         else original(config, done);
       });
-    const timeoutMs = scope.getStore()?.timeoutMs;
     let result: Promise<unknown>;
     if (BEGIN.test(text)) {
       inTransaction = true;
@@ -89,7 +136,7 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
       result = send().then((r) => (extra ? run(extra).then(() => r) : r));
     } else if (END.test(text)) {
       inTransaction = false;
-      result = send();
+      result = send(false);
     } else {
       counts.total++;
       if (timeoutMs) counts.bounded++;

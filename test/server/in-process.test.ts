@@ -46,6 +46,8 @@ before(async () => {
       database: { kind: "postgres", name: s.name, url: s.url },
       user: { handle: "tester" },
       trusted: true,
+      // idle connections kept for the whole test: only dispose() closes them
+      connections: { max: 4, idleSeconds: 3600 },
       sessionId: `in-process-${i}-${process.pid}`,
     });
     await s.served.client.ready();

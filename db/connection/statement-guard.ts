@@ -9,6 +9,7 @@
 // statement too: an aborted one is cancelled on the server with PostgreSQL's cancel request (which a
 // pooler forwards to the backend that runs it), and none is sent after the abort.
 import { AsyncLocalStorage } from "node:async_hooks";
+import pg from "pg";
 import { Cancelled } from "../errors";
 
 interface Scope {
@@ -24,9 +25,11 @@ export interface StatementCounts {
   total: number;
   /** Those sent inside withStatementTimeout(). */
   bounded: number;
+  /** Running statements cancelled on the server because their caller was (withCancellation). */
+  cancelled: number;
 }
 
-const counts: StatementCounts = { total: 0, bounded: 0 };
+const counts: StatementCounts = { total: 0, bounded: 0, cancelled: 0 };
 
 export function statementCounts(): StatementCounts {
   return { ...counts };
@@ -49,27 +52,31 @@ export function throwIfCancelled(): void {
   if (scope.getStore()?.signal?.aborted) throw new Cancelled("The request was cancelled");
 }
 
-/** The parts of a node-postgres Client that its cancel request needs (not in its typings). */
+/** The parts of a node-postgres Client that its cancel request needs (not all in its typings). */
 interface PgClient {
-  activeQuery?: unknown;
-  connectionParameters?: unknown;
+  processID?: number | null;
+  secretKey?: number | null;
+  connectionParameters?: { host?: string; port?: number; ssl?: unknown };
 }
-interface PgCanceller {
-  connection: { on(event: "error", listener: () => void): void };
-  cancel(client: unknown, query: unknown): void;
+interface CancelConnection {
+  on(event: "connect" | "error", listener: () => void): void;
+  connect(port: number | string, host?: string): void;
+  cancel(processID: number, secretKey: number): void;
 }
 
 /**
  * PostgreSQL's CancelRequest for the statement a client runs, sent on a new socket as node-postgres'
- * own Client.cancel() does (with the client's process id and secret key, so a pooler forwards it).
+ * Client.cancel() does (with the client's process id and secret key, so a pooler forwards it).
  */
 function cancelRunning(client: GuardedConnection): void {
-  const c = client as GuardedConnection & PgClient;
-  if (!c.activeQuery || !c.connectionParameters) return;
-  const Client = client.constructor as new (config: unknown) => PgCanceller;
-  const canceller = new Client(c.connectionParameters);
-  canceller.connection.on("error", () => {}); // best effort: the statement then ends by itself
-  canceller.cancel(client, c.activeQuery);
+  const { processID, secretKey, connectionParameters: p } = client as GuardedConnection & PgClient;
+  if (processID == null || secretKey == null || !p?.port) return;
+  const con = new pg.Connection({ ssl: p.ssl } as pg.ConnectionConfig) as unknown as CancelConnection;
+  con.on("error", () => {}); // best effort: the statement then ends by itself
+  con.on("connect", () => con.cancel(processID, secretKey));
+  if (p.host?.startsWith("/")) con.connect(`${p.host}/.s.PGSQL.${p.port}`);
+  else con.connect(p.port, p.host);
+  counts.cancelled++;
 }
 
 type Callback = (error: Error | null, result?: unknown) => void;
@@ -118,9 +125,11 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
       new Promise((resolve, reject) => {
         const signal = cancellable ? scoped : undefined;
         if (signal?.aborted) return reject(new Cancelled("The request was cancelled"));
-        const onAbort = () => cancelRunning(connection);
+        let running = true; // a cancel request after the statement ended could hit the connection's next one
+        const onAbort = () => running && cancelRunning(connection);
         signal?.addEventListener("abort", onAbort, { once: true });
         const done = (e: Error | null, r: unknown) => {
+          running = false;
           signal?.removeEventListener("abort", onAbort);
           if (e && signal?.aborted) reject(new Cancelled("The request was cancelled", { cause: e }));
           else if (e) reject(e);

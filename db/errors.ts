@@ -131,6 +131,14 @@ export class ConnectionError extends DatabaseError {
   override name = "ConnectionError";
 }
 
+/**
+ * The caller cancelled the work (an AbortSignal given to withCancellation()): its running statement was
+ * cancelled on the server (PostgreSQL), or the next statement was not sent (PGlite).
+ */
+export class Cancelled extends LaminError {
+  override name = "Cancelled";
+}
+
 /** No connection was opened before a registry was used. */
 export class NotConnected extends LaminError {
   override name = "NotConnected";

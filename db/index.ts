@@ -48,7 +48,7 @@ export { type SearchOptions } from "./query/search";
 export { typeahead, type TypeaheadOptions, type TypeaheadRow } from "./query/typeahead";
 export { type Scored } from "./query/queryset";
 export { type ToDataFrameOptions } from "./query/dataframe";
-export { setInstances, instanceNames, closeNamedInstances } from "./instances";
+export { setInstances, instanceNames, closeNamedInstances, NamedInstances } from "./instances";
 export { RecordList } from "./records/record-list";
 export { allRegistries, registryOf, type AnyRegistry } from "./records/registry-map";
 export type { ModelSpec, FieldSpec, ForeignKeySpec, ManyToManySpec } from "./schema/fields";
@@ -56,4 +56,9 @@ export { FeatureManager, type FeatureValue } from "./features/manager";
 export { type DescriptionResult, type DescribeOptions } from "./describe/describe";
 export { DEFAULT_DATAFRAME_LIMIT } from "./query/dataframe";
 export { LOOKUPS, TEXT_LOOKUPS, isLookup } from "./query/field-lookups";
-export { statementCounts, withStatementTimeout, type StatementCounts } from "./connection/statement-guard";
+export {
+  statementCounts,
+  withCancellation,
+  withStatementTimeout,
+  type StatementCounts,
+} from "./connection/statement-guard";

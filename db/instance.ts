@@ -1,10 +1,14 @@
 // An open LaminDB instance: one Knex handle on PostgreSQL or PGlite, the current user, and the
-// schema state. Registries use the default instance unless given another (Registry.connect()).
+// schema state. Registries use the instance of the current scope (Instance.runWith: a host with
+// several instances in one process, such as two language servers), else the default instance, unless
+// given another (Registry.connect()).
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Knex } from "knex";
 import { NotConnected } from "./errors";
 import type { SchemaState } from "./migrations";
 import { mapDbError } from "./connection/db-errors";
 import { PooledStatements, type StatementRunner } from "./connection/pooled-query";
+import { throwIfCancelled } from "./connection/statement-guard";
 import type { Fragment } from "./query/sql";
 
 export type Executor = Knex | Knex.Transaction;
@@ -32,6 +36,7 @@ export interface InstanceInfo {
 export class Instance {
   private closed = false;
   private static defaultInstance: Instance | undefined;
+  private static readonly scoped = new AsyncLocalStorage<Instance>();
   /** The hot paths' statements, straight on a pooled connection (connection/pooled-query.ts). */
   readonly statements: StatementRunner;
 
@@ -46,10 +51,16 @@ export class Instance {
   }
 
   static get current(): Instance {
-    if (!Instance.defaultInstance) {
+    const instance = Instance.scoped.getStore() ?? Instance.defaultInstance;
+    if (!instance) {
       throw new NotConnected("Not connected to a LaminDB instance: call connect() first.");
     }
-    return Instance.defaultInstance;
+    return instance;
+  }
+
+  /** Runs fn with `instance` as Instance.current for everything it does (awaited inside the scope). */
+  static runWith<T>(instance: Instance, fn: () => PromiseLike<T>): Promise<T> {
+    return Instance.scoped.run(instance, async () => await fn());
   }
 
   static setDefault(instance: Instance | undefined): void {
@@ -73,6 +84,7 @@ export class Instance {
 
   /** Runs a read or single statement, mapping driver errors. */
   async run<T>(fn: (db: Executor) => Promise<T>, db: Executor = this.knex): Promise<T> {
+    throwIfCancelled(); // PGlite cannot interrupt a statement: a cancelled caller sends no further one
     try {
       return await fn(db);
     } catch (e) {

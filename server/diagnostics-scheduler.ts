@@ -26,7 +26,18 @@ export class Diagnostics {
     private readonly connected: () => boolean,
   ) {}
 
+  private disposed = false;
+
+  /** The server stops: no timer stays behind, and nothing is scheduled any more. */
+  dispose(): void {
+    this.disposed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    clearTimeout(this.allTimer);
+  }
+
   schedule(uri: string, delay = EDIT_DELAY_MS): void {
+    if (this.disposed) return;
     clearTimeout(this.timers.get(uri));
     this.timers.set(
       uri,
@@ -38,6 +49,7 @@ export class Diagnostics {
   }
 
   refreshAll(): void {
+    if (this.disposed) return;
     clearTimeout(this.allTimer);
     this.allTimer = setTimeout(() => {
       for (const uri of this.published) this.schedule(uri, 0);

@@ -232,9 +232,10 @@ export interface LaminRequests {
       notifications?: "listen" | "poll" | "none";
       /**
        * Statements this server sent since it started; `bounded`: those of completion, hover and
-       * diagnostics, each under a statement_timeout. For tests that assert the work done.
+       * diagnostics, each under a statement_timeout; `cancelled`: running ones cancelled on PostgreSQL
+       * because their request was. For tests that assert the work done.
        */
-      statements?: { total: number; bounded: number };
+      statements?: { total: number; bounded: number; cancelled: number };
       /** Polls of the change counter so far (notifications "poll"); a pooled window polls only while focused. */
       polls?: number;
       /** application_name of this window's PostgreSQL connections (pg_stat_activity). */

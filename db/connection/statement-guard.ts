@@ -5,11 +5,16 @@
 // transaction-local: a statement outside a transaction runs as
 // `BEGIN READ ONLY; SET LOCAL statement_timeout = ...` + the statement + `COMMIT`, and a transaction
 // Knex opens gets the same settings right after its BEGIN. Statements are counted, so tests assert the
-// work a request did rather than its time.
+// work a request did rather than its time. A caller's AbortSignal (withCancellation) reaches every
+// statement too: an aborted one is cancelled on the server with PostgreSQL's cancel request (which a
+// pooler forwards to the backend that runs it), and none is sent after the abort.
 import { AsyncLocalStorage } from "node:async_hooks";
+import pg from "pg";
+import { Cancelled } from "../errors";
 
 interface Scope {
-  timeoutMs: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 const scope = new AsyncLocalStorage<Scope>();
@@ -20,9 +25,11 @@ export interface StatementCounts {
   total: number;
   /** Those sent inside withStatementTimeout(). */
   bounded: number;
+  /** Running statements cancelled on the server because their caller was (withCancellation). */
+  cancelled: number;
 }
 
-const counts: StatementCounts = { total: 0, bounded: 0 };
+const counts: StatementCounts = { total: 0, bounded: 0, cancelled: 0 };
 
 export function statementCounts(): StatementCounts {
   return { ...counts };
@@ -32,7 +39,44 @@ export function statementCounts(): StatementCounts {
 export function withStatementTimeout<T>(timeoutMs: number, fn: () => PromiseLike<T>): Promise<T> {
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new RangeError("timeoutMs: a positive integer");
   // awaited inside the scope: a Knex builder (a thenable) sends its statement only when awaited
-  return scope.run({ timeoutMs }, async () => await fn());
+  return scope.run({ ...scope.getStore(), timeoutMs }, async () => await fn());
+}
+
+/** Runs fn with its statements cancelled when `signal` aborts; they then fail with Cancelled. */
+export function withCancellation<T>(signal: AbortSignal, fn: () => PromiseLike<T>): Promise<T> {
+  return scope.run({ ...scope.getStore(), signal }, async () => await fn());
+}
+
+/** Between statements (PGlite's, whose one statement cannot be interrupted): stop once cancelled. */
+export function throwIfCancelled(): void {
+  if (scope.getStore()?.signal?.aborted) throw new Cancelled("The request was cancelled");
+}
+
+/** The parts of a node-postgres Client that its cancel request needs (not all in its typings). */
+interface PgClient {
+  processID?: number | null;
+  secretKey?: number | null;
+  connectionParameters?: { host?: string; port?: number; ssl?: unknown };
+}
+interface CancelConnection {
+  on(event: "connect" | "error", listener: () => void): void;
+  connect(port: number | string, host?: string): void;
+  cancel(processID: number, secretKey: number): void;
+}
+
+/**
+ * PostgreSQL's CancelRequest for the statement a client runs, sent on a new socket as node-postgres'
+ * Client.cancel() does (with the client's process id and secret key, so a pooler forwards it).
+ */
+function cancelRunning(client: GuardedConnection): void {
+  const { processID, secretKey, connectionParameters: p } = client as GuardedConnection & PgClient;
+  if (processID == null || secretKey == null || !p?.port) return;
+  const con = new pg.Connection({ ssl: p.ssl } as pg.ConnectionConfig) as unknown as CancelConnection;
+  con.on("error", () => {}); // best effort: the statement then ends by itself
+  con.on("connect", () => con.cancel(processID, secretKey));
+  if (p.host?.startsWith("/")) con.connect(`${p.host}/.s.PGSQL.${p.port}`);
+  else con.connect(p.port, p.host);
+  counts.cancelled++;
 }
 
 type Callback = (error: Error | null, result?: unknown) => void;
@@ -75,13 +119,25 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
     if (text === undefined) return original(...args);
     const callback = args.find((a, i) => i > 0 && typeof a === "function") as Callback | undefined;
     const values = args.length > 1 && Array.isArray(args[1]) ? args[1] : undefined;
-    const send = (): Promise<unknown> =>
+    const { timeoutMs, signal: scoped } = scope.getStore() ?? {};
+    // a transaction's end is always sent: cancelling it would leave the connection inside it
+    const send = (cancellable = true): Promise<unknown> =>
       new Promise((resolve, reject) => {
-        const done = (e: Error | null, r: unknown) => (e ? reject(e) : resolve(r));
+        const signal = cancellable ? scoped : undefined;
+        if (signal?.aborted) return reject(new Cancelled("The request was cancelled"));
+        let running = true; // a cancel request after the statement ended could hit the connection's next one
+        const onAbort = () => running && cancelRunning(connection);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        const done = (e: Error | null, r: unknown) => {
+          running = false;
+          signal?.removeEventListener("abort", onAbort);
+          if (e && signal?.aborted) reject(new Cancelled("The request was cancelled", { cause: e }));
+          else if (e) reject(e);
+          else resolve(r);
+        };
         if (values) original(config, values, done);
         else original(config, done);
       });
-    const timeoutMs = scope.getStore()?.timeoutMs;
     let result: Promise<unknown>;
     if (BEGIN.test(text)) {
       inTransaction = true;
@@ -89,7 +145,7 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
       result = send().then((r) => (extra ? run(extra).then(() => r) : r));
     } else if (END.test(text)) {
       inTransaction = false;
-      result = send();
+      result = send(false);
     } else {
       counts.total++;
       if (timeoutMs) counts.bounded++;

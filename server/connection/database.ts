@@ -2,7 +2,7 @@
 // reconnects after an outage (or takes over an embedded folder whose holder exited) and feeds
 // change notifications to the caches.
 import { hostname } from "node:os";
-import { ConnectionError, connect, mapDbError, redactUrl, type Instance } from "../../db/index";
+import { ConnectionError, Instance, connect, mapDbError, redactUrl } from "../../db/index";
 import type { LaminInitializationOptions } from "../protocol";
 import { errorMessage, log } from "../log";
 import { listenPostgres, pollCounters, type Change, type ChangeFeed, type PollFeed } from "./changes";
@@ -115,6 +115,7 @@ export class Database {
           user: this.options.user,
           readOnly: !this.options.trusted,
           applicationName: this.applicationName,
+          setDefault: false, // this server's own: use() scopes it (two servers can share a process)
           ...(budget ? { maxConnections: budget.max, idleTimeoutMs: budget.idleSeconds * 1000 } : {}),
         });
         this.open = { instance, close: () => instance.close() };
@@ -206,7 +207,10 @@ export class Database {
     await this.start();
   }
 
-  /** Runs fn with the open instance; a connection failure marks the database down and reconnects. */
+  /**
+   * Runs fn with the open instance, which is Instance.current for all fn does; a connection failure
+   * marks the database down and reconnects.
+   */
   async use<T>(fn: (instance: Instance) => Promise<T>): Promise<T> {
     const instance = this.instance;
     if (!instance) {
@@ -216,7 +220,7 @@ export class Database {
       );
     }
     try {
-      const result = await fn(instance);
+      const result = await Instance.runWith(instance, () => fn(instance));
       this.back();
       return result;
     } catch (e) {

@@ -158,6 +158,7 @@ export async function openEmbedded(
             readOnly,
             maxConnections: SOCKET_POOL,
             acquireTimeoutMs: SOCKET_ACQUIRE_TIMEOUT_MS,
+            setDefault: false, // each server's own: Database.use() scopes it
           });
           log(
             "info",
@@ -195,6 +196,7 @@ export async function openEmbedded(
         readOnly,
         maxConnections: SOCKET_POOL,
         acquireTimeoutMs: SOCKET_ACQUIRE_TIMEOUT_MS,
+        setDefault: false,
       });
       return {
         instance,

@@ -39,7 +39,8 @@ export interface Diagnostic {
   data?: unknown;
 }
 
-export class LspClient {
+/** The client's end of one LSP connection: a spawned server's stdio, or an in-process server's streams. */
+export class LspSession {
   readonly connection: MessageConnection;
   readonly stderr: string[] = [];
   private readonly diagnostics = new Map<string, Diagnostic[]>();
@@ -48,12 +49,11 @@ export class LspClient {
   /** What the server answered to `initialize`. */
   capabilities: Record<string, unknown> = {};
 
-  private constructor(readonly child: ChildProcess) {
+  constructor(fromServer: NodeJS.ReadableStream, toServer: NodeJS.WritableStream) {
     this.connection = createMessageConnection(
-      new StreamMessageReader(child.stdout!),
-      new StreamMessageWriter(child.stdin!),
+      new StreamMessageReader(fromServer),
+      new StreamMessageWriter(toServer),
     );
-    child.stderr!.on("data", (d: Buffer) => this.stderr.push(d.toString()));
     this.connection.onNotification(
       "textDocument/publishDiagnostics",
       (p: { uri: string; diagnostics: Diagnostic[] }) => {
@@ -74,17 +74,18 @@ export class LspClient {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  static async start(
+  /** Why the server cannot answer any more (it exited), if so. */
+  protected gone(): string | undefined {
+    return undefined;
+  }
+
+  /** The LSP handshake: initialize with these options, then initialized. */
+  async initialize(
     options: LaminInitializationOptions,
-    extra: { notebookSync?: boolean; nodeArgs?: string[] } = {},
-  ): Promise<LspClient> {
-    const nodeArgs = [...SERVER_NODE_ARGS, ...(extra.nodeArgs ?? [])];
-    const child = spawn(process.execPath, [...nodeArgs, SERVER, "--stdio"], {
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const client = new LspClient(child);
-    const init = await client.connection.sendRequest("initialize", {
-      processId: process.pid,
+    extra: { notebookSync?: boolean; processId?: number | null } = {},
+  ): Promise<void> {
+    const init = await this.connection.sendRequest("initialize", {
+      processId: extra.processId === undefined ? process.pid : extra.processId,
       rootUri: null,
       capabilities: {
         textDocument: {
@@ -97,9 +98,8 @@ export class LspClient {
       },
       initializationOptions: options,
     });
-    client.capabilities = (init as { capabilities: Record<string, unknown> }).capabilities;
-    await client.connection.sendNotification("initialized", {});
-    return client;
+    this.capabilities = (init as { capabilities: Record<string, unknown> }).capabilities;
+    await this.connection.sendNotification("initialized", {});
   }
 
   request<M extends keyof LaminRequests>(
@@ -120,11 +120,8 @@ export class LspClient {
     const opened = await this.waitFor(() => {
       const first = this.notifications.find((n) => n.method === "lamin/connectionChanged");
       if (first) return first.params as { connected: boolean; error?: string };
-      if (this.child.exitCode !== null || this.child.signalCode !== null)
-        return {
-          connected: false,
-          error: `the server exited (${this.child.exitCode ?? this.child.signalCode})`,
-        };
+      const gone = this.gone();
+      if (gone) return { connected: false, error: gone };
       return undefined;
     }, hangGuardMs);
     const s = await this.request("lamin/status", {});
@@ -235,6 +232,32 @@ export class LspClient {
           ?.params as LaminNotifications[M] | undefined,
       timeoutMs,
     );
+  }
+}
+
+/** A real LSP client of a spawned `node dist/server.js --stdio`. */
+export class LspClient extends LspSession {
+  private constructor(readonly child: ChildProcess) {
+    super(child.stdout!, child.stdin!);
+    child.stderr!.on("data", (d: Buffer) => this.stderr.push(d.toString()));
+  }
+
+  protected override gone(): string | undefined {
+    if (this.child.exitCode === null && this.child.signalCode === null) return undefined;
+    return `the server exited (${this.child.exitCode ?? this.child.signalCode})`;
+  }
+
+  static async start(
+    options: LaminInitializationOptions,
+    extra: { notebookSync?: boolean; nodeArgs?: string[] } = {},
+  ): Promise<LspClient> {
+    const nodeArgs = [...SERVER_NODE_ARGS, ...(extra.nodeArgs ?? [])];
+    const child = spawn(process.execPath, [...nodeArgs, SERVER, "--stdio"], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const client = new LspClient(child);
+    await client.initialize(options, extra);
+    return client;
   }
 
   /** Polite shutdown; kill after a grace period. */

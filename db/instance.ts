@@ -1,5 +1,6 @@
 // An open LaminDB instance: one Knex handle on PostgreSQL or PGlite, the current user, and the
 // schema state. Registries use the default instance unless given another (Registry.connect()).
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Knex } from "knex";
 import { NotConnected } from "./errors";
 import type { SchemaState } from "./migrations";
@@ -29,6 +30,9 @@ export interface InstanceInfo {
   schema: SchemaState;
 }
 
+/** The instance registries use inside Instance.using(): a server's reads on a replica. */
+const scoped = new AsyncLocalStorage<Instance>();
+
 export class Instance {
   private closed = false;
   private static defaultInstance: Instance | undefined;
@@ -46,6 +50,8 @@ export class Instance {
   }
 
   static get current(): Instance {
+    const inScope = scoped.getStore();
+    if (inScope) return inScope;
     if (!Instance.defaultInstance) {
       throw new NotConnected("Not connected to a LaminDB instance: call connect() first.");
     }
@@ -54,6 +60,14 @@ export class Instance {
 
   static setDefault(instance: Instance | undefined): void {
     Instance.defaultInstance = instance;
+  }
+
+  /**
+   * Runs fn with `instance` as the default of every registry call it makes (and of their promises),
+   * leaving the process-wide default alone: concurrent requests may each use another instance.
+   */
+  static using<T>(instance: Instance, fn: () => Promise<T>): Promise<T> {
+    return scoped.run(instance, fn);
   }
 
   get isClosed(): boolean {

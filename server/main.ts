@@ -84,11 +84,11 @@ connection.onInitialize((params): InitializeResult => {
   cells = new QueryCells({
     timeoutSeconds: options.queryCells?.timeoutSeconds ?? DEFAULT_CELL_TIMEOUT_S,
     memoryMb: options.queryCells?.memoryMb ?? DEFAULT_CELL_MEMORY_MB,
-    use: (fn) => db.use(fn),
+    use: (fn) => db.write(fn),
   });
   diagnostics = new Diagnostics(connection, docs, values, () => db.instance !== undefined);
   tracker = new Tracker({
-    use: (fn) => db.use(fn),
+    use: (fn) => db.write(fn),
     sessionId: options.sessionId,
     trusted: options.trusted,
     userHandle: options.user.handle,

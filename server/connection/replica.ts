@@ -180,7 +180,8 @@ export class Replica {
     const was = this.up || this.error === undefined;
     this.up = false;
     this.error = errorMessage(e);
-    if (was) log("warn", `The replica ${this.location} is unreachable (${this.error}): reads go to the primary`);
+    if (was)
+      log("warn", `The replica ${this.location} is unreachable (${this.error}): reads go to the primary`);
     this.probe();
   }
 

@@ -144,7 +144,8 @@ export class Replica {
     let wait = 20;
     for (;;) {
       const instance = this.instance;
-      if (this.closed || !this.up || !instance) return deliver();
+      if (this.closed) return; // the server is stopping: nobody is left to tell
+      if (!this.up || !instance) return deliver();
       if (this.replayed >= target) return deliver();
       if (Date.now() - started > MAX_REPLAY_WAIT_MS) {
         this.mustReach(text);

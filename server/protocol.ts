@@ -18,6 +18,11 @@ export interface LaminInitializationOptions {
         url: string;
         /** A direct URL to the same server (password from SecretStorage): LISTEN runs on it. */
         directUrl?: string;
+        /**
+         * A streaming replica of the same database (password from SecretStorage): reads go there,
+         * except those that must see this window's own recent writes (docs/scaling.md).
+         */
+        readUrl?: string;
       };
   /** The window's connection budget on a PostgreSQL server (settings lamindb.postgres.*). */
   connections?: ConnectionBudget;
@@ -50,6 +55,19 @@ export const QUERY_CELL_LIMITS = {
   timeoutSeconds: { min: 1, max: 86_400, integer: false, unit: "seconds" },
   memoryMb: { min: 64, max: 16_384, integer: true, unit: "MB" },
 } as const;
+
+export interface ReplicaStatus {
+  /** Reads go to the replica; false while it is unreachable (reads then go to the primary). */
+  connected: boolean;
+  /** Its URL without credentials. */
+  location: string;
+  /** WAL the replica has yet to replay: the primary's current LSN minus its replay LSN, in bytes. */
+  lagBytes?: number;
+  /** Seconds since the last transaction it replayed was committed on the primary; 0 when caught up. */
+  lagSeconds?: number;
+  /** Why it is unreachable. */
+  error?: string;
+}
 
 export interface ConnectionBudget {
   /** Pooled connections at most (LISTEN on a direct URL is one more). */
@@ -240,6 +258,8 @@ export interface LaminRequests {
       polls?: number;
       /** application_name of this window's PostgreSQL connections (pg_stat_activity). */
       applicationName?: string;
+      /** With `database.readUrl`: the replica reads go to, and how far it is behind the primary. */
+      replica?: ReplicaStatus;
     };
   };
   "lamin/runs": {

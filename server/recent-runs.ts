@@ -26,7 +26,7 @@ export class RecentRuns {
       .slice(0, MAX_ANNOUNCED);
     if (ids.length === 0 || change.op === "DELETE") return;
     try {
-      const runs = await db.use(() => runsAll().filter({ id__in: ids }).toArray());
+      const runs = await db.read(() => runsAll().filter({ id__in: ids }).toArray());
       const kind = change.op === "INSERT" ? "created" : "updated";
       for (const run of await runSummaries(runs)) notify("lamin/runChanged", { run, change: kind });
     } catch {

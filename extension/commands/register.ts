@@ -1,6 +1,6 @@
 // Registers every command; errors become one message with a next step instead of a silent failure.
 import * as vscode from "vscode";
-import { connectPostgres, setDirectUrl, switchInstance } from "../connections/commands";
+import { connectPostgres, setDirectUrl, setReadUrl, switchInstance } from "../connections/commands";
 import { type Passwords, setTrackingEnabled, trackingEnabled } from "../connections";
 import type { LaminServer } from "../client/server";
 import type { Tracking } from "../tracking/tracking";
@@ -22,6 +22,7 @@ type InspectCommandId = Exclude<
   | typeof Commands.connectPostgres
   | typeof Commands.switchInstance
   | typeof Commands.setDirectUrl
+  | typeof Commands.setReadUrl
   | typeof Commands.showRun
   | typeof Commands.toggleTracking
   | typeof Commands.retryQueue
@@ -42,6 +43,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [Commands.connectPostgres]: () => connectPostgres(passwords, restart),
     [Commands.switchInstance]: () => switchInstance(passwords, restart),
     [Commands.setDirectUrl]: () => setDirectUrl(passwords, restart),
+    [Commands.setReadUrl]: () => setReadUrl(passwords, restart),
     [Commands.showRun]: (uid) => showRun(server, typeof uid === "string" ? uid : undefined),
     [Commands.toggleTracking]: async () => {
       const on = !trackingEnabled();

@@ -1,7 +1,7 @@
 // "Connect to PostgreSQL..." and "Switch instance": the URL goes to user settings, the password to
 // SecretStorage. Saving the settings restarts the server (see main.ts); a password-only change asks for it.
 import * as vscode from "vscode";
-import { connectionSettings, setActivePostgres, setDirectUrlSetting } from "./settings";
+import { connectionSettings, setActivePostgres, setDirectUrlSetting, setReadUrlSetting } from "./settings";
 import type { Passwords } from "./secrets";
 import { defaultInstanceName, describeUrl, isPostgresUrl, splitPassword } from "./url";
 
@@ -79,26 +79,65 @@ export async function switchInstance(passwords: Passwords, restart: () => Promis
  * "Set direct PostgreSQL URL...": beside a pooler's URL, a direct one to the same server that only
  * LISTEN uses (a transaction-mode pooler cannot pass it). Empty: none, the window polls instead.
  */
-export async function setDirectUrl(passwords: Passwords, restart: () => Promise<void>): Promise<boolean> {
-  const entered = await vscode.window.showInputBox({
+export function setDirectUrl(passwords: Passwords, restart: () => Promise<void>): Promise<boolean> {
+  return setSideUrl(passwords, restart, {
     title: "LaminDB: Direct PostgreSQL URL for change notifications",
     prompt:
       "A URL that reaches the server without the pooler, used only for LISTEN (a password in it goes to SecretStorage). Empty: none.",
     placeHolder: "postgresql://user@db-direct.example.org:5432/database",
-    value: connectionSettings().directUrl,
+    current: () => connectionSettings().directUrl,
+    save: setDirectUrlSetting,
+  });
+}
+
+/**
+ * "Set read replica URL...": a streaming replica of the same database that reads go to (writes,
+ * tracking and LISTEN stay on the primary). Empty: none, everything on the primary.
+ */
+export function setReadUrl(passwords: Passwords, restart: () => Promise<void>): Promise<boolean> {
+  return setSideUrl(passwords, restart, {
+    title: "LaminDB: Read replica URL",
+    prompt:
+      "A streaming replica of the same database; completions, the sidebar and describe read from it (a password in it goes to SecretStorage). Empty: none.",
+    placeHolder: "postgresql://user@db-replica.example.org:5432/database",
+    current: () => connectionSettings().readUrl,
+    save: setReadUrlSetting,
+  });
+}
+
+interface SideUrl {
+  title: string;
+  prompt: string;
+  placeHolder: string;
+  current(): string;
+  save(url: string): Promise<void>;
+}
+
+// A second URL beside the main one: its password to SecretStorage keyed by the URL, the URL without
+// it to the setting (which restarts the server; an unchanged setting does not, so restart then).
+async function setSideUrl(
+  passwords: Passwords,
+  restart: () => Promise<void>,
+  side: SideUrl,
+): Promise<boolean> {
+  const entered = await vscode.window.showInputBox({
+    title: side.title,
+    prompt: side.prompt,
+    placeHolder: side.placeHolder,
+    value: side.current(),
     ignoreFocusOut: true,
     validateInput: (v) =>
       !v.trim() || isPostgresUrl(v) ? undefined : "Enter a postgres:// or postgresql:// URL with a host",
   });
   if (entered === undefined) return false;
   if (!entered.trim()) {
-    await setDirectUrlSetting("");
+    await side.save("");
     return true;
   }
   const { url, password } = splitPassword(entered);
   if (password !== undefined) await passwords.set(url, password || undefined);
-  const unchanged = connectionSettings().directUrl === url;
-  await setDirectUrlSetting(url);
+  const unchanged = side.current() === url;
+  await side.save(url);
   if (unchanged) await restart();
   return true;
 }

@@ -20,7 +20,7 @@ export async function buildInitializationOptions(
   passwords: Passwords,
   trusted: boolean,
 ): Promise<BuiltOptions> {
-  const { postgresUrl, instances, directUrl, connections } = connectionSettings();
+  const { postgresUrl, instances, directUrl, readUrl, connections } = connectionSettings();
   const secrets: string[] = [];
   const resolve = async (url: string) => {
     const pw = await passwords.get(url);
@@ -39,6 +39,7 @@ export async function buildInitializationOptions(
         name,
         url: await resolve(postgresUrl),
         ...(directUrl ? { directUrl: await resolve(directUrl) } : {}),
+        ...(readUrl ? { readUrl: await resolve(readUrl) } : {}),
       }
     : { kind: "embedded", dir };
   return {

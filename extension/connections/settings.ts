@@ -13,6 +13,8 @@ export interface ConnectionSettings {
   instances: Record<string, string>;
   /** A direct URL to the same server (without password) for LISTEN when postgresUrl is a pooler's. */
   directUrl: string;
+  /** A streaming replica of the same database (without password) that reads go to. */
+  readUrl: string;
   /** The window's connection budget (package.json bounds the numbers; the server checks them again). */
   connections: { max: number; idleSeconds: number };
 }
@@ -58,6 +60,7 @@ export function connectionSettings(): ConnectionSettings {
     postgresUrl: config().get<string>(Settings.postgresUrl, "").trim(),
     instances: clean,
     directUrl: config().get<string>(Settings.directUrl, "").trim(),
+    readUrl: config().get<string>(Settings.readUrl, "").trim(),
     connections: {
       max: config().get<number>(Settings.maxConnections, 3),
       idleSeconds: config().get<number>(Settings.idleSeconds, 30),
@@ -103,6 +106,7 @@ export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
     e.affectsConfiguration(`${Settings.section}.${Settings.postgresUrl}`) ||
     e.affectsConfiguration(`${Settings.section}.${Settings.instances}`) ||
     e.affectsConfiguration(`${Settings.section}.${Settings.directUrl}`) ||
+    e.affectsConfiguration(`${Settings.section}.${Settings.readUrl}`) ||
     e.affectsConfiguration(`${Settings.section}.${Settings.maxConnections}`) ||
     e.affectsConfiguration(`${Settings.section}.${Settings.idleSeconds}`)
   );
@@ -110,4 +114,8 @@ export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
 
 export async function setDirectUrlSetting(url: string): Promise<void> {
   await config().update(Settings.directUrl, url, vscode.ConfigurationTarget.Global);
+}
+
+export async function setReadUrlSetting(url: string): Promise<void> {
+  await config().update(Settings.readUrl, url, vscode.ConfigurationTarget.Global);
 }

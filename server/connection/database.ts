@@ -3,10 +3,11 @@
 // change notifications to the caches.
 import { hostname } from "node:os";
 import { ConnectionError, Instance, connect, mapDbError, redactUrl } from "../../db/index";
-import type { LaminInitializationOptions } from "../protocol";
+import type { LaminInitializationOptions, ReplicaStatus } from "../protocol";
 import { errorMessage, log } from "../log";
 import { listenPostgres, pollCounters, type Change, type ChangeFeed, type PollFeed } from "./changes";
 import { ensureFolder, holderAlive, openEmbedded } from "./embedded";
+import { Replica } from "./replica";
 
 interface Open {
   instance: Instance;
@@ -54,11 +55,24 @@ export class Database {
   private lastError?: string;
   private closed = false;
   private reportedDown = false;
+  /** With database.readUrl: where reads go (replica.ts). */
+  private readonly replica?: Replica;
 
   constructor(
     private readonly options: LaminInitializationOptions,
     private readonly events: DatabaseEvents,
-  ) {}
+  ) {
+    const d = options.database;
+    if (d.kind === "postgres" && d.readUrl) {
+      const budget = options.connections;
+      this.replica = new Replica({
+        url: d.readUrl,
+        user: options.user,
+        applicationName: this.applicationName,
+        ...(budget ? { maxConnections: budget.max, idleTimeoutMs: budget.idleSeconds * 1000 } : {}),
+      });
+    }
+  }
 
   get kind(): "postgres" | "pglite" {
     return this.options.database.kind === "postgres" ? "postgres" : "pglite";
@@ -129,6 +143,7 @@ export class Database {
         return;
       }
       this.lastError = undefined;
+      void this.replica?.start(); // after the primary: its migrations must be there to replay
       this.startFeed();
       this.startMonitor();
       log("info", `Connected to ${this.location}${this.open.role ? ` (${this.open.role})` : ""}`);
@@ -159,7 +174,11 @@ export class Database {
     const instance = this.instance!;
     if (instance.info.schema.managedBy === "lamindb") return; // no triggers there: TTL only
     const d = this.options.database;
-    const onChange = (c: Change) => this.events.onChange(c);
+    // with a replica, caches are invalidated once it has the write, so they refill with it
+    const replica = this.replica;
+    const onChange = replica
+      ? (c: Change) => void replica.afterReplay(instance, () => this.events.onChange(c))
+      : (c: Change) => this.events.onChange(c);
     if (d.kind === "postgres" && (d.directUrl || !instance.info.pooled)) {
       this.feed = listenPostgres(d.directUrl ?? d.url, onChange, this.applicationName);
       return;
@@ -205,6 +224,44 @@ export class Database {
     this.events.onConnection(false, this.lastError);
     await open.close().catch(() => {});
     await this.start();
+  }
+
+  /**
+   * Runs a read: on the replica when there is one, it is reachable and it has replayed what this
+   * window must see (its own writes, others' it was told of); otherwise on the primary, as use().
+   * Registry calls inside fn use the replica's instance (Instance.runWith). A connection error on the
+   * replica marks it down and the read runs on the primary instead.
+   */
+  async read<T>(fn: (instance: Instance) => Promise<T>): Promise<T> {
+    const replica = this.replica && this.instance ? await this.replica.forRead() : undefined;
+    if (replica) {
+      try {
+        return await Instance.runWith(replica, () => fn(replica));
+      } catch (e) {
+        if (!this.replica!.failed(e)) throw e;
+      }
+    }
+    return this.use(fn);
+  }
+
+  /**
+   * Runs a write (tracking, a save, a delete) on the primary; with a replica, reads go to the
+   * primary from its start until the replica has replayed past the primary's position after it.
+   */
+  async write<T>(fn: (instance: Instance) => Promise<T>): Promise<T> {
+    const replica = this.replica;
+    if (!replica) return this.use(fn);
+    replica.beginWrite();
+    try {
+      return await this.use(fn);
+    } finally {
+      await replica.endWrite(this.instance);
+    }
+  }
+
+  /** The replica's state and lag for lamin/status (none without database.readUrl). */
+  async replicaStatus(): Promise<ReplicaStatus | undefined> {
+    return this.replica?.status(this.instance);
   }
 
   /**
@@ -273,6 +330,7 @@ export class Database {
   async close(): Promise<void> {
     this.closed = true;
     this.closeFeed();
+    await this.replica?.close();
     if (this.monitor) clearInterval(this.monitor);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.probeTimer) clearTimeout(this.probeTimer);

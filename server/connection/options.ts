@@ -22,10 +22,12 @@ export function parseOptions(raw: unknown): LaminInitializationOptions {
     database = { kind: "embedded", dir: db.dir };
   } else if (db.kind === "postgres" && typeof db.url === "string") {
     database = { kind: "postgres", name: typeof db.name === "string" ? db.name : "postgres", url: db.url };
-    if (db.directUrl !== undefined && db.directUrl !== "") {
-      if (typeof db.directUrl !== "string" || !/^postgres(ql)?:\/\//.test(db.directUrl))
-        throw new OptionsError("initializationOptions.database.directUrl is a postgresql:// URL");
-      database.directUrl = db.directUrl;
+    for (const field of ["directUrl", "readUrl"] as const) {
+      const v = db[field];
+      if (v === undefined || v === "") continue;
+      if (typeof v !== "string" || !/^postgres(ql)?:\/\//.test(v))
+        throw new OptionsError(`initializationOptions.database.${field} is a postgresql:// URL`);
+      database[field] = v;
     }
   } else {
     throw new OptionsError(

@@ -74,7 +74,7 @@ export class RegistryValues {
     const key = `${registryName}\u0000${field}\u0000${prefix.toLowerCase()}`;
     const cached = this.cache.get(key);
     if (this.fresh(cached)) return cached.items;
-    const items = await this.db.use(async () => {
+    const items = await this.db.read(async () => {
       // One statement: the indexed prefix query answers almost every request; the contains half
       // (trigram index) runs inside it only when the prefix found few values, which is when the
       // user is likely after a middle part or has a typo. Measured in bench/server-bench.ts.
@@ -113,7 +113,7 @@ export class RegistryValues {
     }
     for (let i = 0; i < unknown.length; i += EXISTS_CHUNK) {
       const chunk = unknown.slice(i, i + EXISTS_CHUNK);
-      const rows = await this.db.use(async () => reg.filter({ [`${field}__in`]: chunk }).toArray());
+      const rows = await this.db.read(async () => reg.filter({ [`${field}__in`]: chunk }).toArray());
       const items = new Map(rows.map((r) => [String((r as unknown as Record<string, unknown>)[field]), r]));
       for (const v of chunk) {
         const r = items.get(v);
@@ -132,7 +132,7 @@ export class RegistryValues {
     const key = `${registryName}\u0000${field}\u0000~${value}`;
     const cached = this.cache.get(key);
     if (this.fresh(cached)) return cached.items;
-    const found = await this.db.use(async (instance) => {
+    const found = await this.db.read(async (instance) => {
       const ranked = await search(reg, value, { field, limit });
       return ranked.length ? ranked : similar(reg, instance, value, { field, limit });
     });
@@ -150,7 +150,7 @@ export class RegistryValues {
     const key = `${registryName}\u0000uid\u0000${prefix}`;
     const cached = this.cache.get(key);
     if (this.fresh(cached)) return cached.items;
-    const rows = await this.db.use(async () => {
+    const rows = await this.db.read(async () => {
       const qs = prefix ? reg.all().basicFilter({ uid__startswith: prefix }) : reg.filter({});
       return qs.orderBy("-id").limit(LIMIT).toArray();
     });
@@ -185,7 +185,7 @@ export class RegistryValues {
     reg: RegistryClassLike,
     by: { field: string; value: string } | { uid: string },
   ): Promise<SQLRecord | null> {
-    return this.db.use(async () => {
+    return this.db.read(async () => {
       if ("uid" in by) {
         try {
           return await reg.get(by.uid);

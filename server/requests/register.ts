@@ -1,5 +1,6 @@
-// Registers every lamin/* request handler. Each runs through Database.use(), so a database that is
-// down gives a clear error (and a reconnect) instead of a hang.
+// Registers every lamin/* request handler. Each runs through Database.read() (on the replica when
+// there is one) or Database.write() (on the primary), so a database that is down gives a clear error
+// (and a reconnect) instead of a hang.
 import { statementCounts } from "../../db/index";
 import type { Database } from "../connection/database";
 import type { LaminInitializationOptions, LaminMethod, Params, Result } from "../protocol";
@@ -40,18 +41,24 @@ export function refuseUntrusted(what: string): WriteRefused {
 }
 
 export function registerRequests(host: RequestHost): void {
-  const use = <T>(fn: () => Promise<T>) => host.db().use(fn);
+  const use = <T>(fn: () => Promise<T>) => host.db().read(fn);
   const refuse = (what: string) => {
     if (!host.options().trusted) throw refuseUntrusted(what);
   };
   const write = <T>(what: string, fn: () => Promise<T>) => {
     refuse(what);
-    return use(fn);
+    return host.db().write(fn);
   };
 
   host.on("lamin/status", async () => {
     const s = host.db().status();
-    return { ...s, readOnly: !host.options().trusted, statements: statementCounts() };
+    const replica = await host.db().replicaStatus();
+    return {
+      ...s,
+      readOnly: !host.options().trusted,
+      statements: statementCounts(),
+      ...(replica ? { replica } : {}),
+    };
   });
   host.on("lamin/track", async (p) => {
     refuse("runs are not recorded");
@@ -83,7 +90,7 @@ export function registerRequests(host: RequestHost): void {
   host.on("lamin/loadDemoData", async () => {
     refuse("demo data is not loaded");
     try {
-      return await host.db().use((instance) => loadDemoData(instance));
+      return await host.db().write((instance) => loadDemoData(instance));
     } finally {
       host.afterEvaluate(); // caches of values and diagnostics: the registries changed
     }

@@ -88,6 +88,11 @@ describeEachDatabase("typeahead", (ctx) => {
         "force_custom_plan",
       );
     }
+    if (ctx.kind === "pgbouncer") {
+      // through the pooler: detected, so no named statement and no session setting was used
+      assert.equal(ctx.instance.info.pooled, true);
+      assert.equal(ctx.instance.info.namedStatements, false);
+    }
   });
 
   test("bad input: a typed error, nothing run", async () => {

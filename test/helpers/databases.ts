@@ -1,11 +1,13 @@
-// Runs a suite against both databases: a fresh database on the run's throwaway PostgreSQL server
-// (LAMIN_TEST_POSTGRES_URL, set by scripts/test.mjs) and an in-memory PGlite.
+// Runs a suite against three configurations: a fresh database on the run's throwaway PostgreSQL
+// server (LAMIN_TEST_POSTGRES_URL, set by scripts/test.mjs), the same kind of database reached through
+// the run's PgBouncer in transaction mode (LAMIN_TEST_PGBOUNCER_URL), and an in-memory PGlite.
 import { after, before, describe } from "node:test";
 import { randomBytes } from "node:crypto";
 import knexFactory from "knex";
 import { connect, type ConnectOptions, type Instance } from "../../db/index";
+import { throughPgbouncer } from "./pooler";
 
-export type DatabaseKind = "postgres" | "pglite";
+export type DatabaseKind = "postgres" | "pgbouncer" | "pglite";
 
 export function postgresUrl(): string {
   const url = process.env.LAMIN_TEST_POSTGRES_URL ?? process.env.DATABASE_URL;
@@ -34,7 +36,7 @@ export interface DatabaseContext {
   kind: DatabaseKind;
   /** The open instance (available inside tests, after `before`). */
   readonly instance: Instance;
-  /** The URL of the PostgreSQL database (postgres only). */
+  /** The URL of the PostgreSQL database (postgres and pgbouncer: the one the instance was opened on). */
   readonly url?: string;
 }
 
@@ -44,7 +46,7 @@ export function describeEachDatabase(
   fn: (ctx: DatabaseContext) => void,
   options: { connect?: Partial<ConnectOptions> } = {},
 ): void {
-  for (const kind of ["postgres", "pglite"] as const) {
+  for (const kind of ["postgres", "pgbouncer", "pglite"] as const) {
     describe(`${name} [${kind}]`, () => {
       let instance: Instance | undefined;
       let drop: (() => Promise<void>) | undefined;
@@ -60,11 +62,11 @@ export function describeEachDatabase(
         },
       };
       before(async () => {
-        if (kind === "postgres") {
+        if (kind !== "pglite") {
           const db = await createPostgresDatabase();
           drop = db.drop;
-          url = db.url;
-          instance = await connect({ ...options.connect, url: db.url } as ConnectOptions);
+          url = kind === "pgbouncer" ? throughPgbouncer(db.url) : db.url;
+          instance = await connect({ ...options.connect, url } as ConnectOptions);
         } else {
           instance = await connect({ ...options.connect, memory: true } as ConnectOptions);
         }

@@ -315,15 +315,23 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   for (const c of computed) out.dtypes[c.name] = c.dtype;
   for (const f of featureNames) out.dtypes[f] = featureDType(featureData!.dtypes.get(f) ?? "");
 
-  rows.forEach((row, i) => {
-    const cells = new Map<string, JsonValue>();
-    columns.forEach((c, j) => cells.set(c.name, toCell(row[j], sources[j]!.type)));
-    computed.forEach((c, j) => cells.set(c.name, toCell(row[columns.length + j])));
-    for (const f of featureNames) {
-      const vs = featureData!.values.get(f)?.get(String(ids[i])) ?? [];
-      cells.set(f, vs.length === 0 ? null : vs.length === 1 ? vs[0] : vs);
-    }
-    out.rows[i] = out.columns.map((name) => cells.get(name) ?? null);
-  });
+  // each output column's source, worked out once rather than through a Map per row
+  const position = new Map<string, (row: unknown[], i: number) => JsonValue>();
+  columns.forEach((c, j) => position.set(c.name, (row) => toCell(row[j], sources[j]!.type)));
+  computed.forEach((c, j) => position.set(c.name, (row) => toCell(row[columns.length + j])));
+  for (const f of featureNames) {
+    const byRun = featureData!.values.get(f);
+    position.set(f, (_row, i) => {
+      const vs = byRun?.get(String(ids[i])) ?? [];
+      return vs.length === 0 ? null : vs.length === 1 ? vs[0]! : vs;
+    });
+  }
+  const readers = out.columns.map((name) => position.get(name) ?? (() => null));
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const cells = new Array<JsonValue>(readers.length);
+    for (let k = 0; k < readers.length; k++) cells[k] = readers[k]!(row, i);
+    out.rows[i] = cells;
+  }
   return out;
 }

@@ -57,7 +57,11 @@ const PREFIX_INDEXED: Readonly<Record<string, string>> = {
 /** Trigrams need three characters: a shorter term cannot narrow the candidates through them. */
 const SHORT_TERM = 2;
 /** How many prefix matches, in index order, a short term ranks (docs/data-model.md, "search()"). */
-export const SHORT_TERM_CANDIDATES = 1000;
+export const SHORT_TERM_CANDIDATES = 200;
+/** How many of the rows that contain a longer term it ranks, besides the name's prefix matches. */
+export const SEARCH_CANDIDATES = 300;
+/** "term" followed by one of these is a synonym or sub-phrase of the name: LaminDB's high scores. */
+const PREFIX_DELIMITERS = ["|", " ", ".", ",", ";", ":"];
 
 export function searchQuery<T>(qs: QuerySet<T>, string: string, options: SearchOptions = {}): QuerySet<T> {
   if (typeof string !== "string") throw new InvalidArgument("search() needs a string");
@@ -88,41 +92,61 @@ export function searchQuery<T>(qs: QuerySet<T>, string: string, options: SearchO
   const like = cs ? sql`LIKE` : sql`ILIKE`;
 
   const score = (alias: string): Fragment => {
-    const terms: Fragment[] = [];
+    const perField: Fragment[] = [];
     for (const f of fields) {
       const v = sql`coalesce(${sql.col(alias, f.column)}::text, '')`;
-      terms.push(
+      const terms: Fragment[] = [
         cs
           ? sql`CASE WHEN ${v} = ${s} THEN 200 ELSE 0 END`
           : sql`CASE WHEN lower(${v}) = lower(${s}) THEN 200 ELSE 0 END`,
-      );
+      ];
       for (const r of RULES)
         terms.push(sql`CASE WHEN ${v} ${op} ${r.pattern(re)} THEN ${r.points} ELSE 0 END`);
-      terms.push(sql`CASE WHEN ${v} ${like} ${contains} ESCAPE '\\' THEN 1 ELSE 0 END`);
+      // every rule needs the term inside the value: a field without it (most of them, and NULLs) scores
+      // 0 after one LIKE instead of six regular expressions
+      perField.push(
+        sql`CASE WHEN ${v} ${like} ${contains} ESCAPE '\\' THEN 1 + ${sql.join(terms, sql` + `)} ELSE 0 END`,
+      );
     }
-    return sql.join(terms, sql` + `);
+    return sql.join(perField, sql` + `);
   };
-  // A one- or two-letter term (the search box's first keystrokes) would rank every row that contains it:
-  // it ranks the first matches of the name's (or key's) prefix index instead, in index order, where an
-  // exact match comes first and then "term<space>…" sub-phrases. Not with limit: null (all results).
+  // With a limit (20 by default), a term found in many rows ranks a bounded set of candidates rather
+  // than every row that contains it (docs/data-model.md, "search()"): what the search box's first
+  // keystrokes and common terms cost over a million records. The name's (key's) prefix index gives the
+  // rows that score highest there: the exact match, then "term|...", "term<delimiter>...", read as
+  // index range scans. A one- or two-letter term (too short for trigrams) adds the first prefix matches
+  // in index order; a longer one the first SEARCH_CANDIDATES rows that contain it, which is all of them,
+  // and LaminDB's result, whenever fewer rows contain it.
   const prefixColumn = PREFIX_INDEXED[model.table];
   const prefixField = prefixColumn ? model.fields.find((f) => f.column === prefixColumn) : undefined;
-  const short =
-    s.length > 0 &&
-    [...s].length <= SHORT_TERM &&
-    limit !== null &&
-    prefixField !== undefined &&
-    fields.includes(prefixField);
+  const namePrefix = prefixField !== undefined && fields.includes(prefixField) && s.length > 0;
+  const short = [...s].length <= SHORT_TERM;
+  const table = sql.ident(model.table);
+  const containment = (ref: (c: string) => Fragment): Fragment =>
+    names
+      ? sql.or(fields.map((f) => sql`${ref(f.column)} ${like} ${contains} ESCAPE '\\'`))
+      : sql`(${searchDocument(model, undefined)}) ${like} ${contains} ESCAPE '\\'`;
+  const prefixScans = (n: number): Fragment[] => {
+    const col = sql.ident(prefixField!.column);
+    const e = likeEscape(s.toLowerCase());
+    const exact = cs ? sql` AND ${col} LIKE ${`${likeEscape(s)}%`} ESCAPE '\\'` : sql``;
+    const scan = (pattern: string, k: number) =>
+      sql`(SELECT "id" FROM ${table} WHERE lower(${col}) LIKE ${pattern} ESCAPE '\\'${exact} ORDER BY lower(${col}) USING ~<~ LIMIT ${k})`;
+    return [scan(`${e}%`, n), ...PREFIX_DELIMITERS.map((d) => scan(`${e}${likeEscape(d)}%`, limit ?? 0))];
+  };
   const candidates = (alias: string): Fragment => {
-    if (short) {
-      const col = sql.ident(prefixField.column);
-      const prefix = `${likeEscape(s.toLowerCase())}%`;
-      const exact = cs ? sql` AND ${col} LIKE ${`${likeEscape(s)}%`} ESCAPE '\\'` : sql``;
-      return sql`${sql.col(alias, "id")} IN (SELECT "id" FROM ${sql.ident(model.table)} WHERE lower(${col}) LIKE ${prefix} ESCAPE '\\'${exact} ORDER BY lower(${col}) USING ~<~ LIMIT ${SHORT_TERM_CANDIDATES})`;
+    const id = sql.col(alias, "id");
+    if (limit !== null && short && namePrefix) {
+      return sql`${id} IN (${sql.join(prefixScans(Math.max(SHORT_TERM_CANDIDATES, limit)), sql` UNION ALL `)})`;
+    }
+    if (limit !== null && !short) {
+      const n = Math.max(SEARCH_CANDIDATES, limit);
+      const some = sql`(SELECT "id" FROM ${table} WHERE ${containment((c) => sql.ident(c))} LIMIT ${n})`;
+      const scans = namePrefix ? prefixScans(limit) : [];
+      return sql`${id} IN (${sql.join([some, ...scans], sql` UNION ALL `)})`;
     }
     // the whole search document: one trigram index serves every field
-    if (!names) return sql`(${searchDocument(model, alias)}) ${like} ${contains} ESCAPE '\\'`;
-    return sql.or(fields.map((f) => sql`${sql.col(alias, f.column)} ${like} ${contains} ESCAPE '\\'`));
+    return containment((c) => sql.col(alias, c));
   };
   let out = qs.annotate({ name: "score", expr: score }, candidates).orderBy("-score");
   if (limit !== null) out = out.limit(limit);

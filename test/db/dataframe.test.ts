@@ -135,4 +135,41 @@ describeEachDatabase("toDataFrame", (ctx) => {
     assert.ok(!df.rows.some((r) => r[df.columns.indexOf("name")] === "df-trashed"));
     assert.equal(df.columns[0], "uid");
   });
+
+  test("rows read as JSON chunks equal rows read through the driver, cell by cell", async () => {
+    // a frame without include reads JSON arrays; one with an include path reads driver rows
+    const odd = await new Run(t).save();
+    await ctx.instance.knex.raw(
+      `UPDATE lamindb_run SET params = ?::jsonb, cli_args = ?, reference = NULL, finished_at = now(), is_locked = true WHERE id = ?`,
+      [
+        JSON.stringify({ s: "123", n: [1, 2.5, null], nested: { "tab\t": 'quote"' } }),
+        'a\tb\n"c"\\',
+        odd.id!,
+      ],
+    );
+    const fast = await Run.filter({ transform: t }).toDataFrame({ limit: null });
+    const slow = await Run.filter({ transform: t }).toDataFrame({
+      limit: null,
+      include: [...RUN_COLUMNS.slice(3, RUN_COLUMNS.indexOf("branch_id")), "transform__key"],
+    });
+    assert.deepEqual(slow.index.values, fast.index.values);
+    assert.ok(fast.rows.length > DEFAULT_DATAFRAME_LIMIT, "limit: null: every run of the transform");
+    // every column but the foreign keys, which include cannot name
+    for (const name of RUN_COLUMNS.slice(0, RUN_COLUMNS.indexOf("branch_id"))) {
+      const a = fast.columns.indexOf(name);
+      const b = slow.columns.indexOf(name);
+      assert.ok(a >= 0 && b >= 0, name);
+      assert.deepEqual(
+        fast.rows.map((r) => r[a]),
+        slow.rows.map((r) => r[b]),
+        `${name}: the same cells either way`,
+      );
+    }
+    const row = Object.fromEntries(fast.columns.map((c, i) => [c, fast.rows[0][i]]));
+    assert.equal(row.uid, odd.uid);
+    assert.deepEqual(row.params, { s: "123", n: [1, 2.5, null], nested: { "tab\t": 'quote"' } });
+    assert.equal(row.cli_args, 'a\tb\n"c"\\');
+    assert.equal(row.is_locked, true);
+    assert.equal(typeof fast.index.values[0], "number");
+  });
 });

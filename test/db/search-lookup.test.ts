@@ -23,7 +23,7 @@ test("lookupKey: LaminDB's identifier rules", () => {
   assert.equal(lookupKey("ünï"), "ln__n_");
 });
 
-describeEachDatabase("search and lookup", () => {
+describeEachDatabase("search and lookup", (ctx) => {
   before(async () => {
     for (const [name, description] of [
       ["CD8A", "T-cell surface glycoprotein CD8 alpha chain"],
@@ -115,6 +115,103 @@ describeEachDatabase("search and lookup", () => {
     );
     // three letters: the trigram path, containment anywhere
     assert.ok((await ULabel.search("xqz")).some((r) => r.name === "xqz"));
+  });
+
+  test("every term class: which rows a bounded search returns, with LaminDB's scores and order", async () => {
+    // 350 rows that hold "moo" inside a word come first in the table, so that the first rows a bounded
+    // scan meets are theirs (more than SEARCH_CANDIDATES contain the term)
+    await ctx.instance.knex.raw(
+      `INSERT INTO lamindb_ulabel (uid, name, created_by_id)
+       SELECT substr(md5('moo' || i), 1, 8), 'fillermoo' || i, 1 FROM generate_series(1, 350) i`,
+    );
+    for (const [name, description] of [
+      ["k", null],
+      ["k|kappa", null],
+      ["k light", null],
+      ["kw1", null],
+      ["kw|syn", null],
+      ["kw light", null],
+      ["ok", null],
+      ["-kappa", null],
+      ["2-k", null],
+      ["zebu", null],
+      ["zebu cattle", null],
+      ["wild zebu", null],
+      ["zebus", null],
+      ["xzebux", "zebu"],
+      ["moo calf", null],
+      ["moo|cow", null],
+      ["moo", null],
+    ] as const)
+      await new ULabel({ name, description }).save();
+    const ranked = async (term: string, ours: readonly string[], field?: string) =>
+      (await ULabel.search(term, field ? { field } : {}))
+        .filter((r) => ours.includes(r.name))
+        .map((r) => [r.name, r.score] as const);
+    const ks = ["k", "k|kappa", "k light", "kw1", "kw|syn", "kw light", "ok", "-kappa", "2-k"];
+
+    // one letter: names that start with it; exact 423, synonym 223, sub-phrase 15, token prefix 11, start 3
+    const one = await ranked("k", ks, "name");
+    assert.deepEqual(one.slice(0, 3), [
+      ["k", 423],
+      ["k|kappa", 223],
+      ["k light", 15],
+    ]);
+    assert.deepEqual(one.slice(3, 5).sort(), [
+      ["kw1", 11],
+      ["kw|syn", 11],
+    ]);
+    assert.deepEqual(one.slice(5), [["kw light", 3]], "not ok, -kappa, 2-k: the term inside the name");
+
+    // two letters
+    assert.deepEqual(await ranked("KW", ks, "name"), [
+      ["kw|syn", 223],
+      ["kw light", 15],
+      ["kw1", 11],
+    ]);
+
+    // punctuation, one character: the names that start with it
+    assert.deepEqual(await ranked("-", ks), [["-kappa", 11]]);
+
+    // rare: every row that contains it, as LaminDB, scores summed over the fields (all by default)
+    const zebus = ["zebu", "zebu cattle", "wild zebu", "zebus", "xzebux"];
+    const rare = await ranked("zebu", zebus);
+    assert.deepEqual(rare.slice(0, 2), [
+      ["xzebux", 424],
+      ["zebu", 423],
+    ]);
+    assert.deepEqual(rare.slice(2, 4).sort(), [
+      ["wild zebu", 15],
+      ["zebu cattle", 15],
+    ]);
+    assert.deepEqual(rare.slice(4), [["zebus", 11]]);
+    // ties come in any order, as LaminDB's: compare the rows and scores
+    const scored = (rs: Array<{ name: string; score: number }>) =>
+      rs.map((r) => `${r.score} ${r.name}`).sort();
+    assert.deepEqual(
+      scored(await ULabel.search("zebu")),
+      scored(await ULabel.search("zebu", { limit: null })),
+      "fewer rows than the bound: LaminDB's result",
+    );
+
+    // common: more rows contain it than are ranked; the name's exact, synonym and sub-phrase matches are
+    // among them whatever the scan meets first
+    const common = await ULabel.search("moo");
+    assert.equal(common.length, 20);
+    assert.deepEqual(
+      common.slice(0, 3).map((r) => [r.name, r.score]),
+      [
+        ["moo", 423],
+        ["moo|cow", 223],
+        ["moo calf", 15],
+      ],
+    );
+    assert.ok(common.slice(3).every((r) => r.name.startsWith("fillermoo") && r.score === 1));
+    assert.ok((await ULabel.search("moo", { limit: null })).length >= 353, "limit: null: every row");
+
+    // no match
+    assert.deepEqual(await ULabel.search("qjxvw"), []);
+    assert.deepEqual(await ULabel.search("qjxvw", { field: "name" }), []);
   });
 
   test("search returns a QuerySet: chainable, countable, unscoped on the class", async () => {

@@ -83,6 +83,7 @@ interface CancelConnection {
   on(event: "connect" | "error" | "end", listener: () => void): void;
   connect(port: number | string, host?: string): void;
   cancel(processID: number, secretKey: number): void;
+  end?(): void;
 }
 
 /**
@@ -90,6 +91,9 @@ interface CancelConnection {
  * Client.cancel() does (with the client's process id and secret key, so a pooler forwards it). Resolves
  * when the server closed that socket: it has then signalled the backend (a pooler: forwarded it).
  */
+/** How long a cancel request may take to reach the server before the request answers without it. */
+const CANCEL_WAIT_MS = 5_000;
+
 function cancelRunning(client: GuardedConnection): Promise<void> {
   const { processID, secretKey, connectionParameters: p } = client as GuardedConnection & PgClient;
   const port = p?.port;
@@ -97,8 +101,19 @@ function cancelRunning(client: GuardedConnection): Promise<void> {
   const con = new pg.Connection({ ssl: p.ssl } as pg.ConnectionConfig) as unknown as CancelConnection;
   counts.cancelled++;
   return new Promise((resolve) => {
-    con.on("error", resolve); // best effort: the statement then ends by itself
-    con.on("end", resolve);
+    // a stalled network must not hold the request: after CANCEL_WAIT_MS it answers anyway (the
+    // statement then ends by itself, at the latest at its statement_timeout)
+    const stalled = setTimeout(() => {
+      con.end?.();
+      resolve();
+    }, CANCEL_WAIT_MS);
+    stalled.unref();
+    const done = () => {
+      clearTimeout(stalled);
+      resolve();
+    };
+    con.on("error", done); // best effort: the statement then ends by itself
+    con.on("end", done);
     con.on("connect", () => con.cancel(processID, secretKey));
     if (p.host?.startsWith("/")) con.connect(`${p.host}/.s.PGSQL.${port}`);
     else con.connect(port, p.host);

@@ -7,7 +7,8 @@
 // Knex opens gets the same settings right after its BEGIN. Statements are counted, so tests assert the
 // work a request did rather than its time. A caller's AbortSignal (withCancellation) reaches every
 // statement too: an aborted one is cancelled on the server with PostgreSQL's cancel request (which a
-// pooler forwards to the backend that runs it), and none is sent after the abort.
+// pooler forwards to the backend that runs it), and none is sent after the abort. A cancelled statement
+// settles only once the server took the cancel request and the backend left the statement (see send).
 import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
 import { Cancelled } from "../errors";
@@ -15,6 +16,8 @@ import { Cancelled } from "../errors";
 interface Scope {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The statements of withCancellation()'s fn not yet settled (their wrapping BEGIN/COMMIT included). */
+  inFlight?: Set<Promise<unknown>>;
 }
 
 const scope = new AsyncLocalStorage<Scope>();
@@ -42,9 +45,20 @@ export function withStatementTimeout<T>(timeoutMs: number, fn: () => PromiseLike
   return scope.run({ ...scope.getStore(), timeoutMs }, async () => await fn());
 }
 
-/** Runs fn with its statements cancelled when `signal` aborts; they then fail with Cancelled. */
+/**
+ * Runs fn with its statements cancelled when `signal` aborts; they then fail with Cancelled. Once
+ * aborted, it settles only after every statement fn sent has (fn may run several in parallel, and the
+ * first Cancelled rejects a Promise.all while the others are still being cancelled).
+ */
 export function withCancellation<T>(signal: AbortSignal, fn: () => PromiseLike<T>): Promise<T> {
-  return scope.run({ ...scope.getStore(), signal }, async () => await fn());
+  const inFlight = new Set<Promise<unknown>>();
+  return scope.run({ ...scope.getStore(), signal, inFlight }, async () => {
+    try {
+      return await fn();
+    } finally {
+      if (signal.aborted) await Promise.allSettled([...inFlight]);
+    }
+  });
 }
 
 /** Between statements (PGlite's, whose one statement cannot be interrupted): stop once cancelled. */
@@ -52,31 +66,77 @@ export function throwIfCancelled(): void {
   if (scope.getStore()?.signal?.aborted) throw new Cancelled("The request was cancelled");
 }
 
-/** The parts of a node-postgres Client that its cancel request needs (not all in its typings). */
+/** The parts of a node-postgres Client that cancelling needs (not all in its typings). */
 interface PgClient {
   processID?: number | null;
   secretKey?: number | null;
   connectionParameters?: { host?: string; port?: number; ssl?: unknown };
+  /** False from sending a statement until the server's ReadyForQuery after it. */
+  readyForQuery?: boolean;
+  /** The protocol connection, which emits each message the server sends. */
+  connection?: {
+    once(event: "readyForQuery" | "end", listener: () => void): void;
+    off(event: "readyForQuery" | "end", listener: () => void): void;
+  };
 }
 interface CancelConnection {
-  on(event: "connect" | "error", listener: () => void): void;
+  on(event: "connect" | "error" | "end", listener: () => void): void;
   connect(port: number | string, host?: string): void;
   cancel(processID: number, secretKey: number): void;
+  end?(): void;
 }
 
 /**
  * PostgreSQL's CancelRequest for the statement a client runs, sent on a new socket as node-postgres'
- * Client.cancel() does (with the client's process id and secret key, so a pooler forwards it).
+ * Client.cancel() does (with the client's process id and secret key, so a pooler forwards it). Resolves
+ * when the server closed that socket: it has then signalled the backend (a pooler: forwarded it).
  */
-function cancelRunning(client: GuardedConnection): void {
+/** How long a cancel request may take to reach the server before the request answers without it. */
+const CANCEL_WAIT_MS = 5_000;
+
+function cancelRunning(client: GuardedConnection): Promise<void> {
   const { processID, secretKey, connectionParameters: p } = client as GuardedConnection & PgClient;
-  if (processID == null || secretKey == null || !p?.port) return;
+  const port = p?.port;
+  if (processID == null || secretKey == null || !port) return Promise.resolve();
   const con = new pg.Connection({ ssl: p.ssl } as pg.ConnectionConfig) as unknown as CancelConnection;
-  con.on("error", () => {}); // best effort: the statement then ends by itself
-  con.on("connect", () => con.cancel(processID, secretKey));
-  if (p.host?.startsWith("/")) con.connect(`${p.host}/.s.PGSQL.${p.port}`);
-  else con.connect(p.port, p.host);
   counts.cancelled++;
+  return new Promise((resolve) => {
+    // a stalled network must not hold the request: after CANCEL_WAIT_MS it answers anyway (the
+    // statement then ends by itself, at the latest at its statement_timeout)
+    const stalled = setTimeout(() => {
+      con.end?.();
+      resolve();
+    }, CANCEL_WAIT_MS);
+    stalled.unref();
+    const done = () => {
+      clearTimeout(stalled);
+      resolve();
+    };
+    con.on("error", done); // best effort: the statement then ends by itself
+    con.on("end", done);
+    con.on("connect", () => con.cancel(processID, secretKey));
+    if (p.host?.startsWith("/")) con.connect(`${p.host}/.s.PGSQL.${port}`);
+    else con.connect(port, p.host);
+  });
+}
+
+/**
+ * Resolves once the server is ready for the client's next statement. node-postgres reports a statement's
+ * error as soon as the ErrorResponse arrives, before the backend has aborted its transaction and gone
+ * idle (ReadyForQuery): until then pg_stat_activity still shows the statement running.
+ */
+function readyForQuery(client: GuardedConnection): Promise<void> {
+  const { readyForQuery: ready, connection } = client as GuardedConnection & PgClient;
+  if (ready !== false || !connection) return Promise.resolve();
+  return new Promise((resolve) => {
+    const settle = () => {
+      connection.off("readyForQuery", settle);
+      connection.off("end", settle);
+      resolve();
+    };
+    connection.once("readyForQuery", settle);
+    connection.once("end", settle); // a lost connection: nothing of it runs any more
+  });
 }
 
 type Callback = (error: Error | null, result?: unknown) => void;
@@ -119,21 +179,32 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
     if (text === undefined) return original(...args);
     const callback = args.find((a, i) => i > 0 && typeof a === "function") as Callback | undefined;
     const values = args.length > 1 && Array.isArray(args[1]) ? args[1] : undefined;
-    const { timeoutMs, signal: scoped } = scope.getStore() ?? {};
+    const { timeoutMs, signal: scoped, inFlight } = scope.getStore() ?? {};
     // a transaction's end is always sent: cancelling it would leave the connection inside it
     const send = (cancellable = true): Promise<unknown> =>
       new Promise((resolve, reject) => {
         const signal = cancellable ? scoped : undefined;
         if (signal?.aborted) return reject(new Cancelled("The request was cancelled"));
         let running = true; // a cancel request after the statement ended could hit the connection's next one
-        const onAbort = () => running && cancelRunning(connection);
+        let cancelling: Promise<void> | undefined;
+        const onAbort = () => {
+          if (running) cancelling = cancelRunning(connection);
+        };
         signal?.addEventListener("abort", onAbort, { once: true });
-        const done = (e: Error | null, r: unknown) => {
-          running = false;
-          signal?.removeEventListener("abort", onAbort);
+        const settle = (e: Error | null, r: unknown) => {
           if (e && signal?.aborted) reject(new Cancelled("The request was cancelled", { cause: e }));
           else if (e) reject(e);
           else resolve(r);
+        };
+        const done = (e: Error | null, r: unknown) => {
+          running = false;
+          signal?.removeEventListener("abort", onAbort);
+          if (!cancelling) return settle(e, r);
+          // Not before the server took the cancel request (sent late, it could hit the connection's next
+          // statement) and, when the statement failed, not before the backend left it (readyForQuery):
+          // a cancelled request then leaves nothing running.
+          const left = e ? readyForQuery(connection) : undefined;
+          void Promise.all([cancelling, left]).then(() => settle(e, r));
         };
         if (values) original(config, values, done);
         else original(config, done);
@@ -150,7 +221,7 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
       counts.total++;
       if (timeoutMs) counts.bounded++;
       const extra = settings(timeoutMs);
-      if (inTransaction || !extra) result = send();
+      if (inTransaction || !extra || scoped?.aborted) result = send();
       else
         result = run(`BEGIN; ${extra}`).then(() =>
           send().then(
@@ -162,6 +233,12 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
               ),
           ),
         );
+    }
+    if (inFlight) {
+      const sent = result;
+      inFlight.add(sent);
+      const forget = () => inFlight.delete(sent);
+      sent.then(forget, forget);
     }
     if (!callback) return result;
     result.then(

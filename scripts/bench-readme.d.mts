@@ -23,4 +23,7 @@ export declare function missingP99(figures: readonly ReadmeFigure[]): string[];
 export declare function met(f: ReadmeFigure): "met" | "not met" | "";
 export declare function section(results: ReadmeResults): string;
 export declare function renderReadme(readme: string, results: ReadmeResults): Promise<string>;
-export declare function writeReadme(options?: { readmeFile?: string; resultsFile?: string }): Promise<boolean>;
+export declare function writeReadme(options?: {
+  readmeFile?: string;
+  resultsFile?: string;
+}): Promise<boolean>;

@@ -136,7 +136,15 @@ export async function writeReadme({
   return after !== before;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const changed = await writeReadme();
-  console.log(changed ? "README.md: benchmark section rewritten" : "README.md: benchmark section up to date");
-}
+// no top-level await: the static test require()s this module (CommonJS), which an async module refuses
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  writeReadme().then(
+    (changed) =>
+      console.log(
+        changed ? "README.md: benchmark section rewritten" : "README.md: benchmark section up to date",
+      ),
+    (err) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );

@@ -78,7 +78,11 @@ for (const bench of selected) {
 const run = readJson(RUN_FILE);
 const figures = run?.figures ?? [];
 const assembled = {
-  machine: { ...(run?.machine ?? {}), loadavgStart: loadAtStart, loadavgEnd: Number(loadavg()[0].toFixed(2)) },
+  machine: {
+    ...(run?.machine ?? {}),
+    loadavgStart: loadAtStart,
+    loadavgEnd: Number(loadavg()[0].toFixed(2)),
+  },
   command,
   benches: Object.fromEntries(outcomes.map((o) => [o.name, o.status])),
   figures,

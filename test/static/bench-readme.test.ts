@@ -1,9 +1,9 @@
 // README.md's benchmark figures are bench/results.json's, from one run: the section between the bench
 // markers is what scripts/bench-readme.mjs generates from the committed file, and no benchmark figure
 // stands in the README's prose outside it. Plus the generator's own rules: "met?" from a structured
-// goal, and every p50 listed that has no p99 beside it.
+// goal, every p50 listed that has no p99 beside it, and the bench files' source giving each p50 its p99.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { test } from "node:test";
 import {
@@ -74,6 +74,30 @@ test("met? holds only when every bound of the structured goal holds, and is blan
   assert.equal(met({ ...base, value: 1, target: { equalsBaseline: true } }), "not met");
   assert.equal(met({ ...base, value: 3, target: { maxRatio: 1.3 } }), "not met", "no ratio: not met");
   assert.equal(met({ ...base, value: 3, goal: "<= 3 ms" }), "", "a prose goal alone is not checked");
+});
+
+/** The .ts files under bench/ but the shared figures.ts: the files that produce figures. */
+function benchSources(): Array<{ file: string; text: string }> {
+  const files = readdirSync(resolve(root, "bench"), { recursive: true, encoding: "utf8" }).filter(
+    (f) => f.endsWith(".ts") && f !== "figures.ts",
+  );
+  return files.map((f) => ({ file: f, text: readFileSync(resolve(root, "bench", f), "utf8") }));
+}
+
+test("the bench files report a p99 wherever they report a p50 (checked in their source, no run)", () => {
+  const missing: string[] = [];
+  for (const { file, text } of benchSources()) {
+    // a name spelled out: "(median)" or "p50" in a figure() name needs the same name with p99 in that file
+    const names = [...text.matchAll(/figure\(\s*(`[^`]*`|"[^"]*")/g)].map((m) => m[1]!);
+    for (const n of names.filter((x) => /\b(p50|median)\b/.test(x))) {
+      const want = n.replace(/\b(p50|median)\b/, "p99");
+      if (!names.includes(want)) missing.push(`${file}: ${n}`);
+    }
+    // a name made in a loop over percentiles: the loop's list holds p99 wherever it holds p50
+    for (const m of text.matchAll(/\[\s*"p50"[^\]]*\]/g))
+      if (!m[0].includes('"p99"')) missing.push(`${file}: ${m[0]}`);
+  }
+  assert.deepEqual(missing, [], "p50 figures without a p99 beside them");
 });
 
 test("figures group by the benchmark that names them", () => {

@@ -13,10 +13,22 @@ export interface BenchFigure {
   baseline?: { name: string; value: number };
   /** value / baseline.value */
   ratio?: number;
+  /** The goal in words, as the README shows it. */
   goal?: string;
+  /** The goal in a form scripts/bench-readme.mjs checks ("met?"): every bound given must hold. */
+  target?: GoalTarget;
   backend?: "postgres" | "pglite";
   /** How many samples a percentile stands on (value's; the baseline's after a slash). */
   samples?: string;
+}
+
+export interface GoalTarget {
+  /** value <= max, in the figure's unit */
+  max?: number;
+  /** ratio <= maxRatio */
+  maxRatio?: number;
+  /** value === baseline.value */
+  equalsBaseline?: boolean;
 }
 
 export interface Machine {
@@ -101,6 +113,7 @@ export function figure(
   extra: {
     baseline?: { name: string; value: number };
     goal?: string;
+    target?: GoalTarget;
     backend?: BenchFigure["backend"];
     samples?: string;
   } = {},
@@ -111,6 +124,7 @@ export function figure(
     if (extra.baseline.value > 0) f.ratio = Number((value / extra.baseline.value).toFixed(2));
   }
   if (extra.goal) f.goal = extra.goal;
+  if (extra.target) f.target = extra.target;
   if (extra.backend) f.backend = extra.backend;
   if (extra.samples) f.samples = extra.samples;
   return f;

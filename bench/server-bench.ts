@@ -112,11 +112,13 @@ async function completionFigures(
     figure(`server: completion round trip p50, 1M ULabels [${backend}]`, s.p50, "ms", {
       baseline: { name: "bare SQL prefix query p50", value: b.p50 },
       goal: "<= 3 ms, <= 5x bare SQL",
+      target: { max: 3, maxRatio: 5 },
       backend,
     }),
     figure(`server: completion round trip p99, 1M ULabels [${backend}]`, s.p99, "ms", {
       baseline: { name: "bare SQL prefix query p99", value: b.p99 },
       goal: "<= 15 ms",
+      target: { max: 15 },
       backend,
     }),
   ];
@@ -156,6 +158,7 @@ async function trackFigures(client: LspClient, db: Knex, transformId: number): P
     figure("server: notebook event in -> run row committed p95 [postgres]", s.p95, "ms", {
       baseline: { name: "bare INSERT of a run p95", value: b.p95 },
       goal: "<= 20 ms",
+      target: { max: 20 },
       backend: "postgres",
     }),
   ];
@@ -201,6 +204,7 @@ async function onPostgres(): Promise<BenchFigure[]> {
     figures.push(
       figure("server: RSS after 2,000 completions [postgres]", rssMb(client.child.pid!), "MB", {
         goal: "<= 120 MB",
+        target: { max: 120 },
         backend: "postgres",
       }),
     );
@@ -240,6 +244,7 @@ async function onPglite(): Promise<BenchFigure[]> {
     figures.push(
       figure("server: RSS after 2,000 completions [pglite]", rssMb(client.child.pid!), "MB", {
         goal: "<= 350 MB",
+        target: { max: 350 },
         backend: "pglite",
       }),
     );

@@ -311,12 +311,14 @@ function figures(one: PhaseResult, many: PhaseResult): BenchFigure[] {
     figure(`windows: errors, ${tag}`, many.errors, "errors", {
       baseline: { name: "1 window", value: one.errors },
       goal: "0",
+      target: { max: 0 },
       backend: "postgres",
       samples: `${many.cellsSent * 4 + many.completion.length} requests / ${one.cellsSent * 4 + one.completion.length}`,
     }),
     figure(`windows: completed runs in the database, ${tag}`, many.runsFound, "runs", {
       baseline: { name: "cells sent", value: many.cellsSent },
       goal: "= cells sent",
+      target: { equalsBaseline: true },
       backend: "postgres",
       samples: `1 window: ${one.runsFound} of ${one.cellsSent}`,
     }),
@@ -327,6 +329,7 @@ function figures(one: PhaseResult, many: PhaseResult): BenchFigure[] {
       {
         baseline: { name: "scheduled", value: many.cellsScheduled },
         goal: "= scheduled",
+        target: { equalsBaseline: true },
         backend: "postgres",
         samples: `1 window: ${one.cellsSent} of ${one.cellsScheduled}`,
       },
@@ -334,13 +337,14 @@ function figures(one: PhaseResult, many: PhaseResult): BenchFigure[] {
     figure(`windows: peak server connections (max_connections 100), ${tag}`, many.peakConnections, "conns", {
       baseline: { name: "1 window", value: one.peakConnections },
       goal: "<= 97",
+      target: { max: 97 },
       backend: "postgres",
       samples: `${many.connectionSamples} / ${one.connectionSamples}`,
     }),
   ];
   for (const [what, key, goal] of [
-    ["cell event -> run row committed", "eventToRow", "<= 10 ms"],
-    ["completion round trip", "completion", "<= 15 ms"],
+    ["cell event -> run row committed", "eventToRow", 10],
+    ["completion round trip", "completion", 15],
   ] as const) {
     const m = summarize(many[key]);
     const o = summarize(one[key]);
@@ -348,7 +352,7 @@ function figures(one: PhaseResult, many: PhaseResult): BenchFigure[] {
       out.push(
         figure(`windows: ${what} ${p}, ${tag}`, m[p], "ms", {
           baseline: { name: `1 window ${p}`, value: o[p] },
-          ...(p === "p95" ? { goal } : {}),
+          ...(p === "p95" ? { goal: `<= ${goal} ms`, target: { max: goal } } : {}),
           backend: "postgres",
           samples: `${m.n} / ${o.n}`,
         }),

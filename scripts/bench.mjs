@@ -3,11 +3,13 @@
 // run's own file (LAMIN_BENCH_RESULTS, bench/data/results.run.json, emptied first), so nothing from an
 // earlier run is mixed in. The runner then saves the assembled figures to bench/data/results.last.json
 // before anything else can fail, writes bench/results.json (a full run replaces it; a named subset
-// replaces only its own figures there) and prints the table.
+// replaces only its own figures there) and prints the table. After a full run it rewrites README.md's
+// benchmark section from bench/results.json (scripts/bench-readme.mjs), so the README shows that run only.
 // Paths come from the repo root here: bench/figures.ts loaded through tsx's tsImport() has a `data:`
 // URL for __dirname, so its RESULTS_FILE default names no file.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -49,6 +51,8 @@ const selected = BENCHES.filter((b) => args.length === 0 || args.includes(b.name
 const command = `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`;
 mkdirSync(DATA, { recursive: true });
 rmSync(RUN_FILE, { force: true });
+// the 1-minute load average around the whole run: the machine is shared, and the figures depend on it
+const loadAtStart = Number(loadavg()[0].toFixed(2));
 
 const outcomes = [];
 for (const bench of selected) {
@@ -74,7 +78,11 @@ for (const bench of selected) {
 const run = readJson(RUN_FILE);
 const figures = run?.figures ?? [];
 const assembled = {
-  machine: run?.machine ?? {},
+  machine: {
+    ...(run?.machine ?? {}),
+    loadavgStart: loadAtStart,
+    loadavgEnd: Number(loadavg()[0].toFixed(2)),
+  },
   command,
   benches: Object.fromEntries(outcomes.map((o) => [o.name, o.status])),
   figures,
@@ -106,6 +114,12 @@ if (figures.length) {
   const { tsImport } = await import("tsx/esm/api");
   const { printTable } = await tsImport("../bench/figures.ts", import.meta.url);
   printTable(figures);
+  if (!args.length) {
+    const { writeReadme, missingP99 } = await import("./bench-readme.mjs");
+    console.log(`== README.md ${(await writeReadme()) ? "rewritten" : "unchanged"} from ${RESULTS}`);
+    const missing = missingP99(figures);
+    if (missing.length) console.log(`p50 figures without a p99:\n  ${missing.join("\n  ")}`);
+  }
 } else {
   console.log(`(no figures: ${RESULTS} left as it was)`);
 }

@@ -111,14 +111,14 @@ async function completionFigures(
   return [
     figure(`server: completion round trip p50, 1M ULabels [${backend}]`, s.p50, "ms", {
       baseline: { name: "bare SQL prefix query p50", value: b.p50 },
-      goal: "<= 3 ms, <= 5x bare SQL",
-      target: { max: 3, maxRatio: 5 },
+      goal: "<= 1.5 ms (issue 14)",
+      target: { max: 1.5 },
       backend,
     }),
     figure(`server: completion round trip p99, 1M ULabels [${backend}]`, s.p99, "ms", {
       baseline: { name: "bare SQL prefix query p99", value: b.p99 },
-      goal: "<= 15 ms",
-      target: { max: 15 },
+      goal: "<= 8 ms (issue 14)",
+      target: { max: 8 },
       backend,
     }),
   ];
@@ -243,8 +243,8 @@ async function onPglite(): Promise<BenchFigure[]> {
     );
     figures.push(
       figure("server: RSS after 2,000 completions [pglite]", rssMb(client.child.pid!), "MB", {
-        goal: "<= 350 MB",
-        target: { max: 350 },
+        goal: "<= 250 MB (issue 14)",
+        target: { max: 250 },
         backend: "pglite",
       }),
     );

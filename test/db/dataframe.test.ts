@@ -150,7 +150,7 @@ describeEachDatabase("toDataFrame", (ctx) => {
     const fast = await Run.filter({ transform: t }).toDataFrame({ limit: null });
     const slow = await Run.filter({ transform: t }).toDataFrame({
       limit: null,
-      include: [...RUN_COLUMNS.slice(3, RUN_COLUMNS.indexOf("branch_id")), "transform__key"],
+      include: [...RUN_COLUMNS.slice(2, RUN_COLUMNS.indexOf("branch_id")), "transform__key"], // after [uid, name]
     });
     assert.deepEqual(slow.index.values, fast.index.values);
     assert.ok(fast.rows.length > DEFAULT_DATAFRAME_LIMIT, "limit: null: every run of the transform");

@@ -26,9 +26,12 @@ export class RecentRuns {
       .slice(0, MAX_ANNOUNCED);
     if (ids.length === 0 || change.op === "DELETE") return;
     try {
-      const runs = await db.read(() => runsAll().filter({ id__in: ids }).toArray());
+      // the summaries read transforms through the registries, so inside the same database scope
+      const summaries = await db.read(async () =>
+        runSummaries(await runsAll().filter({ id__in: ids }).toArray()),
+      );
       const kind = change.op === "INSERT" ? "created" : "updated";
-      for (const run of await runSummaries(runs)) notify("lamin/runChanged", { run, change: kind });
+      for (const run of summaries) notify("lamin/runChanged", { run, change: kind });
     } catch {
       // announcements are best effort; the sidebar also refreshes on registryChanged
     }

@@ -66,7 +66,9 @@ export function registerRequests(host: RequestHost): void {
   });
   host.on("lamin/recoverRuns", async (p) => {
     refuse("runs are not changed");
-    return { aborted: await runSummaries(await host.tracker().recover(p.sessionId)) };
+    const aborted = await host.tracker().recover(p.sessionId);
+    // summaries read transforms through the registries: inside a database scope (no process default)
+    return { aborted: await use(() => runSummaries(aborted)) };
   });
   host.on("lamin/runs", (p) => use(() => browse.runs(p)));
   host.on("lamin/run", (p) => use(() => browse.run(p)));

@@ -57,10 +57,16 @@ export async function runNotebook(page: Page, kernel: string, label = kernel): P
   await editor.locator(".cell-list-container .code-cell-row").first().waitFor({ timeout: 60000 });
   const picker = page.locator(".notebook-toolbar-container a.kernel-label:visible").first();
   await picker.click();
+  // picked by keyboard, as in runCommand: the kernel quick pick re-renders its rows while kernel sources
+  // report in (a clicked row can be detached for as long as that lasts); Enter accepts the active item
+  const input = page.locator(".quick-input-widget input").first();
+  await input.waitFor({ state: "visible", timeout: 30000 });
+  await input.fill(label); // the quick pick filters on labels
   await page
-    .locator(".quick-input-widget .quick-input-list .monaco-list-row", { hasText: kernel })
+    .locator(".quick-input-widget .monaco-list-row.focused", { hasText: kernel })
     .first()
-    .click({ timeout: 30000 });
+    .waitFor({ timeout: 30000 });
+  await page.keyboard.press("Enter");
   await page.locator(".quick-input-widget").first().waitFor({ state: "hidden", timeout: 30000 });
   await page.locator(".notebook-toolbar-container a.kernel-label:visible", { hasText: label }).waitFor();
   await page

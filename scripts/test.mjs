@@ -95,7 +95,12 @@ try {
 }
 // The end-to-end suite drives a real VS Code through Chromium, on a real Python kernel. Run once: a
 // failure is a bug to fix (in the product or the test), never something to retry.
-if (wanted("extension")) nodeTests("extension", testFiles("test/extension"), {});
+if (wanted("extension")) {
+  // what every end-to-end file's prepare() installs (Chromium, code-server, the Jupyter packages), done
+  // once before the files run two at a time: two installs of code-server into one folder race (run 31)
+  step("e2e prerequisites", process.execPath, ["--import", "tsx", "test/extension/e2e/prepare.ts"]);
+  nodeTests("extension", testFiles("test/extension"), {});
+}
 
 const skipped = totals.skipped ? `, ${totals.skipped} skipped` : "";
 if (failed && totals.failed === 0) console.log("\na step failed (see above)");

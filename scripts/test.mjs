@@ -97,10 +97,10 @@ try {
 // failure is a bug to fix (in the product or the test), never something to retry.
 if (wanted("extension")) {
   // what every end-to-end file's prepare() installs (Chromium, code-server, the Jupyter packages), done
-  // once before the files run two at a time: two installs of code-server into one folder race (run 31)
+  // once up front: two files' installs of code-server into one folder raced (fresh clone 31)
   step("e2e prerequisites", process.execPath, ["--import", "tsx", "test/extension/e2e/prepare.ts"]);
-  // one end-to-end file at a time: each drives a whole code-server and Python kernel, and the watchdog
-  // scenario (seven SIGKILLs) timed out at its third kill with the ln.track() file running beside it
+  // one end-to-end file at a time: each drives a whole code-server, Chromium and Python kernel, which two
+  // at once leave starved on a 2-core machine
   nodeTests("extension", testFiles("test/extension"), {}, 1);
 }
 

@@ -293,3 +293,22 @@ export function at(template: string): { text: string; position: Position } {
     position: { line: lines.length - 1, character: lines[lines.length - 1].length },
   };
 }
+
+/** Waits for a lamin/registryChanged of `registry` among the notifications after the first `seen`. */
+export function registryChanged(
+  client: LspClient,
+  seen: number,
+  registry: string,
+  timeoutMs: number,
+): Promise<unknown> {
+  return client.waitFor(
+    () =>
+      client.notifications
+        .slice(seen)
+        .find(
+          (m) =>
+            m.method === "lamin/registryChanged" && (m.params as { registry: string }).registry === registry,
+        ),
+    timeoutMs,
+  );
+}

@@ -11,7 +11,7 @@ import { connect } from "../../db/index";
 import type { LaminInitializationOptions } from "../../server/protocol";
 import { createPostgresDatabase } from "../helpers/databases";
 import { throughPgbouncer } from "../helpers/pooler";
-import { at, LspClient } from "./lsp-client";
+import { at, LspClient, registryChanged } from "./lsp-client";
 import { evaluateOk } from "./fixtures";
 
 const GUARD = 5 * 60_000;
@@ -42,18 +42,6 @@ async function window(
 }
 
 /** Resolves once the client was told, after `seen` notifications, that `registry` changed. */
-function registryChanged(client: LspClient, seen: number, registry: string): Promise<unknown> {
-  return client.waitFor(
-    () =>
-      client.notifications
-        .slice(seen)
-        .find(
-          (m) =>
-            m.method === "lamin/registryChanged" && (m.params as { registry: string }).registry === registry,
-        ),
-    GUARD,
-  );
-}
 
 async function polls(client: LspClient): Promise<number> {
   const s = await client.request("lamin/status", {});
@@ -112,8 +100,8 @@ describe("a window behind PgBouncer (transaction mode)", () => {
        const t = await new ln.Transform({ key: "pooled.ipynb", kind: "notebook", source_code: "x" }).save();
        await new ln.Run(t, { name: "other-window", status: "started" }).save();`,
     );
-    await registryChanged(a, seen, "ULabel");
-    await registryChanged(a, seen, "Run");
+    await registryChanged(a, seen, "ULabel", GUARD);
+    await registryChanged(a, seen, "Run", GUARD);
     // requests are answered in order: asked after the notification, they see the other window's rows
     assert.deepEqual(await labels(a, "POLLA"), ["POLLA1"]);
     const runs = await a.request("lamin/runs", { offset: 0, limit: 50 });
@@ -137,7 +125,7 @@ describe("a window behind PgBouncer (transaction mode)", () => {
     );
 
     await a.connection.sendNotification("lamin/windowFocus", { focused: true });
-    await registryChanged(a, seen, "ULabel");
+    await registryChanged(a, seen, "ULabel", GUARD);
     assert.ok((await polls(a)) > unfocused);
     assert.deepEqual(await labels(a, "POLLB"), ["POLLB1"]);
   });
@@ -162,7 +150,7 @@ describe("a window behind PgBouncer (transaction mode)", () => {
       }
       const seen = c.notifications.length;
       await evaluateOk(b, 'await new ln.ULabel({ name: "POLLC1" }).save()');
-      await registryChanged(c, seen, "ULabel");
+      await registryChanged(c, seen, "ULabel", GUARD);
       assert.deepEqual(await labels(c, "POLLC"), ["POLLC1"]);
     } finally {
       await c.stop();

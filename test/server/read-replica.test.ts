@@ -12,7 +12,7 @@ import type { TrackEvent } from "../../server/protocol";
 import { createPostgresDatabase } from "../helpers/databases";
 import { onReplica, pauseReplay, replicaAdmin, resumeReplay, waitForReplay } from "../helpers/replica";
 import { TcpProxy } from "../helpers/tcp-proxy";
-import { at, LspClient } from "./lsp-client";
+import { at, LspClient, registryChanged } from "./lsp-client";
 
 const GUARD = 5 * 60_000;
 let n = 0;
@@ -26,18 +26,6 @@ async function labels(client: LspClient, prefix: string): Promise<string[]> {
 }
 
 /** Resolves once the client was told, after `seen` notifications, that `registry` changed. */
-function registryChanged(client: LspClient, seen: number, registry: string): Promise<unknown> {
-  return client.waitFor(
-    () =>
-      client.notifications
-        .slice(seen)
-        .find(
-          (m) =>
-            m.method === "lamin/registryChanged" && (m.params as { registry: string }).registry === registry,
-        ),
-    GUARD,
-  );
-}
 
 async function replicaState(client: LspClient, connected: boolean) {
   for (;;) {
@@ -136,7 +124,7 @@ describe("reads on a streaming replica", () => {
 
     await resumeReplay(standby);
     // the change is delivered once the replica has it, and the caches refill from there
-    await registryChanged(client, seen, "ULabel");
+    await registryChanged(client, seen, "ULabel", GUARD);
     assert.deepEqual(await labels(client, "RPLA1"), ["RPLA1"]);
     assert.equal((await client.request("lamin/status", {})).replica?.connected, true);
   });

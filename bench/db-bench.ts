@@ -18,6 +18,7 @@ import { connect, Run, Transform, ULabel, type Instance } from "../db/index";
 import { likeEscape } from "../db/query/sql";
 import { base62, BASE62 } from "../db/uid";
 import {
+  envInt,
   figure,
   mergeResults,
   printTable,
@@ -29,11 +30,6 @@ import {
 
 type Backend = "postgres" | "pglite";
 type Params = unknown[];
-
-const envInt = (name: string, fallback: number): number => {
-  const v = Number(process.env[name]);
-  return Number.isSafeInteger(v) && v > 0 ? v : fallback;
-};
 
 const SAVE_N = envInt("BENCH_SAVE_N", 2_000);
 const ULABELS = envInt("BENCH_ULABELS", 1_000_000);

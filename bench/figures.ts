@@ -262,3 +262,9 @@ export function markdownTable(figures: readonly BenchFigure[]): string {
   const rows = figures.map((f) => `| ${cells(f).map(esc).join(" | ")} |`);
   return [`| ${HEADER.join(" | ")} |`, `| ${HEADER.map(() => "---").join(" | ")} |`, ...rows].join("\n");
 }
+
+/** A positive integer from the environment (a bench's size knob), else `fallback`. */
+export function envInt(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isSafeInteger(v) && v > 0 ? v : fallback;
+}

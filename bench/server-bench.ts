@@ -18,13 +18,17 @@ import { connect, Transform } from "../db/index";
 import { LspClient, at } from "../test/server/lsp-client";
 import { holderUrl } from "../server/connection/embedded";
 import type { TrackEvent } from "../server/protocol";
-import { figure, mergeResults, printTable, summarize, timeInterleaved, type BenchFigure } from "./figures";
+import {
+  envInt,
+  figure,
+  mergeResults,
+  printTable,
+  summarize,
+  timeInterleaved,
+  type BenchFigure,
+} from "./figures";
 
 type Backend = "postgres" | "pglite";
-const envInt = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isSafeInteger(v) && v > 0 ? v : fallback;
-};
 const ULABELS = envInt("BENCH_SERVER_ULABELS", 1_000_000);
 const COMPLETIONS = envInt("BENCH_SERVER_COMPLETIONS", 2_000);
 const EXECUTIONS = envInt("BENCH_SERVER_EXECUTIONS", 300);

@@ -26,13 +26,9 @@ import pg from "pg";
 import { connect } from "../db/index";
 import { LspClient, at } from "../test/server/lsp-client";
 import type { ConnectionBudget, LaminInitializationOptions, TrackEvent } from "../server/protocol";
-import { figure, mergeResults, printTable, summarize, type BenchFigure } from "./figures";
+import { envInt, figure, mergeResults, printTable, summarize, type BenchFigure } from "./figures";
 import { load, prefixes } from "./server-bench";
 
-const envInt = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isSafeInteger(v) && v > 0 ? v : fallback;
-};
 const WINDOWS = envInt("BENCH_WINDOWS", 50);
 const SECONDS = envInt("BENCH_WINDOWS_SECONDS", 120);
 const ULABELS = envInt("BENCH_WINDOWS_ULABELS", 100_000);

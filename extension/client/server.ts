@@ -278,6 +278,14 @@ export class LaminServer extends Disposable {
         if (this.client !== client) return;
         if (e.newState === State.Running) this.setState("running");
         else if (e.newState === State.Stopped && this.current === "running") this.setState("failed");
+        // the client's own restart did not start (its initialize failed or the process died at once):
+        // the client tries no more, so it is the watchdog's turn, as after the client's restart limit
+        if (e.oldState === State.Starting && e.newState === State.Stopped && this.clientRestarting) {
+          const reason = "the language client's restart of it did not start";
+          this.log.warn(`server: ${reason}`);
+          this.settleRestart?.();
+          this.crashEmitter.fire({ clientRestarts: false, reason });
+        }
         // a restart ends running, or stopped after starting (the Stopped before it is the close)
         if (e.newState === State.Running || e.oldState === State.Starting) this.settleRestart?.();
       }),

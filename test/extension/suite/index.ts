@@ -279,10 +279,7 @@ function mainTests({ api, config, delivered }: Ctx): Array<[string, TestFn]> {
         assert.ok(labels.length >= config.seededLabels.length);
       },
     ],
-    // OUT OF `npm test` until fixed: since the merges after fresh clone 31 (where it passed) it times out
-    // waiting for the server after the second or third SIGKILL, alone too; run it with
-    // LAMIN_SUITE_ONLY=watchdog (docs/extension.md). Counted nowhere while it is out.
-    ...(config.only === "watchdog" ? [watchdogScenario(api, ws, delivered, config.seededLabels)] : []),
+    watchdogScenario(api, ws, delivered, config.seededLabels),
   ];
 }
 

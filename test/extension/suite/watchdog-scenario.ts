@@ -11,6 +11,12 @@ import { openNotebook, testKernel } from "./notebooks";
 
 const KILLS = 7;
 
+/** What a timeout says: where the server and the watchdog were when the wait gave up. */
+function serverState(api: LaminExtensionApi): string {
+  const s = api.server;
+  return `state ${s.state}, recovering ${s.recovering}, restarts ${s.restarts}, hangs ${s.hangs}`;
+}
+
 /** The pid of a server that answers lamin/ping and is not `old` (the request never starts one). */
 function answeringServer(api: LaminExtensionApi, old: number | undefined, what: string): Promise<number> {
   return waitFor(
@@ -21,7 +27,9 @@ function answeringServer(api: LaminExtensionApi, old: number | undefined, what: 
       return pid !== old ? pid : undefined;
     },
     120_000,
-  );
+  ).catch((e: unknown) => {
+    throw new Error(`${String(e)}; then: ${serverState(api)}`);
+  });
 }
 
 export function watchdogScenario(
@@ -53,7 +61,9 @@ export function watchdogScenario(
             return answer && answer.pid !== pid ? "back" : undefined;
           },
           120_000,
-        );
+        ).catch((e: unknown) => {
+          throw new Error(`${String(e)}; then: ${serverState(api)}`);
+        });
         if (next === "watchdog" && !executedWhileDown) {
           executedWhileDown = true;
           await kernel.execute(nb, nb.getCells());

@@ -3,6 +3,7 @@
 // column to its widest cell and puts two spaces between them; an empty item is a blank cell), then
 // the branches: cli_args, report, environment, source code, Params, Features, README and comments.
 import type { Instance } from "../instance";
+import { sql } from "../query/sql";
 import type { ModelSpec } from "../schema/fields";
 import type { DescribeFeature, JsonValue } from "../shapes";
 import { pyStr } from "../features/python-hash";
@@ -122,11 +123,15 @@ function header(model: ModelSpec, row: Row, transformKey: string): string[] {
     if (row.description) title.push(`|   description: ${String(row.description)}`);
     return title;
   }
-  const field = model.nameField ?? (model.fields.some((f) => f.name === "name") ? "name" : "");
+  // record._name_field, else name; JsonValue's _name_field is value (its catalog entry has no name field)
+  const field =
+    model.name === "JsonValue"
+      ? "value"
+      : (model.nameField ?? (model.fields.some((f) => f.name === "name") ? "name" : ""));
   let value = field ? row[field] : undefined;
   if (value === null || value === undefined || value === "")
     value = typeof row.uid === "string" ? row.uid.slice(0, 7) : "";
-  return [`${model.name}: ${String(value)}`];
+  return [`${model.name}: ${typeof value === "string" ? value : pyStr((value ?? null) as JsonValue)}`];
 }
 
 export async function lamindbText(model: ModelSpec, row: Row, ctx: TextContext): Promise<string> {
@@ -144,7 +149,18 @@ export async function lamindbText(model: ModelSpec, row: Row, ctx: TextContext):
   const uidRun = async () => {
     const items = [`uid: ${String(row.uid)}`];
     const run = ctx.one("run");
-    if (run) items.push(`run: ${runTitle(run, await transformKeyOfRun(ctx.instance, run))}`);
+    if (run) {
+      const key = await transformKeyOfRun(ctx.instance, run);
+      if (model.name === "Collection") {
+        // get_collection_with_related names the run by get_name_field(Run), Run._name_field being
+        // started_at: the title is its JSON text from PostgreSQL
+        const rows = await ctx.instance.rows(
+          sql`SELECT to_jsonb(started_at) #>> '{}' AS started FROM lamindb_run WHERE id = ${run.id}`,
+        );
+        const started = rows[0]?.started;
+        items.push(`run: ${typeof started === "string" ? `${started} (${key})` : runTitle(run, key)}`);
+      } else items.push(`run: ${runTitle(run, key)}`);
+    }
     return items;
   };
   const children: string[][] = [];

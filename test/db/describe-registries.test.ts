@@ -10,6 +10,7 @@ import {
   Branch,
   Collection,
   Feature,
+  JsonValue,
   Project,
   Record as LaminRecord,
   Run,
@@ -17,6 +18,7 @@ import {
   Transform,
   ULabel,
 } from "../../db/index";
+import { sql } from "../../db/query/sql";
 import { describeEachDatabase } from "../helpers/databases";
 
 /** format_field_value(datetime): %Y-%m-%d %H:%M:%S %Z */
@@ -122,6 +124,16 @@ describeEachDatabase("describe() text of each registry, as LaminDB 2.9.1", (ctx)
 
   test("Collection: describe_collection (uid, run, branch, space, created_*)", async () => {
     const c = await new Collection({ key: "collections/c1", run }).save();
+    // get_collection_with_related reads the run's name as get_name_field(Run) = started_at, which
+    // PostgreSQL's jsonb_build_object writes as JSON text (ISO 8601 with the offset)
+    const started = String(
+      (
+        await ctx.instance.rows(
+          sql`SELECT to_jsonb(started_at) #>> '{}' AS s FROM lamindb_run WHERE id = ${run.id}`,
+        )
+      )[0].s,
+    );
+    assert.match(started, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$/);
     assert.equal(
       String(await c.describe()),
       [
@@ -129,7 +141,7 @@ describeEachDatabase("describe() text of each registry, as LaminDB 2.9.1", (ctx)
         ...branch(
           columns([
             `uid: ${c.uid}`,
-            "run: describer (registries.py)",
+            `run: ${started} (registries.py)`,
             "branch: main",
             "space: all",
             `created_at: ${at(c.created_at)}`,
@@ -317,6 +329,9 @@ describeEachDatabase("describe() text of each registry, as LaminDB 2.9.1", (ctx)
   test("other registries print describe_header alone: name field, else uid[:7]", async () => {
     const f = await new Feature({ name: "plain_feature", dtype: "int" }).save();
     assert.equal(String(await f.describe()), "Feature: plain_feature");
+    // JsonValue._name_field is value: str() of the JSON value
+    const jv = await new JsonValue({ feature: f, value: { k: [1, true] } }).save();
+    assert.equal(String(await jv.describe()), "JsonValue: {'k': [1, True]}");
     const storage = await Storage.get(
       Number((await new Artifact({ key: "x/y.txt", suffix: ".txt" }).save()).storage_id),
     );

@@ -24,6 +24,7 @@ import type {
 import { statusName } from "../status";
 import { recordLabel, recordRef } from "./record-ref";
 import { lamindbText } from "./text";
+import { artifactLabels, hostFeatures, type FeatureLine, type LabelLine } from "./annotations";
 
 type Row = Record<string, unknown>;
 
@@ -126,6 +127,8 @@ export async function describeRecord(
   let lineage: Description["lineage"] = null;
   let status: Description["status"];
   let blockAuthors: string[] = [];
+  let featureLines: FeatureLine[] | undefined;
+  let labels: LabelLine[] = [];
 
   if (model.name === "Run") {
     const transform = pages.get("transform")?.rows[0];
@@ -171,23 +174,6 @@ export async function describeRecord(
           preview: typeof a.description === "string" ? a.description.split("\n").slice(0, 4) : [],
         });
     }
-    const kinds = options.include === "comments" ? ["readme", "comment"] : ["readme"];
-    const blockRows: Row[] = await instance.run((db) =>
-      db("lamindb_runblock as b")
-        .leftJoin("lamindb_user as u", "u.id", "b.created_by_id")
-        .select("b.uid", "b.kind", "b.content", "b.created_at", "u.handle")
-        .where({ "b.run_id": row.id })
-        .whereIn("b.kind", kinds)
-        .andWhere((q) => q.where({ "b.is_latest": true }).orWhere({ "b.kind": "comment" }))
-        .orderBy([{ column: "b.created_at" }, { column: "b.id" }]),
-    );
-    blocks = blockRows.map((b) => ({
-      uid: String(b.uid),
-      kind: String(b.kind),
-      content: String(b.content),
-      created_at: b.created_at instanceof Date ? b.created_at.toISOString() : String(b.created_at),
-    }));
-    blockAuthors = blockRows.map((b) => (typeof b.handle === "string" ? b.handle : ""));
     const nodes: LineageNode[] = [{ ...self, role: "self" }];
     const edges: LineageEdge[] = [];
     const key = (r: RecordRef) => `${r.registry}:${r.id}`;
@@ -220,6 +206,16 @@ export async function describeRecord(
       const ref = refOf(fk.name);
       fields.push(field(fk.name, ref ? ref.label : null, "str", ref));
     }
+    if (model.name === "Artifact" || model.name === "Record") {
+      featureLines = await hostFeatures(instance, model.name, Number(row.id));
+      features = featureLines.map((f) => ({
+        name: f.name,
+        dtype: f.dtype,
+        value: f.value,
+        categorical: f.categorical,
+      }));
+    }
+    if (model.name === "Artifact") labels = await artifactLabels(instance, Number(row.id));
     const json = model.fields.find((f) => f.name === "extra_data" || f.name === "value");
     if (json && row[json.column] && typeof row[json.column] === "object")
       params = row[json.column] as JsonObject;
@@ -238,6 +234,28 @@ export async function describeRecord(
       }
       lineage = { nodes, edges };
     }
+  }
+
+  // append_readme_blocks_to_tree: every registry with `ablocks` (Schema.describe() does not call it)
+  const ablocks = relationsOf(model).get("ablocks");
+  if (ablocks && ablocks.kind === "reverse" && model.name !== "Schema") {
+    const kinds = options.include === "comments" ? ["readme", "comment"] : ["readme"];
+    const blockRows: Row[] = await instance.run((db) =>
+      db(`${ablocks.target.table} as b`)
+        .leftJoin("lamindb_user as u", "u.id", "b.created_by_id")
+        .select("b.uid", "b.kind", "b.content", "b.created_at", "u.handle")
+        .where({ [`b.${ablocks.targetColumn}`]: row.id })
+        .whereIn("b.kind", kinds)
+        .andWhere((q) => q.where({ "b.is_latest": true }).orWhere({ "b.kind": "comment" }))
+        .orderBy([{ column: "b.created_at" }, { column: "b.id" }]),
+    );
+    blocks = blockRows.map((b) => ({
+      uid: String(b.uid),
+      kind: String(b.kind),
+      content: String(b.content),
+      created_at: b.created_at instanceof Date ? b.created_at.toISOString() : String(b.created_at),
+    }));
+    blockAuthors = blockRows.map((b) => (typeof b.handle === "string" ? b.handle : ""));
   }
 
   const base: Omit<Description, "text"> = {
@@ -264,6 +282,8 @@ export async function describeRecord(
       BRANCH_NAMES[String(row.branch_id)] ?? (await nameOf(instance, "lamindb_branch", row.branch_id)),
     spaceName: await nameOf(instance, "lamindb_space", row.space_id),
     features,
+    featureLines,
+    labels,
     blocks: blocks.map((b, i) => ({ ...b, created_by: blockAuthors[i] ?? "" })),
     runArtifacts: artifacts
       .filter((a) => a.role === "report" || a.role === "environment")

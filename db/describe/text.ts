@@ -3,10 +3,12 @@
 // column to its widest cell and puts two spaces between them; an empty item is a blank cell), then
 // the branches: cli_args, report, environment, source code, Params, Features, README and comments.
 import type { Instance } from "../instance";
+import { sql } from "../query/sql";
 import type { ModelSpec } from "../schema/fields";
 import type { DescribeFeature, JsonValue } from "../shapes";
 import { pyStr } from "../features/python-hash";
 import { statusName } from "../status";
+import type { FeatureLine, LabelLine } from "./annotations";
 
 type Row = Record<string, unknown>;
 
@@ -70,14 +72,19 @@ function tree(label: string[], children: string[][]): string[] {
   return lines;
 }
 
-function featureTable(features: DescribeFeature[]): string[] {
+/** create_feature_table (fixed widths, no header) under a bold title. */
+function featureTable(rows: Array<[string, string, string]>, title = "Features"): string[] {
+  const lines = rows.map(([name, dtype, value]) =>
+    `${pad(crop(name, NAME_WIDTH), NAME_WIDTH)}  ${pad(crop(dtype, TYPE_WIDTH), TYPE_WIDTH)}  ${crop(value, VALUES_WIDTH)}`.trimEnd(),
+  );
+  return tree([title], [lines]);
+}
+
+/** The run's feature values as describe_features prints them. */
+function runFeatureRows(features: DescribeFeature[]): Array<[string, string, string]> {
   const value = (v: JsonValue) =>
     typeof v === "string" ? v : Array.isArray(v) ? v.map((x) => pyStr(x)).join(", ") : pyStr(v);
-  const rows = features.map(
-    (f) =>
-      `${pad(crop(f.name, NAME_WIDTH), NAME_WIDTH)}  ${pad(crop(f.dtype, TYPE_WIDTH), TYPE_WIDTH)}  ${crop(value(f.value), VALUES_WIDTH)}`,
-  );
-  return tree(["Features"], [rows]);
+  return features.map((f) => [f.name, f.dtype, value(f.value)]);
 }
 
 export interface TextContext {
@@ -87,6 +94,10 @@ export interface TextContext {
   branchName: string;
   spaceName: string;
   features: DescribeFeature[];
+  /** an artifact's or a record's feature rows, printed (annotations.ts) */
+  featureLines?: FeatureLine[];
+  /** an artifact's Labels rows */
+  labels: LabelLine[];
   blocks: Array<{ kind: string; content: string; created_at: string; created_by: string }>;
   /** report and environment: uid and the lines LaminDB would load from the file (here its description) */
   runArtifacts: Array<{ role: string; uid: string; lines: string[] }>;
@@ -112,11 +123,15 @@ function header(model: ModelSpec, row: Row, transformKey: string): string[] {
     if (row.description) title.push(`|   description: ${String(row.description)}`);
     return title;
   }
-  const field = model.nameField ?? (model.fields.some((f) => f.name === "name") ? "name" : "");
+  // record._name_field, else name; JsonValue's _name_field is value (its catalog entry has no name field)
+  const field =
+    model.name === "JsonValue"
+      ? "value"
+      : (model.nameField ?? (model.fields.some((f) => f.name === "name") ? "name" : ""));
   let value = field ? row[field] : undefined;
   if (value === null || value === undefined || value === "")
     value = typeof row.uid === "string" ? row.uid.slice(0, 7) : "";
-  return [`${model.name}: ${String(value)}`];
+  return [`${model.name}: ${typeof value === "string" ? value : pyStr((value ?? null) as JsonValue)}`];
 }
 
 export async function lamindbText(model: ModelSpec, row: Row, ctx: TextContext): Promise<string> {
@@ -134,7 +149,18 @@ export async function lamindbText(model: ModelSpec, row: Row, ctx: TextContext):
   const uidRun = async () => {
     const items = [`uid: ${String(row.uid)}`];
     const run = ctx.one("run");
-    if (run) items.push(`run: ${runTitle(run, await transformKeyOfRun(ctx.instance, run))}`);
+    if (run) {
+      const key = await transformKeyOfRun(ctx.instance, run);
+      if (model.name === "Collection") {
+        // get_collection_with_related names the run by get_name_field(Run), Run._name_field being
+        // started_at: the title is its JSON text from PostgreSQL
+        const rows = await ctx.instance.rows(
+          sql`SELECT to_jsonb(started_at) #>> '{}' AS started FROM lamindb_run WHERE id = ${run.id}`,
+        );
+        const started = rows[0]?.started;
+        items.push(`run: ${typeof started === "string" ? `${started} (${key})` : runTitle(run, key)}`);
+      } else items.push(`run: ${runTitle(run, key)}`);
+    }
     return items;
   };
   const children: string[][] = [];
@@ -175,7 +201,7 @@ export async function lamindbText(model: ModelSpec, row: Row, ctx: TextContext):
         // LaminDB calls params.items() and fails on another value; here it is one line
         children.push(tree(["Params"], [[pyStr(params)]]));
       }
-      if (ctx.features.length > 0) children.push(featureTable(ctx.features));
+      if (ctx.features.length > 0) children.push(featureTable(runFeatureRows(ctx.features)));
       break;
     }
     case "Transform":
@@ -200,6 +226,7 @@ export async function lamindbText(model: ModelSpec, row: Row, ctx: TextContext):
         `reference: ${row.reference ?? ""}`,
         ...common,
       ];
+      if (ctx.featureLines?.length) children.push(featureTable(featureRows(ctx.featureLines)));
       break;
     }
     case "Collection":
@@ -211,8 +238,9 @@ export async function lamindbText(model: ModelSpec, row: Row, ctx: TextContext):
       items.push(`hash: ${pyF(row.hash)}`, `size: ${formatBytes(row.size)}`, ...common);
       if (row.n_observations) items.push(`n_observations: ${pyF(row.n_observations)}`);
       if (row.n_files) items.push(`n_files: ${pyF(row.n_files)}`);
+      // describe_postgres reads the schema's name through fk_data: an unnamed schema is left out
       const schema = ctx.one("schema");
-      if (schema) items.push(`schema: ${String(schema.name ?? String(schema.uid).slice(0, 7))}`);
+      if (schema && typeof schema.name === "string") items.push(`schema: ${schema.name}`);
       const uid = String(row.uid);
       let key =
         row._key_is_virtual !== true && typeof row.key === "string"
@@ -223,6 +251,27 @@ export async function lamindbText(model: ModelSpec, row: Row, ctx: TextContext):
       if (key.includes(uid))
         key = `${row._overwrite_versions === true ? key.slice(0, -4) : key}${pyF(row.suffix)}`;
       children.push([`storage/path: ${String(ctx.one("storage")?.root ?? "")}/${key}`]);
+      // no schemas are linked here, so there is no "Dataset features" section and the external
+      // features are titled "Features"
+      if (ctx.featureLines?.length) children.push(featureTable(featureRows(ctx.featureLines)));
+      if (ctx.labels.length)
+        children.push(
+          featureTable(
+            ctx.labels.map((l) => [l.accessor, l.registry, l.printed]),
+            "Labels",
+          ),
+        );
+      break;
+    }
+    case "Branch": {
+      // describe_branch
+      const status = BRANCH_STATUS[String(row._status_code)] ?? "standalone";
+      items = [
+        `status: ${status}`,
+        `space: ${ctx.spaceName}`,
+        `created_at: ${fieldValue(row.created_at)}`,
+        `created_by: ${handle}`,
+      ];
       break;
     }
   }
@@ -238,6 +287,18 @@ export async function lamindbText(model: ModelSpec, row: Row, ctx: TextContext):
   const table = items ? [twoColumns(items)] : [];
   return tree(label, [...table, ...children]).join("\n");
 }
+
+const featureRows = (lines: FeatureLine[]): Array<[string, string, string]> =>
+  lines.map((f) => [f.name, f.dtype, f.printed]);
+
+// BRANCH_CODE_TO_STATUS (lamindb/base/types.py); an unknown code reads as "standalone"
+const BRANCH_STATUS: Record<string, string> = {
+  "-2": "closed",
+  "-1": "merged",
+  "0": "standalone",
+  "1": "draft",
+  "2": "review",
+};
 
 /** format_bytes */
 function formatBytes(v: unknown): string {

@@ -3,10 +3,14 @@
 //   - save() of a Run and a ULabel vs a raw prepared INSERT ... RETURNING * (pg) / raw PGlite.query;
 //   - search() and an istartswith prefix lookup over 1,000,000 gene-like ULabels vs bare
 //     ILIKE '%term%' / lower(name) LIKE 'term%' LIMIT 20, and vs the very SQL the library issued;
-//   - toDataFrame() over 100,000 runs vs SELECT * FROM lamindb_run.
+//   - toDataFrame() over 100,000 runs vs SELECT * FROM lamindb_run;
+//   - the first 100 rows of a table (issue 14): the explorer's lamin/toDataFrame request through the
+//     real server (dist/server.js over LSP) until the frame is the renderer's table model, over 100,000
+//     and 1,000 runs, vs the raw driver's SELECT of the same columns ... LIMIT 100.
 // Run: node --import tsx bench/db-bench.ts   (prints a table, merges into bench/results.json)
 // Sizes, parts and backends can be lowered for a quick try: BENCH_BACKENDS=postgres BENCH_ULABELS=100000
-// BENCH_PARTS=search BENCH_SEARCH_CLASSES="one letter,common" (such a run is printed, never merged).
+// BENCH_PARTS=search BENCH_SEARCH_CLASSES="one letter,common", BENCH_PARTS=firstrows BENCH_RUNS=20000
+// BENCH_FIRST_ROWS_REPS=20 (such a run is printed, never merged).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,8 +18,13 @@ import { pathToFileURL } from "node:url";
 import { randomBytes } from "node:crypto";
 import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { spawnSync } from "node:child_process";
 import { connect, Run, Transform, ULabel, type Instance } from "../db/index";
+import { defaultColumns } from "../db/query/dataframe";
 import { likeEscape } from "../db/query/sql";
+import { holderUrl } from "../server/connection/embedded";
+import { fromDataFrame } from "../renderer/table/model";
+import { LspClient } from "../test/server/lsp-client";
 import { base62, BASE62 } from "../db/uid";
 import {
   envInt,
@@ -37,12 +46,17 @@ const RUNS = envInt("BENCH_RUNS", 100_000);
 // per term and variant; the same for every term, so that each weighs alike in the percentiles
 const SEARCH_REPS = envInt("BENCH_SEARCH_REPS", 20);
 const DF_REPS = envInt("BENCH_DF_REPS", 3);
-// save, dataframe, search: all by default
+// per table size and variant (library through the server, raw LIMIT 100)
+const FIRST_ROWS_REPS = envInt("BENCH_FIRST_ROWS_REPS", 200);
+// the smaller table of the first-rows figure: "whatever the total"
+const FEW_RUNS = 1_000;
+const ALL_PARTS = ["save", "dataframe", "search", "firstrows"];
+// all by default
 const PARTS = new Set(
-  (process.env.BENCH_PARTS ?? "save,dataframe,search")
+  (process.env.BENCH_PARTS ?? ALL_PARTS.join(","))
     .split(",")
     .map((s) => s.trim())
-    .filter((s) => ["save", "dataframe", "search"].includes(s)),
+    .filter((s) => ALL_PARTS.includes(s)),
 );
 const BACKENDS = (process.env.BENCH_BACKENDS ?? "postgres,pglite")
   .split(",")
@@ -505,13 +519,29 @@ async function benchSearch(instance: Instance, raw: RawDb, backend: Backend): Pr
   return out;
 }
 
-async function benchDataFrame(instance: Instance, raw: RawDb, backend: Backend): Promise<BenchFigure[]> {
-  const b = backend;
+/** The 20 transforms the benchmark's runs belong to, made on first use. */
+async function runTransforms(raw: RawDb): Promise<number[]> {
+  const key = "analysis/notebook-%";
+  const have = (await raw.query("SELECT id FROM lamindb_transform WHERE key LIKE $1 ORDER BY id", [
+    key,
+  ])) as Array<{ id: number | string }>;
+  if (have.length) return have.map((r) => Number(r.id));
   const transforms: number[] = [];
   for (let k = 0; k < 20; k++) {
     const t = await new Transform({ key: `analysis/notebook-${k}.ipynb`, kind: "notebook" }).save();
     transforms.push(t.id!);
   }
+  return transforms;
+}
+
+async function runCount(raw: RawDb): Promise<number> {
+  const rows = (await raw.query("SELECT count(*)::int AS n FROM lamindb_run")) as Array<{ n: number }>;
+  return rows[0]!.n;
+}
+
+async function benchDataFrame(instance: Instance, raw: RawDb, backend: Backend): Promise<BenchFigure[]> {
+  const b = backend;
+  const transforms = await runTransforms(raw);
   const loadMs = await loadRuns(raw, RUNS, transforms, instance.userId);
   log(`loaded ${RUNS} runs in ${(loadMs / 1000).toFixed(1)} s`);
   const sql = await captureSql(instance, () => Run.filter({}).toDataFrame({ limit: null }));
@@ -559,6 +589,133 @@ async function benchDataFrame(instance: Instance, raw: RawDb, backend: Backend):
   return out;
 }
 
+/** Where the language server finds the benchmark's database. */
+type Target = { kind: "postgres"; url: string } | { kind: "embedded"; dir: string };
+
+/**
+ * The first 100 rows of a table (issue 14: <= 50 ms whatever the total): the runs explorer's request
+ * for `Run.filter().to_dataframe()` (lamin/toDataFrame, the default limit of 100) through the real
+ * server over LSP, until the answer is the table renderer's model, over RUNS runs and over FEW_RUNS;
+ * beside the raw driver's SELECT of the frame's columns ... LIMIT 100 on the same database. On PGlite
+ * the server holds the folder (the instance here is closed first) and the raw driver goes through its
+ * socket, as every window's server does. Runs last on its backend: it closes a PGlite instance.
+ */
+async function benchFirstRows(
+  instance: Instance,
+  raw: RawDb,
+  backend: Backend,
+  target: Target,
+): Promise<BenchFigure[]> {
+  const b = backend;
+  const built = spawnSync(process.execPath, ["scripts/build.mjs", "db", "server"], {
+    stdio: "inherit",
+    cwd: join(__dirname, ".."),
+  });
+  if (built.status !== 0) throw new Error("building dist/server.js failed");
+  const transforms = await runTransforms(raw);
+  const userId = instance.userId;
+  if ((await runCount(raw)) !== RUNS) {
+    const loadMs = await loadRuns(raw, RUNS, transforms, userId);
+    log(`loaded ${RUNS} runs in ${(loadMs / 1000).toFixed(1)} s`);
+  }
+  // PostgreSQL's autovacuum visits a table soon after 100,000 inserts (hint bits, visibility map: count()
+  // may then read an index alone); PGlite runs no autovacuum, so its table stays as loaded
+  if (backend === "postgres") await raw.query("VACUUM (ANALYZE) lamindb_run");
+  const seen = await captureSql(instance, () => Run.filter({}).toDataFrame());
+  // the statements' own times and plans, for whoever finds the figure above its goal
+  for (const st of seen) {
+    const times = await timeInterleaved(
+      { st: () => raw.query(st.sql, st.bindings) },
+      { iterations: 20, block: 20, warmup: 2 },
+    );
+    const plan = (await raw.query(`EXPLAIN (ANALYZE) ${st.sql}`, st.bindings)) as Array<
+      Record<string, string>
+    >;
+    log(
+      `toDataFrame() (limit 100) issues, raw p50 ${ms(summarize(times.st).p50)}: ${st.sql.slice(0, 200)} ...\n${plan.map((r) => `  ${Object.values(r)[0]}`).join("\n")}`,
+    );
+  }
+  const columns = defaultColumns(Run.spec).map((c) => {
+    const src = c.source as { column: string };
+    if (!/^[a-z_][a-z0-9_]*$/.test(src.column)) throw new Error(`unexpected column ${src.column}`);
+    return `"${src.column}"`;
+  });
+  // the rows the frame shows, in its order and branch: LaminDB's main branch, newest first
+  const bareSql = `SELECT "id", ${columns.join(", ")} FROM lamindb_run WHERE branch_id IN (1) ORDER BY "id" DESC LIMIT 100`;
+  if (target.kind === "embedded") await instance.close();
+
+  const client = await LspClient.start({
+    database: target.kind === "postgres" ? { kind: "postgres", name: "bench", url: target.url } : target,
+    user: { handle: "bench" },
+    trusted: true,
+    sessionId: "bench-first-rows",
+  });
+  let bare: RawDb | undefined;
+  try {
+    await client.ready(300_000);
+    const url = target.kind === "postgres" ? target.url : holderUrl(target.dir);
+    if (!url) throw new Error("no holder serves the PGlite folder");
+    bare = await rawPostgres(url);
+    const out: BenchFigure[] = [];
+    for (const n of [RUNS, FEW_RUNS]) {
+      if (n !== RUNS) {
+        // the old rows go without the per-row foreign-key triggers (minutes for 100,000 otherwise)
+        await withoutTriggers(bare, () => bare!.query("DELETE FROM lamindb_run"));
+        const loadMs = await loadRuns(bare, n, transforms, userId);
+        // the deleted rows gone, as autovacuum would do on PostgreSQL (ANALYZE only on PGlite, as above)
+        await bare.query(b === "postgres" ? "VACUUM (ANALYZE) lamindb_run" : "ANALYZE lamindb_run");
+        log(`reloaded ${n} runs in ${(loadMs / 1000).toFixed(1)} s`);
+      }
+      if ((await runCount(bare)) !== n) throw new Error(`expected ${n} runs`);
+      const check = fromDataFrame(await client.request("lamin/toDataFrame", { registry: "Run", filter: {} }));
+      if (check.rows.length !== Math.min(100, n) || check.total !== n)
+        throw new Error(`the frame has ${check.rows.length} rows of ${check.total}, expected 100 of ${n}`);
+      const t = await timeInterleaved(
+        {
+          server: async () => {
+            const frame = await client.request("lamin/toDataFrame", { registry: "Run", filter: {} });
+            // what the renderer does with the frame before it draws the first rows
+            if (fromDataFrame(frame).rows.length === 0) throw new Error("no rows");
+          },
+          bare: () => bare!.query(bareSql),
+        },
+        { iterations: FIRST_ROWS_REPS, block: 20, warmup: 10 },
+      );
+      const s = { server: summarize(t.server), bare: summarize(t.bare) };
+      log(
+        `first 100 of ${n} runs: through the server p50 ${ms(s.server.p50)} p99 ${ms(s.server.p99)}, raw LIMIT 100 p50 ${ms(s.bare.p50)} p99 ${ms(s.bare.p99)}`,
+      );
+      const N = n.toLocaleString("en");
+      for (const p of ["p50", "p99"] as const) {
+        out.push(
+          figure(
+            `db [${b}]: first 100 rows to the table renderer (lamin/toDataFrame over LSP), ${N} runs (${p})`,
+            s.server[p],
+            "ms",
+            {
+              baseline: {
+                name: `raw driver SELECT of the frame's columns ... LIMIT 100 (${p})`,
+                value: s.bare[p],
+              },
+              goal: "<= 50 ms",
+              target: { max: 50 },
+              backend: b,
+              samples: `${s.server.n} / ${s.bare.n}`,
+            },
+          ),
+        );
+      }
+    }
+    return out;
+  } catch (e) {
+    console.error(client.stderr.join(""));
+    throw e;
+  } finally {
+    await bare?.close().catch(() => {});
+    await client.stop();
+  }
+}
+
 // ---- orchestration -------------------------------------------------------------------------------
 
 interface PostgresServer {
@@ -577,6 +734,7 @@ async function startServer(): Promise<PostgresServer> {
 
 async function onBackend(
   backend: Backend,
+  target: Target,
   open: () => Promise<{ instance: Instance; raw: RawDb }>,
 ): Promise<BenchFigure[]> {
   const started = Date.now();
@@ -586,6 +744,7 @@ async function onBackend(
     if (PARTS.has("save")) figures.push(...(await benchSave(instance, raw, backend)));
     if (PARTS.has("dataframe")) figures.push(...(await benchDataFrame(instance, raw, backend)));
     if (PARTS.has("search")) figures.push(...(await benchSearch(instance, raw, backend)));
+    if (PARTS.has("firstrows")) figures.push(...(await benchFirstRows(instance, raw, backend, target)));
     log(`${backend} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return figures;
   } finally {
@@ -617,7 +776,7 @@ export async function runDbBench(): Promise<BenchFigure[]> {
       const u = new URL(server.url);
       u.pathname = `/${name}`;
       figures.push(
-        ...(await onBackend("postgres", async () => ({
+        ...(await onBackend("postgres", { kind: "postgres", url: u.toString() }, async () => ({
           instance: await connect({ url: u.toString() }),
           raw: await rawPostgres(u.toString()),
         }))),
@@ -627,7 +786,7 @@ export async function runDbBench(): Promise<BenchFigure[]> {
       const dir = mkdtempSync(join(tmpdir(), "lamin-bench-pglite-"));
       cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
       figures.push(
-        ...(await onBackend("pglite", async () => {
+        ...(await onBackend("pglite", { kind: "embedded", dir }, async () => {
           const instance = await connect({ dir });
           return { instance, raw: await rawPglite(instance) };
         })),
@@ -654,7 +813,7 @@ async function main(): Promise<void> {
     SAVE_N === 2_000 &&
     ULABELS === 1_000_000 &&
     RUNS === 100_000 &&
-    PARTS.size === 3 &&
+    PARTS.size === ALL_PARTS.length &&
     SEARCH_CLASSES.length === Object.keys(TERM_CLASSES).length;
   if (!full) return console.log("not merged into bench/results.json: reduced sizes or parts");
   const owned = BACKENDS.map((b) => `db [${b}]: `);

@@ -6,7 +6,7 @@
 // Then activate() in the real extension host, module load included, timed from outside by a probe
 // extension in code-server beside an empty extension's (bench/host-activation.ts).
 // Run: node --import tsx bench/activation-bench.ts  (npm run bench -- activation; BENCH_ACTIVATION_N=40,
-// BENCH_HOST_ACTIVATION_N=8 extension-host starts)
+// BENCH_HOST_ACTIVATION_N=5 extension-host starts per extension)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -115,7 +115,8 @@ export async function measureHostActivation(n = HOST_N): Promise<{ ours: number[
       if (pids.has(s.pid)) throw new Error(`extension host ${s.pid} reported twice: not a fresh start`);
       pids.add(s.pid);
       ms[s.id]!.push(s.ms);
-      log(`start ${i + 1}/${2 * n}: ${s.id} ${s.ms.toFixed(1)} ms`);
+      const inside = s.insideMs === undefined ? "" : ` (activate() itself: ${s.insideMs.toFixed(1)} ms)`;
+      log(`start ${i + 1}/${2 * n}: ${s.id} ${s.ms.toFixed(1)} ms${inside}`);
     }
     return { ours: ms[EXTENSION_ID]!, empty: ms[EMPTY_ID]! };
   } finally {

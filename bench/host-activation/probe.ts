@@ -13,6 +13,8 @@ export interface ProbeSample {
   pid: number;
   id: string;
   ms?: number;
+  /** What the extension says its activate() took (ours returns activationMs), for the log. */
+  insideMs?: number;
   /** Already active when the probe came: not an activation to time. */
   wasActive?: boolean;
   error?: string;
@@ -37,6 +39,8 @@ export async function activate(): Promise<void> {
       const t0 = performance.now();
       await ext.activate();
       sample.ms = performance.now() - t0;
+      const inside: unknown = (ext.exports as { activationMs?: unknown } | undefined)?.activationMs;
+      if (typeof inside === "number") sample.insideMs = inside;
     }
   } catch (e) {
     sample.error = e instanceof Error ? (e.stack ?? e.message) : String(e);

@@ -10,12 +10,16 @@
 //   - a cell's start event sent -> its run row committed (the server answers after the commit), p50/p95/p99;
 //   - a completion round trip, p50/p95/p99;
 //   - each server's RSS at the end (mean and max), which says how many windows a machine holds.
+// Then the read-replica variant: a streaming replica of the primary (scripts/replica.mjs) is started, and
+// the same N windows run the same load again with `database.readUrl` on it (lamindb.postgres.readUrl), so
+// completions read there while tracking writes to the primary. Beside the primary-only phase: the primary
+// cluster's CPU time during the load (postmaster and every backend, from /proc) and the completion latency.
 // Run: node --import tsx bench/windows-bench.ts (or npm run bench -- windows).
 // Knobs: BENCH_WINDOWS (default 50; fewer start when the machine's available memory runs low, and the
 // figures say how many ran), BENCH_WINDOWS_SECONDS (default 120), BENCH_WINDOWS_ULABELS (default 100,000).
 // Only runs of at least 60 s are merged into the results; shorter ones are printed.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -47,15 +51,43 @@ const log = (m: string) => console.log(`[windows-bench] ${new Date().toISOString
 const cleanups: Array<() => Promise<void>> = [];
 
 /**
- * READ-REPLICA HOOK: the database options every window starts with. When `lamindb.postgres.readUrl`
- * lands in server/protocol.ts (issue 12, the replica part, on another branch), the replica variant passes
- * the replica's URL here as `database.readUrl` and runs the same load once more beside the primary-only
- * figures (plus primary CPU). Until then a readUrl is refused rather than silently ignored.
+ * The database options every window starts with: the pooled URL only (so it polls the change counter),
+ * and in the replica phase the replica's URL as `database.readUrl`, as lamindb.postgres.readUrl sends it.
  */
 export function windowDatabase(pooledUrl: string, readUrl?: string): LaminInitializationOptions["database"] {
-  if (readUrl !== undefined)
-    throw new Error("readUrl is not in the protocol yet: the read-replica variant is not implemented");
-  return { kind: "postgres", name: "windows-bench", url: pooledUrl };
+  return { kind: "postgres", name: "windows-bench", url: pooledUrl, ...(readUrl ? { readUrl } : {}) };
+}
+
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
+
+/** utime + stime (and, with `children`, the reaped children's cutime + cstime) of a process, in ticks. */
+function cpuTicks(pid: number, children = false): { ppid: number; ticks: number } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined; // exited meanwhile
+  }
+  // fields after "(comm) ": state, ppid, ..., utime (14th field), stime, cutime, cstime
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const n = (i: number) => Number(f[i]);
+  return { ppid: n(1), ticks: n(11) + n(12) + (children ? n(13) + n(14) : 0) };
+}
+
+/**
+ * CPU seconds a PostgreSQL cluster has used so far: the postmaster, its live children (backends,
+ * walsender, background workers) and the children it has reaped (backends that ended). Two readings'
+ * difference is what the cluster used in between, whichever backends came and went.
+ */
+function clusterCpuSeconds(postmaster: number): number {
+  let ticks = 0;
+  for (const e of readdirSync("/proc")) {
+    if (!/^\d+$/.test(e)) continue;
+    const c = cpuTicks(Number(e));
+    if (c && c.ppid === postmaster) ticks += c.ticks;
+  }
+  ticks += cpuTicks(postmaster, true)?.ticks ?? 0;
+  return ticks / CLOCK_TICKS;
 }
 
 function rssMb(pid: number): number {
@@ -86,6 +118,11 @@ interface PhaseResult {
   eventToRow: number[];
   completion: number[];
   rss: number[];
+  /** The primary cluster's CPU seconds during the load, and the load's wall seconds. */
+  primaryCpuSeconds: number;
+  loadSeconds: number;
+  /** Windows whose lamin/status said, at the end, that reads go to the replica (replica phase). */
+  onReplica: number;
 }
 
 /** One window: its server, and the two loads it drives until `until`. */
@@ -103,9 +140,15 @@ class Window {
     private readonly prefixList: string[],
   ) {}
 
-  static async start(phase: string, index: number, url: string, prefixList: string[]): Promise<Window> {
+  static async start(
+    phase: string,
+    index: number,
+    url: string,
+    prefixList: string[],
+    readUrl?: string,
+  ): Promise<Window> {
     const client = await LspClient.start({
-      database: windowDatabase(url),
+      database: windowDatabase(url, readUrl),
       connections: BUDGET,
       user: { handle: "bench" },
       trusted: true,
@@ -222,6 +265,8 @@ async function phase(
   pooledUrl: string,
   admin: pg.Client,
   allPrefixes: string[],
+  postmaster: number,
+  readUrl?: string,
 ): Promise<PhaseResult> {
   const per = Math.ceil((SECONDS * 1000) / COMPLETION_MS) + 10;
   const started: Window[] = [];
@@ -240,6 +285,7 @@ async function phase(
             w,
             pooledUrl,
             allPrefixes.slice((w * per) % allPrefixes.length).concat(allPrefixes),
+            readUrl,
           ),
         ),
       )),
@@ -260,6 +306,8 @@ async function phase(
     });
   });
   const load = [loadavg()[0]!];
+  const cpu0 = clusterCpuSeconds(postmaster);
+  const wall0 = performance.now();
   // windows start their seconds spread over the second, as independent users would
   await Promise.all(
     started.flatMap((w, i) => {
@@ -267,8 +315,17 @@ async function phase(
       return [w.cells(offset, until), w.completions(offset + COMPLETION_MS / 4, until)];
     }),
   );
+  const primaryCpuSeconds = clusterCpuSeconds(postmaster) - cpu0;
+  const loadSeconds = (performance.now() - wall0) / 1000;
   load.push(loadavg()[0]!);
   const connections = await sampler.stop();
+  // reads went to the replica only if each window's server says so (a replica down is a fallback, not a figure)
+  let onReplica = 0;
+  if (readUrl)
+    for (const w of started) {
+      const status = (await w.client.request("lamin/status", {})) as { replica?: { connected: boolean } };
+      if (status.replica?.connected) onReplica++;
+    }
   const rss = started.map((w) => rssMb(w.client.child.pid!));
   const runs = await admin.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM lamindb_run r JOIN lamindb_transform t ON t.id = r.transform_id
@@ -290,11 +347,16 @@ async function phase(
     eventToRow: started.flatMap((w) => w.eventToRow),
     completion: started.flatMap((w) => w.completion),
     rss,
+    primaryCpuSeconds,
+    loadSeconds,
+    onReplica,
   };
   log(
     `${name}: ${result.windows} windows, ${result.errors} errors, ${result.runsFound}/${result.cellsSent} runs ` +
       `(${result.cellsScheduled} cells scheduled), ` +
       `peak ${result.peakConnections} server connections (${result.connectionSamples} samples); ` +
+      `primary CPU ${primaryCpuSeconds.toFixed(1)} s in ${loadSeconds.toFixed(1)} s` +
+      (readUrl ? `; ${onReplica} windows reading on the replica; ` : "; ") +
       `machine load average ${load.map((l) => l.toFixed(1)).join(" -> ")} on ${cpus().length} cores`,
   );
   for (const e of result.errorSamples) log(`  error: ${e}`);
@@ -365,6 +427,54 @@ function figures(one: PhaseResult, many: PhaseResult): BenchFigure[] {
   return out;
 }
 
+/** The replica phase beside the primary-only phase with the same windows and load. */
+function replicaFigures(primary: PhaseResult, replica: PhaseResult): BenchFigure[] {
+  const tag = `${replica.windows} windows, ${SECONDS} s, reads on the replica [postgres]`;
+  const base = `${primary.windows} windows, primary only`;
+  const cpuPercent = (r: PhaseResult) => (100 * r.primaryCpuSeconds) / r.loadSeconds;
+  const out: BenchFigure[] = [
+    figure(`windows: errors, ${tag}`, replica.errors, "errors", {
+      baseline: { name: base, value: primary.errors },
+      goal: "0",
+      target: { max: 0 },
+      backend: "postgres",
+      samples: `${replica.cellsSent * 4 + replica.completion.length} requests / ${primary.cellsSent * 4 + primary.completion.length}`,
+    }),
+    figure(`windows: windows reading on the replica at the end, ${tag}`, replica.onReplica, "windows", {
+      baseline: { name: "windows", value: replica.windows },
+      goal: "= windows",
+      target: { equalsBaseline: true },
+      backend: "postgres",
+    }),
+    figure(
+      `windows: primary CPU (postmaster and backends, % of one core), ${tag}`,
+      cpuPercent(replica),
+      "%",
+      {
+        baseline: { name: base, value: cpuPercent(primary) },
+        backend: "postgres",
+        samples: `${replica.primaryCpuSeconds.toFixed(1)} s in ${replica.loadSeconds.toFixed(0)} s / ${primary.primaryCpuSeconds.toFixed(1)} s in ${primary.loadSeconds.toFixed(0)} s`,
+      },
+    ),
+  ];
+  for (const [what, key] of [
+    ["completion round trip (a read)", "completion"],
+    ["cell event -> run row committed", "eventToRow"],
+  ] as const) {
+    const r = summarize(replica[key]);
+    const p = summarize(primary[key]);
+    for (const q of ["p50", "p95", "p99"] as const)
+      out.push(
+        figure(`windows: ${what} ${q}, ${tag}`, r[q], "ms", {
+          baseline: { name: `${base} ${q}`, value: p[q] },
+          backend: "postgres",
+          samples: `${r.n} / ${p.n}`,
+        }),
+      );
+  }
+  return out;
+}
+
 async function cleanUp(): Promise<void> {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
 }
@@ -378,6 +488,9 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
   };
   const { startPgbouncer } = (await import(pathToFileURL(join(root, "scripts", "pgbouncer.mjs")).href)) as {
     startPgbouncer: (url: string, o: object) => Promise<{ url: string; stop(): Promise<void> }>;
+  };
+  const { startReplica } = (await import(pathToFileURL(join(root, "scripts", "replica.mjs")).href)) as {
+    startReplica: (primary: object, o: object) => Promise<{ url: string; stop(): Promise<void> }>;
   };
   try {
     // dedicated: our own server with max_connections = 100, even when DATABASE_URL names another
@@ -400,9 +513,19 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
     await admin.connect();
     cleanups.push(() => admin.end());
     const all = prefixes(Math.max(2000, WINDOWS * (Math.ceil((SECONDS * 1000) / COMPLETION_MS) + 10)));
-    const one = await phase("one", 1, bouncer.url, admin, all);
-    const many = await phase("many", WINDOWS, bouncer.url, admin, all);
-    return figures(one, many);
+    // the primary cluster's CPU is read from /proc: the admin backend's parent is the postmaster
+    const backend = (await admin.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+    const postmaster = cpuTicks(backend)?.ppid;
+    if (!postmaster) throw new Error("cannot read the primary's postmaster from /proc");
+    const one = await phase("one", 1, bouncer.url, admin, all, postmaster);
+    const many = await phase("many", WINDOWS, bouncer.url, admin, all, postmaster);
+    // the replica only now, so the primary-only phases ran without a walsender; it copies what they wrote
+    const standby = await startReplica(server, { log });
+    cleanups.push(() => standby.stop());
+    const r = new URL(standby.url);
+    r.pathname = "/lamin_windows_bench";
+    const replicated = await phase("replica", WINDOWS, bouncer.url, admin, all, postmaster, r.toString());
+    return [...figures(one, many), ...replicaFigures(many, replicated)];
   } finally {
     await cleanUp();
   }

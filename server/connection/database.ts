@@ -247,6 +247,8 @@ export class Database {
   /**
    * Runs a write (tracking, a save, a delete) on the primary; with a replica, reads go to the
    * primary from its start until the replica has replayed past the primary's position after it.
+   * The answer does not wait for that position (one more statement on the primary): reads stay on
+   * the primary until endWrite() has it, so the window still sees its own write.
    */
   async write<T>(fn: (instance: Instance) => Promise<T>): Promise<T> {
     const replica = this.replica;
@@ -255,7 +257,7 @@ export class Database {
     try {
       return await this.use(fn);
     } finally {
-      await replica.endWrite(this.instance);
+      void replica.endWrite(this.instance); // never rejects: it catches the primary's failure itself
     }
   }
 

@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import { connect } from "../../db/index";
 import { createPostgresDatabase } from "../helpers/databases";
 import { LAMIN_ERROR_CODES } from "../../server/protocol";
-import { evaluateOk, startServer, type Kind, type ServerFixture } from "./fixtures";
+import { evaluateOk, startServer, KINDS, type ServerFixture } from "./fixtures";
 import { LspClient } from "./lsp-client";
 
 type DataFrameJson = { total: number; columns: string[]; rows: unknown[][] };
@@ -48,7 +48,7 @@ async function branchOf(name: string): Promise<number> {
   }
 }
 
-for (const kind of ["postgres", "pglite"] as Kind[]) {
+for (const kind of KINDS) {
   describe(`Registry.connect() in query cells [${kind}]`, () => {
     let f: ServerFixture;
     before(async () => {

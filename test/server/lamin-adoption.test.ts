@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { LAMIN_ERROR_CODES, type NotebookInfo, type TrackEvent } from "../../server/protocol";
 import { holderUrl } from "../../server/connection/embedded";
-import { startServer, type ServerFixture } from "./fixtures";
+import { KINDS, startServer, type ServerFixture } from "./fixtures";
 import { base62, LaminDbStandIn } from "./lamindb-standin";
 
 let seq = 0;
@@ -58,7 +58,7 @@ interface Aux {
 }
 const auxOf = (row: Record<string, unknown>) => (row._aux as { lamin_vscode?: Aux } | null)?.lamin_vscode;
 
-for (const kind of ["postgres", "pglite"] as const)
+for (const kind of KINDS)
   describe(`ln.track() notebooks: LaminDB's run adopted [${kind}]`, () => {
     let f: ServerFixture;
     let lamin: LaminDbStandIn;
@@ -82,7 +82,7 @@ for (const kind of ["postgres", "pglite"] as const)
       f = await startServer(kind);
       // PGlite: LaminDB's side connects through the socket the server serves the embedded folder on, as
       // another window's server does
-      const url = kind === "postgres" ? f.url : holderUrl(f.dir!);
+      const url = kind === "pglite" ? holderUrl(f.dir!) : f.url;
       assert.ok(url, "a URL for LaminDB's side");
       lamin = new LaminDbStandIn(url);
     });

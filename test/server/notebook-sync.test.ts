@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { at, type LspClient } from "./lsp-client";
-import { evaluateOk, startServer, type Kind, type ServerFixture } from "./fixtures";
+import { evaluateOk, startServer, KINDS, type ServerFixture } from "./fixtures";
 
 let n = 0;
 
@@ -21,7 +21,7 @@ function openNotebook(client: LspClient, cells: Cell[]): { uri: string; cells: s
 const labels = async (client: LspClient, uri: string, template: string) =>
   (await client.completion(uri, at(template).position)).map((i) => i.label);
 
-for (const kind of ["postgres", "pglite"] as Kind[]) {
+for (const kind of KINDS) {
   describe(`notebook sync of query cells [${kind}]`, () => {
     let f: ServerFixture;
     before(async () => {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Diagnostic, LspClient, Position } from "./lsp-client";
-import { evaluateOk, startServer, type Kind, type ServerFixture } from "./fixtures";
+import { evaluateOk, startServer, KINDS, type ServerFixture } from "./fixtures";
 
 let n = 0;
 const unique = () => `${process.pid}-${n++}`;
@@ -26,7 +26,7 @@ async function applyFirstFix(client: LspClient, uri: string, text: string, diagn
   return { title: actions[0].title, text: TextDocument.applyEdits(doc, actions[0].edit.changes[uri]) };
 }
 
-for (const kind of ["postgres", "pglite"] as Kind[]) {
+for (const kind of KINDS) {
   describe(`JavaScript/TypeScript diagnostics [${kind}]`, () => {
     let f: ServerFixture;
     before(async () => {

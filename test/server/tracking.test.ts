@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { LAMIN_ERROR_CODES, type NotebookInfo, type TrackEvent } from "../../server/protocol";
 import { LspClient } from "./lsp-client";
-import { startServer, type Kind, type ServerFixture } from "./fixtures";
+import { startServer, KINDS, type ServerFixture } from "./fixtures";
 
 let seq = 0;
 const id = () => `ev-${process.pid}-${seq++}`;
@@ -80,7 +80,7 @@ async function stored(client: LspClient, uid: string): Promise<StoredRun> {
   return r.outputs[0].items[0].data as unknown as StoredRun;
 }
 
-for (const kind of ["postgres", "pglite"] as Kind[]) {
+for (const kind of KINDS) {
   describe(`lamin/track [${kind}]`, () => {
     let f: ServerFixture;
     const track = (e: TrackEvent) => f.client.request("lamin/track", e);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ResponseError } from "vscode-jsonrpc";
 import { LAMIN_ERROR_CODES, type TransformKeySummary } from "../../server/protocol";
-import { evaluateOk, startServer, type Kind, type ServerFixture } from "./fixtures";
+import { evaluateOk, startServer, KINDS, type ServerFixture } from "./fixtures";
 
 const BIG = "analysis/big.ipynb";
 const OTHERS = ["a.py", "b.py", "c.py", "d.py", "e.py"];
@@ -23,7 +23,7 @@ async function allKeyPages(f: ServerFixture, limit = LIMIT): Promise<TransformKe
   }
 }
 
-for (const kind of ["postgres", "pglite"] as Kind[]) {
+for (const kind of KINDS) {
   describe(`lamin/transformKeys [${kind}]`, () => {
     let f: ServerFixture;
     before(async () => {

@@ -12,7 +12,7 @@ import { LAMIN_ERROR_CODES, type LaminInitializationOptions, type TrackEvent } f
 import { createPostgresDatabase } from "../helpers/databases";
 import { dumpFolder, dumpPostgres, type Dump } from "../helpers/dump";
 import { at, LspClient } from "./lsp-client";
-import { evaluateOk, startServer, type Kind, type ServerFixture } from "./fixtures";
+import { evaluateOk, startServer, KINDS, type ServerFixture } from "./fixtures";
 
 const refused = (e: unknown) => {
   const err = e as { code?: number; message?: string };
@@ -29,12 +29,12 @@ const event = (type: "cellStarted", uri: string): TrackEvent => ({
   cell: { index: 0, executionOrder: 1, startTime: Date.now() },
 });
 
-for (const kind of ["postgres", "pglite"] as Kind[]) {
+for (const kind of KINDS) {
   describe(`an untrusted workspace changes nothing [${kind}]`, () => {
     let f: ServerFixture;
     let seededId: number;
     let trashedId: number;
-    const dump = (): Promise<Dump> => (kind === "postgres" ? dumpPostgres(f.url!) : dumpFolder(f.dir!));
+    const dump = (): Promise<Dump> => (kind === "pglite" ? dumpFolder(f.dir!) : dumpPostgres(f.url!));
 
     before(async () => {
       f = await startServer(kind);

@@ -7,12 +7,18 @@
 // (each workbench load, page.goto, starts a new one), the two taking turns. Used by bench/activation-bench.ts.
 // Knob: BENCH_HOST_ACTIVATION_N, extension-host starts per extension (default 5: 10 starts, 1 to 3 minutes
 // with the machine's load).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as esbuild from "esbuild";
 import { ensureChromium } from "../scripts/ensure-chromium.mjs";
 import { E2E_ROOT, ensureCodeServer, startCodeServer } from "../scripts/ensure-code-server.mjs";
-import { browser, EXTENSION_ID, REPO, workbenchUrl, type Session } from "../test/extension/e2e/session";
+import {
+  browser,
+  EXTENSION_ID,
+  installBundledExtension,
+  REPO,
+  workbenchUrl,
+  type Session,
+} from "../test/extension/e2e/session";
 import type { ProbeSample } from "./host-activation/probe";
 import { envInt, figure, summarize, type BenchFigure } from "./figures";
 
@@ -25,21 +31,9 @@ const SAMPLE_TIMEOUT_MS = 90_000;
 
 const log = (m: string) => console.log(`[host-activation] ${new Date().toISOString().slice(11, 19)} ${m}`);
 
-async function installProbe(extensions: string): Promise<void> {
-  const target = join(extensions, "lamindb-bench.activation-probe-0.0.1");
-  mkdirSync(target, { recursive: true });
+function installProbe(extensions: string): Promise<void> {
   const src = join(REPO, "bench", "host-activation");
-  await esbuild.build({
-    entryPoints: [join(src, "probe.ts")],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    external: ["vscode"],
-    outfile: join(target, "extension.js"),
-    logLevel: "warning",
-  });
-  copyFileSync(join(src, "package.json"), join(target, "package.json"));
+  return installBundledExtension(extensions, "lamindb-bench.activation-probe-0.0.1", src, "probe.ts");
 }
 
 /** The baseline: what any extension costs the host to activate (its manifest, a module, an empty activate()). */

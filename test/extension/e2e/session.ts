@@ -106,12 +106,17 @@ export async function startSession(
   return { dir, workspace, cs, stop: () => cs.stop() };
 }
 
-export async function installTestKernel(extensions: string): Promise<void> {
-  const target = join(extensions, "lamindb-test.test-kernel-0.0.1");
+/** Bundles an extension kept in this repository (`src`/`entry`, its package.json beside it) into `extensions`. */
+export async function installBundledExtension(
+  extensions: string,
+  folder: string,
+  src: string,
+  entry: string,
+): Promise<void> {
+  const target = join(extensions, folder);
   mkdirSync(target, { recursive: true });
-  const src = join(REPO, "test/extension/fixtures/test-kernel");
   await esbuild.build({
-    entryPoints: [join(src, "extension.ts")],
+    entryPoints: [join(src, entry)],
     bundle: true,
     platform: "node",
     format: "cjs",
@@ -121,6 +126,15 @@ export async function installTestKernel(extensions: string): Promise<void> {
     logLevel: "warning",
   });
   copyFileSync(join(src, "package.json"), join(target, "package.json"));
+}
+
+export function installTestKernel(extensions: string): Promise<void> {
+  return installBundledExtension(
+    extensions,
+    "lamindb-test.test-kernel-0.0.1",
+    join(REPO, "test/extension/fixtures/test-kernel"),
+    "extension.ts",
+  );
 }
 
 /** ULabels the suite expects to find (completions, the Registries tree's counts). */

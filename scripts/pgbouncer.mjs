@@ -3,7 +3,16 @@
 // database of the server reachable under its own name. Returns its URL and a stop() that ends it
 // and removes its folder. As root it runs as the `postgres` user (it refuses root).
 import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -90,20 +99,23 @@ export async function startPgbouncer(url, { log = () => {}, poolSize = 20 } = {}
   if (isRoot) execFileSync("chown", ["-R", "postgres:postgres", base]);
   const [cmd, ...argv] = commandLine(bin, [ini]);
   const started = Date.now();
-  const child = spawn(cmd, argv, { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr += d));
+  // stderr to a file, not a pipe: PgBouncer logs every connection there too, and `npm test` runs the
+  // suites with spawnSync, so nothing would read a pipe; once it was full PgBouncer blocked on its
+  // next log line and every pooled connection timed out (fresh clone 34's server suite)
+  const stderrFile = join(base, "stderr.log");
+  const stderrFd = openSync(stderrFile, "w");
+  const child = spawn(cmd, argv, { stdio: ["ignore", "ignore", stderrFd] });
+  closeSync(stderrFd);
+  const tail = (file) =>
+    existsSync(file) ? readFileSync(file, "utf8").split("\n").slice(-5).join("\n") : "";
   const exited = new Promise((resolve) =>
-    child.once("exit", (code, signal) => {
-      const logText = existsSync(join(base, "pgbouncer.log"))
-        ? readFileSync(join(base, "pgbouncer.log"), "utf8")
-        : "";
+    child.once("exit", (code, signal) =>
       resolve(
         new Error(
-          `pgbouncer exited (${code ?? signal}): ${stderr}${logText.split("\n").slice(-5).join("\n")}`,
+          `pgbouncer exited (${code ?? signal}): ${tail(stderrFile)}${tail(join(base, "pgbouncer.log"))}`,
         ),
-      );
-    }),
+      ),
+    ),
   );
   try {
     await accepting(port, exited);

@@ -61,11 +61,16 @@ export async function runNotebook(page: Page, kernel: string, label = kernel): P
   // report in (a clicked row can be detached for as long as that lasts); Enter accepts the active item
   const input = page.locator(".quick-input-widget input").first();
   await input.waitFor({ state: "visible", timeout: 30000 });
+  // the sources have reported (the picker's progress bar is done): its rows are no longer replaced
+  await page.locator(".quick-input-widget .monaco-progress-container.active").waitFor({ state: "hidden" });
   await input.fill(label); // the quick pick filters on labels
-  await page
-    .locator(".quick-input-widget .monaco-list-row.focused", { hasText: kernel })
-    .first()
-    .waitFor({ timeout: 30000 });
+  const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: kernel }).first();
+  await row.waitFor({ timeout: 30000 });
+  // unlike the command palette, the kernel pick does not always make the first filtered row the active
+  // one (fresh clone 37: the only row shown, not focused): ArrowDown moves the focus from the input onto it
+  const focused = page.locator(".quick-input-widget .monaco-list-row.focused", { hasText: kernel }).first();
+  if (!(await focused.isVisible())) await page.keyboard.press("ArrowDown");
+  await focused.waitFor({ timeout: 30000 });
   await page.keyboard.press("Enter");
   await page.locator(".quick-input-widget").first().waitFor({ state: "hidden", timeout: 30000 });
   await page.locator(".notebook-toolbar-container a.kernel-label:visible", { hasText: label }).waitFor();

@@ -400,22 +400,17 @@ function figures(one: PhaseResult, many: PhaseResult): BenchFigure[] {
       samples: `${many.connectionSamples} / ${one.connectionSamples}`,
     }),
   ];
-  for (const [what, key, goal] of [
-    ["cell event -> run row committed", "eventToRow", 10],
-    ["completion round trip", "completion", 15],
-  ] as const) {
-    const m = summarize(many[key]);
-    const o = summarize(one[key]);
-    for (const p of ["p50", "p95", "p99"] as const)
-      out.push(
-        figure(`windows: ${what} ${p}, ${tag}`, m[p], "ms", {
-          baseline: { name: `1 window ${p}`, value: o[p] },
-          ...(p === "p95" ? { goal: `<= ${goal} ms`, target: { max: goal } } : {}),
-          backend: "postgres",
-          samples: `${m.n} / ${o.n}`,
-        }),
-      );
-  }
+  out.push(
+    ...percentileFigures(
+      `cell event -> run row committed`,
+      tag,
+      many.eventToRow,
+      one.eventToRow,
+      "1 window",
+      10,
+    ),
+    ...percentileFigures("completion round trip", tag, many.completion, one.completion, "1 window", 15),
+  );
   const rss = summarize(many.rss);
   out.push(
     figure(`windows: server RSS mean, ${tag}`, rss.mean, "MB", {
@@ -457,22 +452,38 @@ function replicaFigures(primary: PhaseResult, replica: PhaseResult): BenchFigure
       },
     ),
   ];
-  for (const [what, key] of [
-    ["completion round trip (a read)", "completion"],
-    ["cell event -> run row committed", "eventToRow"],
-  ] as const) {
-    const r = summarize(replica[key]);
-    const p = summarize(primary[key]);
-    for (const q of ["p50", "p95", "p99"] as const)
-      out.push(
-        figure(`windows: ${what} ${q}, ${tag}`, r[q], "ms", {
-          baseline: { name: `${base} ${q}`, value: p[q] },
-          backend: "postgres",
-          samples: `${r.n} / ${p.n}`,
-        }),
-      );
-  }
+  out.push(
+    ...percentileFigures("completion round trip (a read)", tag, replica.completion, primary.completion, base),
+    ...percentileFigures(
+      "cell event -> run row committed",
+      tag,
+      replica.eventToRow,
+      primary.eventToRow,
+      base,
+    ),
+  );
   return out;
+}
+
+/** p50, p95 and p99 of one latency beside the same percentile of its baseline; the goal, if any, on p95. */
+function percentileFigures(
+  what: string,
+  tag: string,
+  values: number[],
+  baseline: number[],
+  baseName: string,
+  p95Goal?: number,
+): BenchFigure[] {
+  const v = summarize(values);
+  const b = summarize(baseline);
+  return (["p50", "p95", "p99"] as const).map((p) =>
+    figure(`windows: ${what} ${p}, ${tag}`, v[p], "ms", {
+      baseline: { name: `${baseName} ${p}`, value: b[p] },
+      ...(p === "p95" && p95Goal !== undefined ? { goal: `<= ${p95Goal} ms`, target: { max: p95Goal } } : {}),
+      backend: "postgres",
+      samples: `${v.n} / ${b.n}`,
+    }),
+  );
 }
 
 async function cleanUp(): Promise<void> {

@@ -157,6 +157,8 @@ async function rawPglite(instance: Instance): Promise<RawDb> {
 interface Captured {
   sql: string; // with $n placeholders
   bindings: Params;
+  /** Sent as a named statement where the connection allows (the hot paths' own runner). */
+  prepared?: boolean;
 }
 
 /** The statements the library sends during fn, so that they can be replayed through the raw driver. */
@@ -166,10 +168,18 @@ async function captureSql(instance: Instance, fn: () => Promise<unknown>): Promi
   const listener = (q: { sql: string; bindings?: Params }) =>
     out.push({ sql: client.positionBindings(q.sql), bindings: q.bindings ?? [] });
   instance.knex.on("query", listener);
+  // the hot paths (save()'s INSERT, typeahead) bypass Knex: their runner is watched too
+  const runner = instance.statements;
+  const query = runner.query;
+  runner.query = (statement, options) => {
+    out.push({ sql: statement.text, bindings: [...statement.values], prepared: options?.prepare === true });
+    return query.call(runner, statement, options);
+  };
   try {
     await fn();
   } finally {
     instance.knex.off("query", listener);
+    runner.query = query;
   }
   return out;
 }
@@ -312,7 +322,7 @@ async function benchSave(instance: Instance, raw: RawDb, backend: Backend): Prom
   const insertULabel =
     "INSERT INTO lamindb_ulabel (created_by_id, name, uid) VALUES ($1, $2, $3) RETURNING *";
   const seen = await captureSql(instance, () => new Run(transform).save());
-  log(`save() issues: ${seen.map((s) => s.sql).join(" ; ")}`);
+  log(`save() issues: ${seen.map((s) => `${s.sql}${s.prepared ? " (named)" : ""}`).join(" ; ")}`);
 
   const runs = await timeInterleaved(
     {

@@ -38,10 +38,11 @@ export function isDirect(connection: object): boolean {
 }
 
 /**
- * Run once on each new connection. Direct: records it and makes PostgreSQL plan named prepared
- * statements for their values every time (it would otherwise switch one to a generic plan after
- * five runs, and a generic plan of `lower(name) LIKE $1` reads the whole table). Through a pooler:
- * nothing is set; unnamed statements are planned for their values anyway. One round trip either way.
+ * Run once on each new connection. Direct: records it (named statements are then allowed). Through a
+ * pooler: nothing is set. One round trip either way. No `plan_cache_mode` is set: named statements
+ * (save()'s INSERT) should reach a generic plan, and under `force_custom_plan` every INSERT re-planned
+ * its foreign-key checks and the notify trigger's statements too (2x the raw insert, bench/db-bench.ts);
+ * what needs a plan per value (typeahead's `LIKE $1`) runs unnamed, which is always planned for its values.
  * `readOnly`: a direct connection also gets `default_transaction_read_only` for its session (the
  * statement guard makes every transaction read-only anyway, the pooled ones included).
  */
@@ -52,8 +53,6 @@ export function setUpConnection(
 ): void {
   if (pooled) return done(null);
   const text = `SELECT pg_backend_pid() = $1::int AS direct,
-    CASE WHEN pg_backend_pid() = $1::int AND current_setting('server_version_num')::int >= 120000
-      THEN set_config('plan_cache_mode', 'force_custom_plan', false) END AS plans,
     CASE WHEN pg_backend_pid() = $1::int AND $2::bool
       THEN set_config('default_transaction_read_only', 'on', false) END AS read_only`;
   connection.query({ text, values: [connection.processID ?? null, readOnly] }, (error, result) => {

@@ -177,9 +177,16 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
     const text = textOf(config);
     // a Submittable (a cursor, a stream): passed on as it is (Knex streams are not used by the server)
     if (text === undefined) return original(...args);
+    const store = scope.getStore();
+    // the hot path (save()'s INSERT, typeahead): nothing to add, nothing to cancel, so the driver's own
+    // call, as it is; only counted
+    if (!store && (inTransaction || !readOnly) && !BEGIN.test(text) && !END.test(text)) {
+      counts.total++;
+      return original(...args);
+    }
     const callback = args.find((a, i) => i > 0 && typeof a === "function") as Callback | undefined;
     const values = args.length > 1 && Array.isArray(args[1]) ? args[1] : undefined;
-    const { timeoutMs, signal: scoped, inFlight } = scope.getStore() ?? {};
+    const { timeoutMs, signal: scoped, inFlight } = store ?? {};
     // a transaction's end is always sent: cancelling it would leave the connection inside it
     const send = (cancellable = true): Promise<unknown> =>
       new Promise((resolve, reject) => {

@@ -2,9 +2,10 @@
 // finds few, those that contain it, in one statement. The contains half sits behind a one-time
 // filter on the prefix half's count, so PostgreSQL skips it when the prefix found enough; either
 // way a keystroke costs one round trip. The statement is built from the query's WHERE and the two
-// lookups' fragments and sent straight on a pooled connection, as a named statement on a direct
-// connection (parsed once; planned for each prefix, see connection/pooler.ts). Measured in
-// bench/server-bench.ts beside the bare prefix query.
+// lookups' fragments and sent straight on a pooled connection, unnamed: an unnamed statement is
+// always planned for its values, while a named one would switch to a generic plan after five runs,
+// and a generic plan of `lower(name) LIKE $1` scans the table (see connection/pooler.ts). Measured
+// in bench/server-bench.ts beside the bare prefix query.
 import { fieldOf } from "../schema/catalog";
 import { InvalidArgument } from "../errors";
 import { compileWhere } from "./compiler";
@@ -47,9 +48,7 @@ export async function typeahead<T, K extends string>(
       ? sql`SELECT s.*, 0 AS lamin_pass FROM (${starts}) s`
       : sql`WITH p AS (${starts}) SELECT p.*, 0 AS lamin_pass FROM p UNION ALL SELECT c.*, 1 FROM (${half("icontains")}) c WHERE (SELECT count(*) FROM p) < ${options.few} AND c.id NOT IN (SELECT id FROM p)`;
   const instance = await qs.resolveInstance();
-  const rows = await instance.run(() =>
-    instance.statements.query(statement.toPositional(), { prepare: true }),
-  );
+  const rows = await instance.run(() => instance.statements.query(statement.toPositional()));
   const read = columns.read(rows);
   return read.map((r, i) => ({ ...r, match: rows[i].lamin_pass === 0 ? "prefix" : "contains" }));
 }

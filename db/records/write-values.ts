@@ -13,44 +13,47 @@ const INT_LIMITS: Partial<Record<FieldSpec["type"], number>> = {
   bigauto: 2 ** 53,
 };
 
+// module-level rather than a closure per call: save() checks every field of every record
+function failField(f: FieldSpec, registry: string, why: string): never {
+  throw new ValidationError(`${registry}.${f.name} ${why}`, f.name);
+}
+
 /** Returns the value to bind, or throws ValidationError. `undefined` means "leave to the database". */
 export function checkFieldValue(f: FieldSpec, value: unknown, registry: string): unknown {
-  const fail = (why: string): never => {
-    throw new ValidationError(`${registry}.${f.name} ${why}`, f.name);
-  };
   if (value === undefined) return undefined;
   if (value === null) {
-    if (!f.null) fail("cannot be null");
+    if (!f.null) failField(f, registry, "cannot be null");
     return null;
   }
   switch (f.type) {
     case "char":
     case "text":
-      if (typeof value !== "string") return fail(`must be a string, got ${typeof value}`);
-      if (value.includes("\u0000")) fail("cannot contain NUL characters");
-      if (f.maxLength !== undefined && [...value].length > f.maxLength) {
-        fail(`is at most ${f.maxLength} characters, got ${[...value].length}`);
+      if (typeof value !== "string") return failField(f, registry, `must be a string, got ${typeof value}`);
+      if (value.includes("\u0000")) failField(f, registry, "cannot contain NUL characters");
+      // UTF-16 length bounds the character count from above: spread only a string that may be too long
+      if (f.maxLength !== undefined && value.length > f.maxLength && [...value].length > f.maxLength) {
+        failField(f, registry, `is at most ${f.maxLength} characters, got ${[...value].length}`);
       }
       return value;
     case "bool":
-      if (typeof value !== "boolean") fail(`must be true or false, got ${typeof value}`);
+      if (typeof value !== "boolean") failField(f, registry, `must be true or false, got ${typeof value}`);
       return value;
     case "datetime": {
       const d = value instanceof Date ? value : typeof value === "string" ? new Date(value) : undefined;
-      if (!d || Number.isNaN(d.getTime())) fail("must be a Date or an ISO 8601 string");
+      if (!d || Number.isNaN(d.getTime())) failField(f, registry, "must be a Date or an ISO 8601 string");
       return d;
     }
     case "date":
       if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)))
         return value;
       if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
-      return fail("must be a YYYY-MM-DD string");
+      return failField(f, registry, "must be a YYYY-MM-DD string");
     case "json":
       return JSON.stringify(assertJson(value, f.name, `${registry}.${f.name}`));
     default: {
       const limit = INT_LIMITS[f.type] ?? 2 ** 53;
       if (typeof value !== "number" || !Number.isSafeInteger(value) || Math.abs(value) >= limit) {
-        fail(`must be an integer within range, got ${String(value)}`);
+        failField(f, registry, `must be an integer within range, got ${String(value)}`);
       }
       return value;
     }

@@ -187,6 +187,23 @@ describeEachDatabase("records", (ctx) => {
     await assert.rejects(label.refreshFromDb({ fields: ["nope"] }), FieldError);
   });
 
+  test("save() of a new record: on a direct connection a named INSERT that PostgreSQL plans once", async () => {
+    const transform = await new Transform({ key: "plans.ipynb", kind: "notebook" }).save();
+    const runs: Run[] = [];
+    for (let i = 0; i < 8; i++) runs.push(await new Run(transform).save());
+    assert.equal(new Set(runs.map((r) => r.id)).size, 8);
+    assert.ok(runs.every((r) => r.transform_id === transform.id && r.status === "scheduled"));
+    if (ctx.kind === "postgres") {
+      // re-planned per save, the insert also re-planned its foreign-key checks and the notify trigger's
+      // statements (issue 14). Sequential statements reuse the pool's last released connection.
+      const plans = await ctx.instance.knex.raw(
+        `SELECT max(generic_plans)::int AS generic FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO "lamindb_run"%'`,
+      );
+      const generic = (plans.rows as Array<{ generic: number | null }>)[0]!.generic;
+      assert.ok(generic !== null && generic >= 3, `generic plans: ${generic}`);
+    }
+  });
+
   test("save() updates only changed fields and bumps updated_at", async () => {
     const label = await new ULabel({ name: "upd" }).save();
     const before = label.updated_at as unknown as Date;

@@ -102,7 +102,10 @@ export class Instance {
    * path for many rows (connection/array-rows.ts).
    */
   arrayRows(statement: Fragment, db: Executor = this.knex): Promise<unknown[][]> {
-    return this.run((x) => arrayRows(x, statement.toPositional()), db);
+    const positional = statement.toPositional();
+    // Knex does not send it: its "query" event still reports it, as for every other statement
+    this.knex.emit("query", { sql: positional.text, bindings: positional.values });
+    return this.run((x) => arrayRows(x, positional), db);
   }
 
   async close(): Promise<void> {

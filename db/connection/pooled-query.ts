@@ -7,6 +7,7 @@
 // that touches it.
 import { createHash } from "node:crypto";
 import type { Knex } from "knex";
+import { pgArrayRows, pgliteArrayRows, type RawPglite } from "./array-rows";
 
 /** A statement in PostgreSQL's form: `$1, $2, ...` placeholders (see Fragment.toPositional()). */
 export interface Statement {
@@ -88,6 +89,22 @@ export async function execScript(knex: Knex | Knex.Transaction, sql: string): Pr
   try {
     if (typeof connection.exec === "function") await connection.exec(sql);
     else await connection.query(sql);
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
+
+/**
+ * A statement's rows as arrays of its columns, on knex's connection or transaction, by the driver's
+ * fastest read path (array-rows.ts): for reads of many rows.
+ */
+export async function arrayRows(knex: Knex | Knex.Transaction, statement: Statement): Promise<unknown[][]> {
+  const client = knex.client as unknown as PoolClient;
+  const connection = await client.acquireConnection();
+  try {
+    if (typeof (connection as Partial<RawPglite>).execProtocolRawStream === "function")
+      return await pgliteArrayRows(connection as unknown as RawPglite, statement);
+    return await pgArrayRows(connection as unknown as Parameters<typeof pgArrayRows>[0], statement);
   } finally {
     await client.releaseConnection(connection);
   }

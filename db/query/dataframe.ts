@@ -262,7 +262,6 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   }
   const page = ordered.limit(limit).offset(offset);
   const pk = primaryKey(model).column;
-  const pkType = primaryKey(model).type;
   const computed: Array<{ name: string; dtype: DType }> = [];
   // a column as the frame shows it: timestamps as ISO text from SQL, which saves a Date per cell
   const cell = (alias: string, src: { column: string; type: FieldSpec["type"] }): Fragment => {
@@ -274,25 +273,18 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   const sources = columns.map((c) => c.source as { column: string; type: FieldSpec["type"] });
   let ids: Array<number | string>;
   let values: unknown[][]; // per row: the frame's columns in `columns` order, then the includes
+  let first = 0; // where in a row of `values` they start
   let total: number;
-  // json_build_array takes at most 100 arguments
-  if (related.length === 0 && !page.query.distinct && sources.length < 99) {
-    // Rows as JSON arrays, 10,000 to a value: the drivers' per-row, per-field parsing (most of the time
-    // on PGlite, whose own SELECT * of 100,000 runs takes seconds) becomes one JSON.parse per chunk.
-    // Bigints travel as text (exact beyond 2^53) and are read as the drivers' int8 parser reads them.
-    const json = (alias: string, src: { column: string; type: FieldSpec["type"] }): Fragment =>
-      src.type === "bigint" || src.type === "bigauto" ? sql`${cell(alias, src)}::text` : cell(alias, src);
-    const inner = compileSelect(model, page.query, {
-      rowColumns: (alias) => [
-        sql`json_build_array(${sql.join([json(alias, { column: pk, type: pkType }), ...sources.map((src) => json(alias, src))])}) AS "r"`,
-      ],
+  if (related.length === 0) {
+    // Rows as arrays of the frame's columns, by the driver's fastest path for many rows
+    // (connection/array-rows.ts); bigints as the drivers read int8 (exact beyond 2^53 as text).
+    const q = compileSelect(model, page.query, {
+      rowColumns: (alias) => [sql.col(alias, pk), ...sources.map((src) => cell(alias, src))],
     });
-    const chunked = sql`SELECT json_agg("r" ORDER BY "n") AS "chunk", ("n" - 1) / 10000 AS "k"
-      FROM (SELECT "q"."r", row_number() OVER () AS "n" FROM (${inner}) "q") "s" GROUP BY "k" ORDER BY "k"`;
-    const [chunks, count] = await Promise.all([qs.rawRows(chunked), qs.count()]);
-    values = [];
-    for (const c of chunks) for (const r of c.chunk as unknown[][]) values.push(r);
-    ids = values.map((r) => fromDbValue("bigint", r.shift()) as number | string);
+    const [rows, count] = await Promise.all([qs.rawArrayRows(q), qs.count()]);
+    ids = rows.map((r) => fromDbValue("bigint", r[0]) as number | string);
+    values = rows;
+    first = 1;
     total = count;
   } else {
     const q = compileSelect(model, page.query, {
@@ -351,8 +343,8 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
 
   // each output column's source, worked out once rather than through a Map per row
   const position = new Map<string, (row: unknown[], i: number) => JsonValue>();
-  columns.forEach((c, j) => position.set(c.name, (row) => toCell(row[j], sources[j]!.type)));
-  computed.forEach((c, j) => position.set(c.name, (row) => toCell(row[columns.length + j])));
+  columns.forEach((c, j) => position.set(c.name, (row) => toCell(row[first + j], sources[j]!.type)));
+  computed.forEach((c, j) => position.set(c.name, (row) => toCell(row[first + columns.length + j])));
   for (const f of featureNames) {
     const byRun = featureData!.values.get(f);
     position.set(f, (_row, i) => {

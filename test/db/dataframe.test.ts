@@ -1,7 +1,15 @@
 // toDataFrame(): LaminDB's column order, index, limit and truncation, includes, features.
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { DEFAULT_DATAFRAME_LIMIT, Feature, Record, Run, Transform, ULabel } from "../../db/index";
+import {
+  DEFAULT_DATAFRAME_LIMIT,
+  Feature,
+  InvalidArgument,
+  Record,
+  Run,
+  Transform,
+  ULabel,
+} from "../../db/index";
 import { describeEachDatabase } from "../helpers/databases";
 
 const RUN_COLUMNS = [
@@ -171,5 +179,81 @@ describeEachDatabase("toDataFrame", (ctx) => {
     assert.equal(row.cli_args, 'a\tb\n"c"\\');
     assert.equal(row.is_locked, true);
     assert.equal(typeof fast.index.values[0], "number");
+  });
+
+  test("edge values read through the array-row path as the driver reads them", async () => {
+    const edge = await new Transform({ key: "df-edge.ipynb", kind: "notebook" }).save();
+    const texts = [
+      "comma, \"quote\" 'single'",
+      "line\nbreak\r\nand\ttab",
+      "back\\slash \\N \\t",
+      "unicode: é ß 漢字 🧬 e\u0301",
+      "",
+    ];
+    const big = "9007199254740993"; // 2^53 + 1: exact only as text
+    await ctx.instance.knex.raw(
+      `INSERT INTO lamindb_run (id, uid, name, cli_args, transform_id, created_by_id, started_at, params, _status_code)
+       SELECT ?::bigint + i, 'dfedge' || lpad(i::text, 10, '0'), (?::text[])[i + 1], (?::text[])[5 - i], ?, 1,
+              '2024-02-29 23:59:59.999999+00'::timestamptz - make_interval(days => i),
+              (ARRAY['"123"', 'null', '{"a": [1, 2.5, null], "b\\\\": "x\\ny"}', '[]', '1e2'])[i + 1]::jsonb,
+              -i
+         FROM generate_series(0, 4) i`,
+      [big, texts, texts, edge.id!],
+    );
+    await ctx.instance.knex.raw(`UPDATE lamindb_run SET name = NULL WHERE id = ?::bigint + 4`, [big]);
+    const df = await Run.filter({ transform: edge }).toDataFrame({ limit: null, include: "privates" });
+    // the same rows through rows(), the driver's own row objects
+    const driver = await ctx.instance.knex.raw(
+      `SELECT id, name, cli_args, params, _status_code, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS started_at
+         FROM lamindb_run WHERE transform_id = ? ORDER BY id DESC`,
+      [edge.id!],
+    );
+    const expected = (driver.rows as Array<{ [column: string]: unknown }>).map(
+      (r): { [column: string]: unknown } => ({
+        ...r,
+        id: typeof r.id === "bigint" || typeof r.id === "string" ? String(r.id) : r.id,
+      }),
+    );
+    const col = (name: string) => df.rows.map((r) => r[df.columns.indexOf(name)]);
+    assert.deepEqual(df.index.values, [
+      "9007199254740997",
+      "9007199254740996",
+      "9007199254740995",
+      "9007199254740994",
+      big,
+    ]);
+    assert.deepEqual(
+      df.index.values,
+      expected.map((r) => r.id),
+    );
+    assert.deepEqual(col("name"), [null, texts[3], texts[2], texts[1], texts[0]]);
+    assert.deepEqual(col("cli_args"), [texts[0], texts[1], texts[2], texts[3], texts[4]]);
+    assert.deepEqual(col("params"), [100, [], { a: [1, 2.5, null], "b\\": "x\ny" }, null, "123"]);
+    assert.deepEqual(col("_status_code"), [-4, -3, -2, -1, 0]);
+    assert.deepEqual(col("started_at"), [
+      "2024-02-25T23:59:59.999Z",
+      "2024-02-26T23:59:59.999Z",
+      "2024-02-27T23:59:59.999Z",
+      "2024-02-28T23:59:59.999Z",
+      "2024-02-29T23:59:59.999Z",
+    ]);
+    for (const name of ["name", "cli_args", "params", "_status_code", "started_at"])
+      assert.deepEqual(
+        col(name),
+        expected.map((r) => r[name]),
+        `${name}: as the driver reads it`,
+      );
+    // a filter whose value only the driver's serialisers bind (a Date), and a statement that fails
+    const since = await Run.filter({
+      transform: edge,
+      started_at__gte: new Date("2024-02-28T00:00:00Z"),
+    }).toDataFrame({ limit: null });
+    assert.deepEqual(since.index.values, [big.replace(/3$/, "4"), big]);
+    await assert.rejects(
+      Run.filter({ transform: edge, name__regex: "(" }).toDataFrame({ limit: null }),
+      InvalidArgument,
+    );
+    const after = await Run.filter({ transform: edge }).toDataFrame({ limit: null });
+    assert.equal(after.rows.length, 5, "the connection reads on after a failed statement");
   });
 });

@@ -6,6 +6,7 @@
 //   - a notebook execution event (lamin/track) in -> its run row committed, vs a bare INSERT of a run.
 // Run: node --import tsx bench/server-bench.ts  (prints a table, merges into bench/results.json).
 // Smaller: BENCH_SERVER_ULABELS=100000 BENCH_SERVER_BACKENDS=postgres.
+// Profile the server: BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (space-separated).
 import { createHash } from "node:crypto";
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,6 +36,8 @@ const EXECUTIONS = envInt("BENCH_SERVER_EXECUTIONS", 300);
 const BACKENDS = (process.env.BENCH_SERVER_BACKENDS ?? "postgres,pglite")
   .split(",")
   .filter((b): b is Backend => b === "postgres" || b === "pglite");
+
+const SERVER_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 const log = (m: string) => console.log(`[server-bench] ${m}`);
 const cleanups: Array<() => Promise<void>> = [];
@@ -188,12 +191,15 @@ async function onPostgres(): Promise<BenchFigure[]> {
   const transform = await new Transform({ key: "bare.ipynb", kind: "notebook" }).save();
   await setup.close();
 
-  const client = await LspClient.start({
-    database: { kind: "postgres", name: "bench", url },
-    user: { handle: "bench" },
-    trusted: true,
-    sessionId: "bench",
-  });
+  const client = await LspClient.start(
+    {
+      database: { kind: "postgres", name: "bench", url },
+      user: { handle: "bench" },
+      trusted: true,
+      sessionId: "bench",
+    },
+    { nodeArgs: SERVER_ARGS },
+  );
   cleanups.push(() => client.stop());
   await client.ready();
   const bare = new pg.Client({ connectionString: url });
@@ -229,12 +235,15 @@ async function onPglite(): Promise<BenchFigure[]> {
     stdio: "inherit",
   });
   if (loader.status !== 0) throw new Error("loading the PGlite folder failed");
-  const client = await LspClient.start({
-    database: { kind: "embedded", dir },
-    user: { handle: "bench" },
-    trusted: true,
-    sessionId: "bench",
-  });
+  const client = await LspClient.start(
+    {
+      database: { kind: "embedded", dir },
+      user: { handle: "bench" },
+      trusted: true,
+      sessionId: "bench",
+    },
+    { nodeArgs: SERVER_ARGS },
+  );
   cleanups.push(() => client.stop());
   await client.ready(300_000);
   const bare = new pg.Client({ connectionString: holderUrl(dir) });

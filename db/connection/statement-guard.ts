@@ -2,9 +2,11 @@
 // read-only instance (an untrusted workspace) and a `statement_timeout` for bounded work (completion,
 // hover, diagnostics). A session `SET` would outlive our transaction on a pooler's shared server
 // connection (and on pglite-socket, whose connections share PGlite's one session), so both are
-// transaction-local: a statement outside a transaction runs as
-// `BEGIN READ ONLY; SET LOCAL statement_timeout = ...` + the statement + `COMMIT`, and a transaction
-// Knex opens gets the same settings right after its BEGIN. Statements are counted, so tests assert the
+// transaction-local: a statement outside a transaction runs in one transaction with them and a
+// transaction Knex opens gets them right after its BEGIN. A statement with values (the extended
+// protocol: completion's typeahead, save()'s INSERT) takes them in the same round trip, pipelined before
+// it up to one Sync, which makes the two one implicit transaction (PipelinedQuery); one without values
+// (a script, a raw statement) runs as `BEGIN; SET ...` + the statement + `COMMIT`, three round trips. Statements are counted, so tests assert the
 // work a request did rather than its time. A caller's AbortSignal (withCancellation) reaches every
 // statement too: an aborted one is cancelled on the server with PostgreSQL's cancel request (which a
 // pooler forwards to the backend that runs it), and none is sent after the abort. A cancelled statement
@@ -146,6 +148,68 @@ export interface GuardedConnection {
   query(...args: unknown[]): unknown;
 }
 
+/** The parts of node-postgres' protocol connection (pg/lib/connection.js) a pipelined query writes with. */
+interface ProtocolConnection {
+  parse(message: { text: string; name?: string; types?: unknown[] }): void;
+  bind(message: { portal: string; statement: string; values: unknown[] }): void;
+  execute(message: { portal: string; rows: number }): void;
+  submittedNamedStatements: Record<string, string>;
+}
+
+/** The parts of node-postgres' Query (pg/lib/query.js, not in its typings) PipelinedQuery extends. */
+interface QueryInternals {
+  name?: string;
+  text: string;
+  types?: unknown[];
+  hasBeenParsed(connection: ProtocolConnection): boolean;
+  prepare(connection: ProtocolConnection): void;
+  handleDataRow(message: unknown): void;
+  handleCommandComplete(message: unknown, connection: ProtocolConnection): void;
+}
+type QueryClass = new (config: object, values: undefined, callback: Callback) => QueryInternals;
+
+/**
+ * A statement in the extended protocol with a settings statement (`SELECT set_config(..., true)`, with
+ * bound values) pipelined before it in the same Sync: PostgreSQL runs everything up to a Sync in one
+ * implicit transaction, so the transaction-local settings hold for the statement and end with it, and
+ * each Execute starts its statement_timeout anew from the setting. One round trip instead of
+ * BEGIN/SET + statement + COMMIT; an error anywhere aborts the implicit transaction (nothing to roll
+ * back). The settings statement's row and CommandComplete are not the caller's result.
+ */
+class PipelinedQuery extends (pg.Query as unknown as QueryClass) {
+  private prologuePending = true;
+
+  constructor(
+    config: { text: string; name?: string; values: unknown[] },
+    callback: Callback,
+    private readonly settings: { text: string; values: string[] },
+  ) {
+    super({ ...config, queryMode: "extended" }, undefined, callback);
+  }
+
+  override prepare(connection: ProtocolConnection): void {
+    // A named statement parsed here for the first time is parsed before the settings statement:
+    // node-postgres records a name as parsed at the first ParseComplete of the pipeline.
+    if (this.name && !this.hasBeenParsed(connection)) {
+      connection.parse({ text: this.text, name: this.name, types: this.types });
+      connection.submittedNamedStatements[this.name] = this.text;
+    }
+    connection.parse({ text: this.settings.text, name: "" });
+    connection.bind({ portal: "", statement: "", values: this.settings.values });
+    connection.execute({ portal: "", rows: 0 });
+    super.prepare(connection); // (Parse,) Bind, Describe, Execute, Sync
+  }
+
+  override handleDataRow(message: unknown): void {
+    if (!this.prologuePending) super.handleDataRow(message);
+  }
+
+  override handleCommandComplete(message: unknown, connection: ProtocolConnection): void {
+    if (this.prologuePending) this.prologuePending = false;
+    else super.handleCommandComplete(message, connection);
+  }
+}
+
 const BEGIN = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
 const END = /^\s*(COMMIT|END|ROLLBACK)\b(?!\s+TO\b)/i;
 
@@ -156,6 +220,24 @@ function textOf(config: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A statement PipelinedQuery can run: one that node-postgres would send in the extended protocol anyway
+ * (values, or a name), with no options beyond text, name and values (a `rows` portal, a row mode or
+ * custom types keep the plain path).
+ */
+function pipelinableConfig(
+  config: unknown,
+  text: string,
+  values: unknown[] | undefined,
+): { text: string; name?: string; values: unknown[] } | undefined {
+  const object = typeof config === "object" && config !== null ? (config as Record<string, unknown>) : {};
+  if (Object.keys(object).some((k) => k !== "text" && k !== "name" && k !== "values")) return undefined;
+  const name = typeof object.name === "string" && object.name !== "" ? object.name : undefined;
+  const vals = values ?? (Array.isArray(object.values) ? (object.values as unknown[]) : undefined);
+  if (!name && !vals?.length) return undefined;
+  return { text, ...(name ? { name } : {}), values: vals ?? [] };
+}
+
 /** Wraps connection.query (callback and promise forms) with the settings above. */
 export function guardConnection(connection: GuardedConnection, readOnly: boolean): void {
   const original = connection.query.bind(connection) as (...args: unknown[]) => unknown;
@@ -163,6 +245,14 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
     new Promise((resolve, reject) =>
       original(text, (e: Error | null, r: unknown) => (e ? reject(e) : resolve(r))),
     );
+  // the same settings as one statement with values, for PipelinedQuery
+  const settingsStatement = (timeoutMs: number | undefined): { text: string; values: string[] } => {
+    const calls: string[] = [];
+    const values: string[] = [];
+    if (readOnly) calls.push("set_config('transaction_read_only', 'on', true)");
+    if (timeoutMs) calls.push(`set_config('statement_timeout', $${values.push(String(timeoutMs))}, true)`);
+    return { text: `SELECT ${calls.join(", ")}`, values };
+  };
   const settings = (timeoutMs: number | undefined): string =>
     [
       readOnly ? "SET TRANSACTION READ ONLY" : "",
@@ -213,9 +303,11 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
           const left = e ? readyForQuery(connection) : undefined;
           void Promise.all([cancelling, left]).then(() => settle(e, r));
         };
-        if (values) original(config, values, done);
+        if (pipelined) original(new PipelinedQuery(pipelined, done, settingsStatement(timeoutMs)));
+        else if (values) original(config, values, done);
         else original(config, done);
       });
+    let pipelined: { text: string; name?: string; values: unknown[] } | undefined;
     let result: Promise<unknown>;
     if (BEGIN.test(text)) {
       inTransaction = true;
@@ -228,8 +320,12 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
       counts.total++;
       if (timeoutMs) counts.bounded++;
       const extra = settings(timeoutMs);
+      const pipelinable = pipelinableConfig(config, text, values);
       if (inTransaction || !extra || scoped?.aborted) result = send();
-      else
+      else if (pipelinable) {
+        pipelined = pipelinable;
+        result = send();
+      } else
         result = run(`BEGIN; ${extra}`).then(() =>
           send().then(
             (r) => run("COMMIT").then(() => r),

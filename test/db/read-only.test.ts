@@ -1,7 +1,8 @@
 // connect({ readOnly }) (an untrusted workspace): no migration, no user row, and every statement in a
 // read-only transaction, on a direct connection and through a transaction-mode pooler, without the
 // setting leaking to other clients of the pooler. withStatementTimeout(): bounded statements are
-// cancelled by the server, and the timeout does not outlive them.
+// cancelled by the server, and the timeout does not outlive them (with values too, where the settings
+// are pipelined before the statement).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import knexFactory from "knex";
@@ -63,6 +64,27 @@ describe("read-only instances and statement timeouts [postgres]", () => {
         );
         const r = await instance.knex.raw("SELECT current_setting('statement_timeout') AS t");
         assert.equal(r.rows[0].t, "0", "the connection's own setting is untouched");
+        // with values, unnamed and named (parsed here, then reused): the setting pipelined before it
+        for (const prepare of [false, true, true]) {
+          await assert.rejects(
+            withStatementTimeout(50, () =>
+              instance.statements.query({ text: "SELECT pg_sleep($1::float8)", values: [30] }, { prepare }),
+            ),
+            /statement timeout/,
+          );
+        }
+        const rows = await withStatementTimeout(5_000, () =>
+          instance.statements.query(
+            { text: "SELECT current_setting('statement_timeout') AS t, $1::int AS v", values: [7] },
+            { prepare: true },
+          ),
+        );
+        assert.deepEqual(rows, [{ t: "5s", v: 7 }], "the setting holds for the statement; its rows only");
+        const after = await instance.statements.query({
+          text: "SELECT current_setting('statement_timeout') AS t, $1::int AS v",
+          values: [8],
+        });
+        assert.deepEqual(after, [{ t: "0", v: 8 }], "and does not outlive it");
       } finally {
         await instance.close();
       }

@@ -18,11 +18,19 @@ export interface ToDataFrameOptions {
   limit?: number | null;
   order_by?: string;
   offset?: number;
+  /**
+   * How `total` is counted (not LaminDB's, whose to_dataframe() has no total): "bounded" (the default)
+   * stops at COUNT_BOUND rows past the page and says so (`totalExact: false`); "exact" counts them all.
+   */
+  count?: "bounded" | "exact";
 }
 
 // LaminDB's code defaults to limit=20 (SEARCH_QUERY_DEFAULT_LIMIT); the seed page, the lamindb.Run
 // API page this project follows, gives to_dataframe(limit=100). See docs/data-model.md.
 export const DEFAULT_DATAFRAME_LIMIT = 100;
+// An exact count(*) reads every matching row: over 100,000 runs it took longer than the page itself
+// (issue 14). The bounded count stops at the next multiple of this past the page's last row.
+export const COUNT_BOUND = 10_000;
 const FEATURE_REGISTRIES = ["Artifact", "Record", "Run"];
 const MOVED_TO_END = [
   "version_tag",
@@ -212,6 +220,29 @@ function featureDType(dtype: string): DType {
   return "str";
 }
 
+/**
+ * The frame's total, counted after its rows: a page that ended before its limit is the total itself
+ * (no count at all), else the count stops at a bound unless asked for an exact one.
+ */
+async function frameTotal<T>(
+  qs: QuerySet<T>,
+  offset: number,
+  limit: number | null,
+  got: number,
+  mode: "bounded" | "exact",
+): Promise<{ total: number; exact: boolean }> {
+  // the page's own LIMIT and OFFSET replaced the query's; with one of its own the count honours it
+  const own = qs.query.limit !== undefined || qs.query.offset !== undefined;
+  // at an offset, an empty page may lie past the end: then the rows before it are unknown
+  if (!own && (limit === null || got < limit) && (got > 0 || offset === 0))
+    return { total: offset + got, exact: true };
+  if (mode === "exact") return { total: await qs.count(), exact: true };
+  // the next multiple of the bound past the page's last row: "10,000+" rather than "10,100+"
+  const bound = COUNT_BOUND * (Math.floor((offset + got) / COUNT_BOUND) + 1);
+  const n = await qs.countUpTo(bound + 1);
+  return n > bound ? { total: bound, exact: false } : { total: n, exact: true };
+}
+
 export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOptions): Promise<DataFrame> {
   const model = qs.registry.spec;
   const instance = await qs.resolveInstance();
@@ -233,6 +264,9 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0))
     throw new InvalidArgument("limit needs a non-negative integer or null");
   const offset = options.offset ?? 0;
+  const countMode = options.count ?? "bounded";
+  if (countMode !== "bounded" && countMode !== "exact")
+    throw new InvalidArgument('count takes "bounded" or "exact"');
 
   let columns = defaultColumns(model, privates);
   const related = paths.filter((p) => p.includes("__") || relationsOf(model).has(p));
@@ -274,7 +308,6 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   const sources = columns.map((c) => c.source as { column: string; type: FieldSpec["type"] });
   let ids: Array<number | string>;
   let values: unknown[][]; // per row: the frame's columns in `columns` order, then the includes
-  let total: number;
   // json_build_array takes at most 100 arguments
   if (related.length === 0 && !page.query.distinct && sources.length < 99) {
     // Rows as JSON arrays, 10,000 to a value: the drivers' per-row, per-field parsing (most of the time
@@ -289,11 +322,10 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
     });
     const chunked = sql`SELECT json_agg("r" ORDER BY "n") AS "chunk", ("n" - 1) / 10000 AS "k"
       FROM (SELECT "q"."r", row_number() OVER () AS "n" FROM (${inner}) "q") "s" GROUP BY "k" ORDER BY "k"`;
-    const [chunks, count] = await Promise.all([qs.rawRows(chunked), qs.count()]);
+    const chunks = await qs.rawRows(chunked);
     values = [];
     for (const c of chunks) for (const r of c.chunk as unknown[][]) values.push(r);
     ids = values.map((r) => fromDbValue("bigint", r.shift()) as number | string);
-    total = count;
   } else {
     const q = compileSelect(model, page.query, {
       rowColumns: (alias) => [
@@ -311,15 +343,15 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
           return sql`${s.expr} AS ${sql.ident(`__include_${i}`)}`;
         }),
     });
-    const [rows, count] = await Promise.all([qs.rawRows(q), qs.count()]);
+    const rows = await qs.rawRows(q);
     ids = rows.map((r) => fromDbValue("bigint", r[pk]) as number | string);
     values = rows.map((r) => [
       ...sources.map((src) => r[src.column]),
       ...related.map((_, j) => r[`__include_${j}`]),
     ]);
-    total = count;
   }
   const rows = values;
+  const { total, exact } = await frameTotal(qs, offset, limit, rows.length, countMode);
 
   const out: DataFrame = {
     kind: "lamindb.dataframe",
@@ -330,7 +362,8 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
     index: { name: pk, values: ids },
     rows: rows.map(() => []),
     total,
-    truncated: offset + rows.length < total,
+    totalExact: exact,
+    truncated: !exact || offset + rows.length < total,
     offset,
     limit,
   };

@@ -54,7 +54,7 @@ export { allRegistries, registryOf, type AnyRegistry } from "./records/registry-
 export type { ModelSpec, FieldSpec, ForeignKeySpec, ManyToManySpec } from "./schema/fields";
 export { FeatureManager, type FeatureValue } from "./features/manager";
 export { type DescriptionResult, type DescribeOptions } from "./describe/describe";
-export { DEFAULT_DATAFRAME_LIMIT } from "./query/dataframe";
+export { COUNT_BOUND, DEFAULT_DATAFRAME_LIMIT } from "./query/dataframe";
 export { LOOKUPS, TEXT_LOOKUPS, isLookup } from "./query/field-lookups";
 export {
   statementCounts,

@@ -123,8 +123,10 @@ export interface DataFrame {
   dtypes: Record<string, DType>;
   index: { name: string; values: Array<number | string> };
   rows: JsonValue[][]; // row-major, aligned with `columns`
-  total: number; // rows matching the query
-  truncated: boolean; // rows.length + offset < total
+  total: number; // rows matching the query, or a lower bound of them when totalExact is false
+  /** False when counting stopped at a bound (toDataFrame's default): more than `total` rows match. */
+  totalExact: boolean;
+  truncated: boolean; // rows.length + offset < total, or total is a lower bound
   offset: number;
   limit: number | null;
   /** Opaque token the renderer sends back (through messaging) to load the next page. */

@@ -308,6 +308,8 @@ export interface LaminRequests {
       limit?: number | null;
       offset?: number;
       orderBy?: string;
+      /** The frame's total: "bounded" (default) stops counting at 10,000 (totalExact: false), "exact" counts all. */
+      count?: "bounded" | "exact";
     };
     result: DataFrame;
   };

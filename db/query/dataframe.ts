@@ -18,11 +18,19 @@ export interface ToDataFrameOptions {
   limit?: number | null;
   order_by?: string;
   offset?: number;
+  /**
+   * How `total` is counted (not LaminDB's, whose to_dataframe() has no total): "bounded" (the default)
+   * stops at COUNT_BOUND rows past the page and says so (`totalExact: false`); "exact" counts them all.
+   */
+  count?: "bounded" | "exact";
 }
 
 // LaminDB's code defaults to limit=20 (SEARCH_QUERY_DEFAULT_LIMIT); the seed page, the lamindb.Run
 // API page this project follows, gives to_dataframe(limit=100). See docs/data-model.md.
 export const DEFAULT_DATAFRAME_LIMIT = 100;
+// An exact count(*) reads every matching row: over 100,000 runs it took longer than the page itself
+// (issue 14). The bounded count stops at the next multiple of this past the page's last row.
+export const COUNT_BOUND = 10_000;
 const FEATURE_REGISTRIES = ["Artifact", "Record", "Run"];
 const MOVED_TO_END = [
   "version_tag",
@@ -212,6 +220,29 @@ function featureDType(dtype: string): DType {
   return "str";
 }
 
+/**
+ * The frame's total, counted after its rows: a page that ended before its limit is the total itself
+ * (no count at all), else the count stops at a bound unless asked for an exact one.
+ */
+async function frameTotal<T>(
+  qs: QuerySet<T>,
+  offset: number,
+  limit: number | null,
+  got: number,
+  mode: "bounded" | "exact",
+): Promise<{ total: number; exact: boolean }> {
+  // the page's own LIMIT and OFFSET replaced the query's; with one of its own the count honours it
+  const own = qs.query.limit !== undefined || qs.query.offset !== undefined;
+  // at an offset, an empty page may lie past the end: then the rows before it are unknown
+  if (!own && (limit === null || got < limit) && (got > 0 || offset === 0))
+    return { total: offset + got, exact: true };
+  if (mode === "exact") return { total: await qs.count(), exact: true };
+  // the next multiple of the bound past the page's last row: "10,000+" rather than "10,100+"
+  const bound = COUNT_BOUND * (Math.floor((offset + got) / COUNT_BOUND) + 1);
+  const n = await qs.countUpTo(bound + 1);
+  return n > bound ? { total: bound, exact: false } : { total: n, exact: true };
+}
+
 export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOptions): Promise<DataFrame> {
   const model = qs.registry.spec;
   const instance = await qs.resolveInstance();
@@ -233,6 +264,9 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0))
     throw new InvalidArgument("limit needs a non-negative integer or null");
   const offset = options.offset ?? 0;
+  const countMode = options.count ?? "bounded";
+  if (countMode !== "bounded" && countMode !== "exact")
+    throw new InvalidArgument('count takes "bounded" or "exact"');
 
   let columns = defaultColumns(model, privates);
   const related = paths.filter((p) => p.includes("__") || relationsOf(model).has(p));
@@ -274,18 +308,16 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   let ids: Array<number | string>;
   let values: unknown[][]; // per row: the frame's columns in `columns` order, then the includes
   let first = 0; // where in a row of `values` they start
-  let total: number;
   if (related.length === 0) {
     // Rows as arrays of the frame's columns, by the driver's fastest path for many rows
     // (connection/array-rows.ts); bigints as the drivers read int8 (exact beyond 2^53 as text).
     const q = compileSelect(model, page.query, {
       rowColumns: (alias) => [sql.col(alias, pk), ...sources.map((src) => cell(alias, src))],
     });
-    const [rows, count] = await Promise.all([qs.rawArrayRows(q), qs.count()]);
+    const rows = await qs.rawArrayRows(q);
     ids = rows.map((r) => fromDbValue("bigint", r[0]) as number | string);
     values = rows;
     first = 1;
-    total = count;
   } else {
     const q = compileSelect(model, page.query, {
       rowColumns: (alias) => [
@@ -303,15 +335,15 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
           return sql`${s.expr} AS ${sql.ident(`__include_${i}`)}`;
         }),
     });
-    const [rows, count] = await Promise.all([qs.rawRows(q), qs.count()]);
+    const rows = await qs.rawRows(q);
     ids = rows.map((r) => fromDbValue("bigint", r[pk]) as number | string);
     values = rows.map((r) => [
       ...sources.map((src) => r[src.column]),
       ...related.map((_, j) => r[`__include_${j}`]),
     ]);
-    total = count;
   }
   const rows = values;
+  const { total, exact } = await frameTotal(qs, offset, limit, rows.length, countMode);
 
   const out: DataFrame = {
     kind: "lamindb.dataframe",
@@ -322,7 +354,8 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
     index: { name: pk, values: ids },
     rows: rows.map(() => []),
     total,
-    truncated: offset + rows.length < total,
+    totalExact: exact,
+    truncated: !exact || offset + rows.length < total,
     offset,
     limit,
   };

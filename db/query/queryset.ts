@@ -261,9 +261,21 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   }
 
   async count(): Promise<number> {
+    return this.countUpTo(null);
+  }
+
+  /**
+   * count() that stops after `atMost` rows (not LaminDB's; toDataFrame's bounded total): the LIMIT
+   * inside the count lets the scan end there, where count() reads every matching row.
+   */
+  async countUpTo(atMost: number | null): Promise<number> {
+    if (atMost !== null && (!Number.isSafeInteger(atMost) || atMost < 0))
+      throw new InvalidArgument("countUpTo() needs a non-negative integer or null");
+    const own = this.query.limit;
+    const limit = atMost === null ? own : own === undefined ? atMost : Math.min(own, atMost);
     const inner = compileSelect(
       this.registry.spec,
-      { ...this.query, order: [], annotations: [] },
+      { ...this.query, order: [], annotations: [], limit },
       { columns: this.query.distinct ? sql`DISTINCT ${sql.col("t0", "id")}` : sql`1` },
     );
     const rows = await this.rawRows(sql`SELECT count(*) AS n FROM (${inner}) AS q`);

@@ -158,7 +158,7 @@ export class RunsExplorer extends Disposable {
         ...(q.limit !== undefined ? { limit: q.limit } : {}),
         ...(q.orderBy !== undefined ? { orderBy: q.orderBy } : {}),
       });
-      this.log.info(`explorer: ${frame.total} row(s) for ${text}`);
+      this.log.info(`explorer: ${frame.total}${frame.totalExact === false ? "+" : ""} row(s) for ${text}`);
       this.post({ type: "frame", frame, query: text });
       this.resultEmitter.fire({ query: text, frame });
     } catch (e) {

@@ -250,7 +250,12 @@ async function main(): Promise<void> {
           index = [...m.frame.index.values];
           setMarkers();
           status.replaceChildren(
-            text("span", "", `${m.frame.total.toLocaleString()} ${m.frame.registry ?? ""} record(s) match`),
+            text(
+              "span",
+              "",
+              // "10,000+": the server's count stopped there (a lower bound, docs/renderers.md)
+              `${m.frame.total.toLocaleString()}${m.frame.totalExact === false ? "+" : ""} ${m.frame.registry ?? ""} record(s) match`,
+            ),
           );
           handle = table.renderTable(results, m.frame, host);
           return;

@@ -85,6 +85,7 @@ export function fromDataResource(resource: DataResource): TableModel {
     },
     rows,
     total: rows.length,
+    totalExact: true,
     truncated: false,
     next: null,
   };

@@ -12,7 +12,8 @@ export interface TableModel {
   columns: Column[]; // without the index
   index: { name: string; dtype: DType; values: Array<number | string> };
   rows: JsonValue[][]; // aligned with columns; rows[i] belongs to index.values[i]
-  total: number; // rows that exist (may exceed rows.length)
+  total: number; // rows that exist (may exceed rows.length), or a lower bound of them
+  totalExact: boolean; // false: more than `total` rows exist (the producer's count stopped there)
   truncated: boolean;
   next: { token: string; offset: number } | null;
 }
@@ -104,6 +105,8 @@ export function fromDataFrame(frame: DataFrame): TableModel {
     index: { name: frame.index?.name ?? "", dtype: indexDtype, values },
     rows,
     total,
+    // only an explicit false: frames of other producers (and older servers) carry exact totals
+    totalExact: frame.totalExact !== false,
     truncated: Boolean(frame.truncated),
     next:
       frame.next && typeof frame.next.token === "string"
@@ -123,6 +126,7 @@ export function appendFrame(model: TableModel, page: DataFrame): number {
   }
   if (model.index.dtype === "int" && pageModel.index.dtype !== "int") model.index.dtype = "str";
   model.total = Math.max(pageModel.total, model.rows.length);
+  model.totalExact = pageModel.totalExact;
   model.truncated = pageModel.truncated;
   model.next = pageModel.next;
   return pageModel.rows.length;

@@ -316,7 +316,8 @@ export class TableView {
   private updateFooter(): void {
     const loaded = this.model.rows.length;
     const total = Math.max(this.model.total, loaded);
-    const base = `${fmtCount(loaded)} of ${fmtCount(total)} rows`;
+    // a lower bound reads "10,000+": the server stopped counting there (db/query/dataframe.ts)
+    const base = `${fmtCount(loaded)} of ${fmtCount(total)}${this.model.totalExact ? "" : "+"} rows`;
     this.footer.count.textContent = this.query.trim()
       ? `${fmtCount(this.view.length)} matching · ${base}`
       : base;
@@ -324,7 +325,7 @@ export class TableView {
     this.footer.selection.textContent = selected ? `· ${fmtCount(selected)} selected` : "";
     this.toolbar.copySelection.disabled = selected === 0;
 
-    const more = this.model.truncated && loaded < total;
+    const more = this.model.truncated && (loaded < total || !this.model.totalExact);
     const canFetch = more && this.loadMore !== null && this.model.next !== null;
     this.footer.loadMore.hidden = !canFetch;
     this.footer.loadMore.disabled = !canFetch || (this.loadMore?.busy ?? false);

@@ -24,7 +24,12 @@ export function frameText(f: DataFrame): string {
       ...r.map((c) => (c === null ? "" : typeof c === "object" ? JSON.stringify(c) : String(c))),
     ].join("\t"),
   );
-  const more = f.truncated ? [`... ${f.total} rows in total`] : [];
+  // a bounded count's total is a lower bound (db/query/dataframe.ts)
+  const more = !f.truncated
+    ? []
+    : f.totalExact === false
+      ? [`... more than ${f.total} rows in total`]
+      : [`... ${f.total} rows in total`];
   return [header, ...rows, ...more].join("\n");
 }
 

@@ -27,6 +27,7 @@ export async function frame(p: P<"lamin/toDataFrame">): Promise<R<"lamin/toDataF
     features: p.features,
     limit: p.limit,
     offset: p.offset ?? 0,
+    ...(p.count !== undefined ? { count: p.count } : {}),
   });
   if (df.truncated && !df.next) {
     const query: FrameQuery = {
@@ -36,6 +37,7 @@ export async function frame(p: P<"lamin/toDataFrame">): Promise<R<"lamin/toDataF
       features: p.features,
       limit: p.limit,
       orderBy: p.orderBy,
+      count: p.count,
     };
     df.next = {
       token: Buffer.from(JSON.stringify(query)).toString("base64url"),

@@ -94,6 +94,7 @@ const schemas = {
     limit: v.optional(v.nullable(count)),
     offset: v.optional(count),
     orderBy: v.optional(text),
+    count: v.optional(v.picklist(["bounded", "exact"])),
   }),
   "lamin/loadMore": v.object({ token: nonEmpty, offset: count }),
   "lamin/evaluate": v.object({

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import {
+  COUNT_BOUND,
   DEFAULT_DATAFRAME_LIMIT,
   Feature,
   InvalidArgument,
@@ -9,6 +10,7 @@ import {
   Run,
   Transform,
   ULabel,
+  type Instance,
 } from "../../db/index";
 import { describeEachDatabase } from "../helpers/databases";
 
@@ -37,6 +39,26 @@ const RUN_COLUMNS = [
   "initiated_by_run_id",
 ];
 
+interface Statement {
+  sql: string;
+  bindings: unknown[];
+}
+
+/** What fn returns and the statements it sent through Knex. */
+async function traced<T>(instance: Instance, fn: () => Promise<T>): Promise<[T, Statement[]]> {
+  const out: Statement[] = [];
+  const listener = (q: { sql: string; bindings?: unknown[] }) =>
+    out.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  instance.knex.on("query", listener);
+  try {
+    return [await fn(), out];
+  } finally {
+    instance.knex.off("query", listener);
+  }
+}
+
+const counts = (statements: Statement[]) => statements.filter((s) => /count\(\*\)/i.test(s.sql));
+
 describeEachDatabase("toDataFrame", (ctx) => {
   let t: Transform;
   before(async () => {
@@ -55,6 +77,7 @@ describeEachDatabase("toDataFrame", (ctx) => {
     assert.equal(df.rows.length, DEFAULT_DATAFRAME_LIMIT);
     assert.equal(DEFAULT_DATAFRAME_LIMIT, 100, "the seed page's to_dataframe(limit=100)");
     assert.equal(df.total, 150);
+    assert.equal(df.totalExact, true, "150 rows are under the count's bound");
     assert.equal(df.truncated, true);
     const ids = df.index.values as number[];
     assert.ok(ids[0] > ids[1], "ordered by -id");
@@ -255,5 +278,61 @@ describeEachDatabase("toDataFrame", (ctx) => {
     );
     const after = await Run.filter({ transform: edge }).toDataFrame({ limit: null });
     assert.equal(after.rows.length, 5, "the connection reads on after a failed statement");
+  });
+
+  test("a page shorter than its limit is its own total: no count statement at all", async () => {
+    const few = await new Transform({ key: "df-few.py", kind: "script" }).save();
+    await ctx.instance.knex.raw(
+      `INSERT INTO lamindb_run (uid, transform_id, created_by_id) SELECT 'dp' || lpad(i::text, 14, '0'), ?, 1 FROM generate_series(1, 150) i`,
+      [few.id!],
+    );
+    const runs = () => Run.filter({ transform: few });
+    let [df, sent] = await traced(ctx.instance, () => runs().toDataFrame({ limit: 200 }));
+    assert.deepEqual(counts(sent), [], "150 rows under a limit of 200: nothing to count");
+    assert.deepEqual([df.total, df.totalExact, df.truncated], [150, true, false]);
+    // the last page, at an offset: its rows end the query
+    [df, sent] = await traced(ctx.instance, () => runs().toDataFrame({ limit: 100, offset: 100 }));
+    assert.deepEqual(counts(sent), []);
+    assert.deepEqual([df.rows.length, df.total, df.totalExact, df.truncated], [50, 150, true, false]);
+    // a full first page counts, bounded, and finds the exact total under the bound
+    [df, sent] = await traced(ctx.instance, () => runs().toDataFrame({ limit: 100 }));
+    assert.equal(counts(sent).length, 1);
+    assert.deepEqual([df.total, df.totalExact, df.truncated], [150, true, true]);
+    // past the end an empty page says nothing of the rows before it: the count does
+    df = await runs().toDataFrame({ limit: 100, offset: 500 });
+    assert.deepEqual([df.rows.length, df.total, df.totalExact, df.truncated], [0, 150, true, false]);
+  });
+
+  test("over more rows than the bound the total is a lower bound; count: exact counts them all", async () => {
+    const many = await new Transform({ key: "df-many.py", kind: "script" }).save();
+    const n = COUNT_BOUND + 50;
+    await ctx.instance.knex.raw(
+      `INSERT INTO lamindb_run (uid, transform_id, created_by_id) SELECT 'dm' || lpad(i::text, 14, '0'), ?, 1 FROM generate_series(1, ?) i`,
+      [many.id!, n],
+    );
+    const runs = () => Run.filter({ transform: many });
+    const [df, sent] = await traced(ctx.instance, () => runs().toDataFrame());
+    assert.equal(df.rows.length, DEFAULT_DATAFRAME_LIMIT);
+    assert.deepEqual([df.total, df.totalExact, df.truncated], [COUNT_BOUND, false, true]);
+    const [count] = counts(sent);
+    assert.ok(count, "the first page counts");
+    assert.ok(count.bindings.includes(COUNT_BOUND + 1), "the count stops one row past the bound");
+    assert.ok(!count.sql.includes(String(COUNT_BOUND + 1)), "the bound is a parameter, not SQL text");
+
+    const exact = await runs().toDataFrame({ count: "exact" });
+    assert.deepEqual([exact.total, exact.totalExact, exact.truncated], [n, true, true]);
+    assert.equal(await runs().count(), n, "count() itself stays exact");
+    assert.equal(await runs().countUpTo(10), 10);
+
+    // a page past the first bound counts to the next multiple of it, which covers this query
+    const deep = await runs().toDataFrame({ offset: COUNT_BOUND - 50 });
+    assert.deepEqual([deep.rows.length, deep.total, deep.totalExact, deep.truncated], [100, n, true, false]);
+    const tail = await runs().toDataFrame({ offset: COUNT_BOUND });
+    assert.deepEqual([tail.rows.length, tail.total, tail.totalExact, tail.truncated], [50, n, true, false]);
+
+    await assert.rejects(
+      runs().toDataFrame({ count: "nearly" as "exact" }),
+      (e: unknown) => e instanceof InvalidArgument && /count takes "bounded" or "exact"/.test(e.message),
+    );
   });
 });

@@ -138,7 +138,8 @@ export function minimalDescription(): Description {
 
 const STATUSES = ["completed", "errored", "started", "aborted", "scheduled", "restarted"] as const;
 
-export function runsFrame(n: number, total = n, next?: DataFrame["next"]): DataFrame {
+/** `totalExact: false` makes `total` a lower bound, as the server's bounded count sends it. */
+export function runsFrame(n: number, total = n, next?: DataFrame["next"], totalExact = true): DataFrame {
   const rows: JsonValue[][] = [];
   for (let i = 0; i < n; i++) {
     rows.push([
@@ -168,9 +169,10 @@ export function runsFrame(n: number, total = n, next?: DataFrame["next"]): DataF
     index: { name: "id", values: rows.map((_, i) => i + 1) },
     rows,
     total,
-    truncated: total > n,
+    totalExact,
+    truncated: !totalExact || total > n,
     offset: 0,
-    limit: total > n ? n : null,
+    limit: !totalExact || total > n ? n : null,
     ...(next ? { next } : {}),
   };
 }
@@ -294,6 +296,7 @@ export function xssFrame(p: string): DataFrame {
       [p, p, "completed", p, [p]],
     ],
     total: 2,
+    totalExact: true,
     truncated: false,
     offset: 0,
     limit: null,
@@ -341,6 +344,6 @@ export const MAKE_FRAME_JS = `(n) => {
     kind: "lamindb.dataframe", version: 1, registry: "Run",
     columns: ["uid", "name", "status", "started_at", "score", "is_latest", "params"],
     dtypes: { uid: "uid", name: "str", status: "status", started_at: "datetime", score: "int", is_latest: "bool", params: "json" },
-    index: { name: "id", values: index }, rows, total: n, truncated: false, offset: 0, limit: null,
+    index: { name: "id", values: index }, rows, total: n, totalExact: true, truncated: false, offset: 0, limit: null,
   };
 }`;

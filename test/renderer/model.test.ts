@@ -101,6 +101,18 @@ describe("renderer model", () => {
     assert.equal(model.next, null);
   });
 
+  test("totalExact: a lower bound kept and updated by load more; frames without it are exact", () => {
+    const model = fromDataFrame(runsFrame(3, 3, { token: "a", offset: 3 }, false));
+    assert.deepEqual([model.total, model.totalExact, model.truncated], [3, false, true]);
+    const page = runsFrame(5, 5);
+    page.rows = page.rows.slice(3);
+    page.index.values = page.index.values.slice(3);
+    appendFrame(model, page);
+    assert.deepEqual([model.total, model.totalExact, model.truncated], [5, true, false]);
+    const { totalExact: _omitted, ...older } = runsFrame(2, 4);
+    assert.equal(fromDataFrame(older as shapes.DataFrame).totalExact, true, "an older server's frame");
+  });
+
   test("dataresource: pandas fields, primary key as index, MultiIndex joined", () => {
     const model = fromDataResource(pandasResource());
     assert.deepEqual(

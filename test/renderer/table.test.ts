@@ -335,6 +335,40 @@ describe("table renderer", () => {
     await page.context().close();
   });
 
+  test("a lower-bound total reads 10,000+, and load more stays offered until the rows end", async () => {
+    const page = await h.open();
+    const sel = await render(
+      page,
+      "table",
+      DATAFRAME_MIME,
+      runsFrame(20, 10_000, { token: "b-1", offset: 20 }, false),
+    );
+    assert.equal(await page.$eval(`${sel} .ldb-count`, (e) => e.textContent), "20 of 10,000+ rows");
+    assert.equal(await page.$eval(`${sel} .ldb-load-more`, (e) => (e as HTMLElement).hidden), false);
+    await page.click(`${sel} .ldb-load-more`);
+    const [message] = await posted(page);
+    // a bound at the rows loaded so far still says more exist: load more is offered
+    const page2 = runsFrame(40, 40, { token: "b-2", offset: 40 }, false);
+    page2.rows = page2.rows.slice(20);
+    page2.index.values = page2.index.values.slice(20);
+    page2.offset = 20;
+    await send(page, { type: "rows", requestId: message?.requestId, frame: page2 });
+    assert.equal(await page.$eval(`${sel} .ldb-count`, (e) => e.textContent), "40 of 40+ rows");
+    assert.equal(await page.$eval(`${sel} .ldb-load-more`, (e) => (e as HTMLElement).hidden), false);
+    await page.click(`${sel} .ldb-load-more`);
+    const second = (await posted(page))[1];
+    assert.equal(second?.token, "b-2");
+    // the last page's exact total ends it
+    const page3 = runsFrame(45, 45);
+    page3.rows = page3.rows.slice(40);
+    page3.index.values = page3.index.values.slice(40);
+    page3.offset = 40;
+    await send(page, { type: "rows", requestId: second?.requestId, frame: page3 });
+    assert.equal(await page.$eval(`${sel} .ldb-count`, (e) => e.textContent), "45 of 45 rows");
+    assert.equal(await page.$eval(`${sel} .ldb-load-more`, (e) => (e as HTMLElement).hidden), true);
+    await page.context().close();
+  });
+
   test("without messaging: no load more, a note says how to get more rows", async () => {
     const page = await h.open({ messaging: false });
     const sel = await render(page, "table", DATAFRAME_MIME, runsFrame(20, 45, { token: "t", offset: 20 }));

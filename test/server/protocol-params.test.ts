@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import knexFactory, { type Knex } from "knex";
+import { COUNT_BOUND } from "../../db/index";
 import { LAMIN_ERROR_CODES, type TrackEvent } from "../../server/protocol";
 import { startServer, type ServerFixture } from "./fixtures";
 
@@ -76,6 +77,32 @@ describe("lamin/* params [postgres]", () => {
     let last;
     for (const e of events) last = await f.client.request("lamin/track", e);
     assert.equal(last?.run?.status, "errored");
+  });
+
+  test("lamin/toDataFrame: a bounded total by default, an exact one on request, kept by load more", async () => {
+    await assert.rejects(
+      raw("lamin/toDataFrame", { registry: "ULabel", count: "nearly" }),
+      invalid(/params\.count/),
+    );
+    const n = COUNT_BOUND + 5;
+    await knex.raw(
+      `INSERT INTO lamindb_ulabel (uid, name, created_by_id)
+       SELECT 'pc' || lpad(to_hex(i), 6, '0'), 'count-bound ' || i, 1 FROM generate_series(1, ?::int) AS i`,
+      [n],
+    );
+    const filter = { name__startswith: "count-bound " };
+    const bounded = await f.client.request("lamin/toDataFrame", { registry: "ULabel", filter, limit: 10 });
+    assert.deepEqual([bounded.total, bounded.totalExact, bounded.truncated], [COUNT_BOUND, false, true]);
+    const exact = await f.client.request("lamin/toDataFrame", {
+      registry: "ULabel",
+      filter,
+      limit: 10,
+      count: "exact",
+    });
+    assert.deepEqual([exact.total, exact.totalExact], [n, true]);
+    assert.ok(exact.next, "a truncated frame carries a load-more token");
+    const more = await f.client.request("lamin/loadMore", exact.next);
+    assert.deepEqual([more.offset, more.rows.length, more.total, more.totalExact], [10, 10, n, true]);
   });
 
   test("wrong types and an unknown language: typed errors naming the field", async () => {

@@ -11,7 +11,7 @@
 //   - a completion round trip, p50/p95/p99;
 //   - each server's RSS at the end (mean and max), which says how many windows a machine holds.
 // First a ramp finds how many windows the machine holds on schedule (five more per step of
-// BENCH_WINDOWS_RAMP_SECONDS, default 15, until a step falls behind); the figures with goals are
+// BENCH_WINDOWS_RAMP_SECONDS, default 20, until a step falls behind); the figures with goals are
 // measured with that many windows, and when it is fewer than BENCH_WINDOWS, that many run too, for their
 // own figures. Every server runs here beside PostgreSQL and PgBouncer on the machine's cores; in a team
 // each window's server runs on its user's machine, so what falls behind here is this machine's CPU.
@@ -52,7 +52,12 @@ const MIN_AVAILABLE_MB = 1536;
 /** Windows started at once: 50 servers opening together on a 2-core machine would only queue. */
 const START_BATCH = 5;
 /** Each step of the ramp that finds how many windows the machine holds. */
-const RAMP_SECONDS = envInt("BENCH_WINDOWS_RAMP_SECONDS", 15);
+const RAMP_SECONDS = envInt("BENCH_WINDOWS_RAMP_SECONDS", 20);
+/**
+ * A step holds while both latencies' p95 stay under this (ten times the event -> row goal): a saturated
+ * machine keeps its schedule for a few seconds while its queues grow, then falls behind for good.
+ */
+const RAMP_MAX_P95_MS = 100;
 
 const log = (m: string) => console.log(`[windows-bench] ${new Date().toISOString().slice(11, 19)} ${m}`);
 const cleanups: Array<() => Promise<void>> = [];
@@ -293,8 +298,9 @@ async function drive(
 /**
  * How many windows this machine holds: windows are added five at a time, each step runs the same
  * per-window load for RAMP_SECONDS, and the ramp ends at the first step that falls behind (a cell not
- * sent on its second, fewer than 95% of the completions sent, or an error). Every window's server runs
- * here beside the database and the pooler; on a team each runs on its user's own machine.
+ * sent on its second, fewer than 95% of the completions sent, an error, or a p95 over RAMP_MAX_P95_MS).
+ * Every window's server runs here beside the database and the pooler; on a team each runs on its
+ * user's own machine.
  */
 async function ramp(pooledUrl: string, allPrefixes: string[]): Promise<{ held: number; steps: string[] }> {
   const windows: Window[] = [];
@@ -309,7 +315,9 @@ async function ramp(pooledUrl: string, allPrefixes: string[]): Promise<{ held: n
           added.map((w) => Window.start("ramp", w, pooledUrl, allPrefixes.slice(w * 97).concat(allPrefixes))),
         )),
       );
-      const before = windows.map((w) => [w.cellsSent, w.completion.length, w.errors.length] as const);
+      const before = windows.map(
+        (w) => [w.cellsSent, w.completion.length, w.errors.length, w.eventToRow.length] as const,
+      );
       const t0 = Date.now() + 500;
       const scheduled = await drive(windows, t0, t0 + RAMP_SECONDS * 1000);
       const delta = (k: 0 | 1 | 2) =>
@@ -318,9 +326,18 @@ async function ramp(pooledUrl: string, allPrefixes: string[]): Promise<{ held: n
           0,
         );
       const [cells, completions, errors] = [delta(0), delta(1), delta(2)];
-      const step = `${n} windows: ${cells}/${scheduled.cells} cells, ${completions}/${scheduled.completions} completions, ${errors} errors`;
+      // this step's latencies: a queue that has begun to grow shows here before a cell misses its second
+      const rowP95 = summarize(windows.flatMap((w, i) => w.eventToRow.slice(before[i]![3]))).p95;
+      const completionP95 = summarize(windows.flatMap((w, i) => w.completion.slice(before[i]![1]))).p95;
+      const step =
+        `${n} windows: ${cells}/${scheduled.cells} cells, ${completions}/${scheduled.completions} completions, ` +
+        `${errors} errors, p95 ${rowP95.toFixed(0)} ms event -> row, ${completionP95.toFixed(0)} ms completion`;
       steps.push(step);
-      const kept = errors === 0 && cells >= scheduled.cells && completions >= 0.95 * scheduled.completions;
+      const kept =
+        errors === 0 &&
+        cells >= scheduled.cells &&
+        completions >= 0.95 * scheduled.completions &&
+        Math.max(rowP95, completionP95) <= RAMP_MAX_P95_MS;
       log(`ramp: ${step}${kept ? "" : ": fell behind"}; load average ${loadavg()[0]!.toFixed(1)}`);
       if (!kept) break;
       held = n;

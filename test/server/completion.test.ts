@@ -179,6 +179,13 @@ for (const kind of KINDS) {
       assert.match(diags[0].message, /Did you mean "Unknown"/);
       const actions = await f.client.codeActions(cells[1], diags);
       assert.equal(actions[0].edit.changes[cells[1]][0].newText, "Unknown");
+      // the suggestion ignores case, as LaminDB's search does: another case, another typo
+      const lower = f.client.openNotebook(`file:///work/d${unique()}.ipynb`, [
+        "import lamindb as ln",
+        'label = ln.ULabel.get(name="UNKNWON")',
+      ]);
+      const [warning] = await f.client.diagnosticsFor(lower[1]);
+      assert.match(warning?.message ?? "", /Did you mean "Unknown"/);
     });
 
     test("lamin/parseQuery reads the explorer line; a bad one is an error with its place, hostile params too", async () => {

@@ -39,6 +39,20 @@ interface PoolClient {
   releaseConnection(connection: PooledConnection): Promise<unknown>;
 }
 
+/** fn on a connection of knex's pool (or its transaction's connection), released afterwards. */
+async function withConnection<R>(
+  knex: Knex | Knex.Transaction,
+  fn: (connection: PooledConnection) => Promise<R>,
+): Promise<R> {
+  const client = knex.client as unknown as PoolClient;
+  const connection = await client.acquireConnection();
+  try {
+    return await fn(connection);
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
+
 const names = new Map<string, string>();
 
 /** A stable statement name for a text: the same on every connection, so each parses it once. */
@@ -63,19 +77,15 @@ export class PooledStatements implements StatementRunner {
   ) {}
 
   async query(statement: Statement, options: StatementOptions = {}): Promise<Array<Record<string, unknown>>> {
-    const client = this.knex.client as unknown as PoolClient;
-    const connection = await client.acquireConnection();
     const { text } = statement;
     const values = statement.values as unknown[];
-    try {
+    return withConnection(this.knex, async (connection) => {
       const result =
         options.prepare && this.namedStatements
           ? await connection.query({ name: statementName(text), text, values })
           : await connection.query(text, values);
       return result.rows;
-    } finally {
-      await client.releaseConnection(connection);
-    }
+    });
   }
 }
 
@@ -84,14 +94,10 @@ export class PooledStatements implements StatementRunner {
  * transaction: PGlite's exec(), or node-postgres' simple query protocol (a query without values).
  */
 export async function execScript(knex: Knex | Knex.Transaction, sql: string): Promise<void> {
-  const client = knex.client as unknown as PoolClient;
-  const connection = await client.acquireConnection();
-  try {
+  await withConnection(knex, async (connection) => {
     if (typeof connection.exec === "function") await connection.exec(sql);
     else await connection.query(sql);
-  } finally {
-    await client.releaseConnection(connection);
-  }
+  });
 }
 
 /**
@@ -99,13 +105,9 @@ export async function execScript(knex: Knex | Knex.Transaction, sql: string): Pr
  * fastest read path (array-rows.ts): for reads of many rows.
  */
 export async function arrayRows(knex: Knex | Knex.Transaction, statement: Statement): Promise<unknown[][]> {
-  const client = knex.client as unknown as PoolClient;
-  const connection = await client.acquireConnection();
-  try {
-    if (typeof (connection as Partial<RawPglite>).execProtocolRawStream === "function")
-      return await pgliteArrayRows(connection as unknown as RawPglite, statement);
-    return await pgArrayRows(connection as unknown as Parameters<typeof pgArrayRows>[0], statement);
-  } finally {
-    await client.releaseConnection(connection);
-  }
+  return withConnection(knex, (connection) =>
+    typeof (connection as Partial<RawPglite>).execProtocolRawStream === "function"
+      ? pgliteArrayRows(connection as unknown as RawPglite, statement)
+      : pgArrayRows(connection as unknown as Parameters<typeof pgArrayRows>[0], statement),
+  );
 }

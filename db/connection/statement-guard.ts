@@ -225,11 +225,13 @@ function textOf(config: unknown): string | undefined {
  * (values, or a name), with no options beyond text, name and values (a `rows` portal, a row mode or
  * custom types keep the plain path).
  */
+type PipelinableConfig = { text: string; name?: string; values: unknown[] };
+
 function pipelinableConfig(
   config: unknown,
   text: string,
   values: unknown[] | undefined,
-): { text: string; name?: string; values: unknown[] } | undefined {
+): PipelinableConfig | undefined {
   const object = typeof config === "object" && config !== null ? (config as Record<string, unknown>) : {};
   if (Object.keys(object).some((k) => k !== "text" && k !== "name" && k !== "values")) return undefined;
   const name = typeof object.name === "string" && object.name !== "" ? object.name : undefined;
@@ -278,7 +280,8 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
     const values = args.length > 1 && Array.isArray(args[1]) ? args[1] : undefined;
     const { timeoutMs, signal: scoped, inFlight } = store ?? {};
     // a transaction's end is always sent: cancelling it would leave the connection inside it
-    const send = (cancellable = true): Promise<unknown> =>
+    // `pipelined`: the statement with the settings statement before it, in one round trip
+    const send = (cancellable = true, pipelined?: PipelinableConfig): Promise<unknown> =>
       new Promise((resolve, reject) => {
         const signal = cancellable ? scoped : undefined;
         if (signal?.aborted) return reject(new Cancelled("The request was cancelled"));
@@ -307,7 +310,6 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
         else if (values) original(config, values, done);
         else original(config, done);
       });
-    let pipelined: { text: string; name?: string; values: unknown[] } | undefined;
     let result: Promise<unknown>;
     if (BEGIN.test(text)) {
       inTransaction = true;
@@ -322,10 +324,8 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
       const extra = settings(timeoutMs);
       const pipelinable = pipelinableConfig(config, text, values);
       if (inTransaction || !extra || scoped?.aborted) result = send();
-      else if (pipelinable) {
-        pipelined = pipelinable;
-        result = send();
-      } else
+      else if (pipelinable) result = send(true, pipelinable);
+      else
         result = run(`BEGIN; ${extra}`).then(() =>
           send().then(
             (r) => run("COMMIT").then(() => r),

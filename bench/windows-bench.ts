@@ -172,6 +172,16 @@ class Window {
     return new Window(client, phase, index, prefixList);
   }
 
+  /** What the window has done so far: a step's share is the difference of two of these. */
+  counts() {
+    return {
+      cells: this.cellsSent,
+      completions: this.completion.length,
+      errors: this.errors.length,
+      rows: this.eventToRow.length,
+    };
+  }
+
   private get uri() {
     return `file:///bench/${this.phase}/w${this.index}.ipynb`;
   }
@@ -274,6 +284,25 @@ function connectionSampler(admin: pg.Client) {
   };
 }
 
+/** Windows `from` to `to - 1` of a phase, started together, each typing its own run of the prefixes. */
+function startWindows(
+  phase: string,
+  from: number,
+  to: number,
+  pooledUrl: string,
+  allPrefixes: string[],
+  readUrl?: string,
+): Promise<Window[]> {
+  const per = Math.ceil((SECONDS * 1000) / COMPLETION_MS) + 10;
+  return Promise.all(
+    Array.from({ length: to - from }, (_, j) => {
+      const w = from + j;
+      const own = allPrefixes.slice((w * per) % allPrefixes.length).concat(allPrefixes);
+      return Window.start(phase, w, pooledUrl, own, readUrl);
+    }),
+  );
+}
+
 /**
  * Both loads of every window, each window's second offset as independent users' would be; resolves to
  * how many cells and completions were scheduled before `until`.
@@ -309,26 +338,18 @@ async function ramp(pooledUrl: string, allPrefixes: string[]): Promise<{ held: n
   try {
     for (let n = START_BATCH; n <= WINDOWS; n += START_BATCH) {
       if (availableMb() < MIN_AVAILABLE_MB) break;
-      const added = Array.from({ length: n - windows.length }, (_, j) => windows.length + j);
-      windows.push(
-        ...(await Promise.all(
-          added.map((w) => Window.start("ramp", w, pooledUrl, allPrefixes.slice(w * 97).concat(allPrefixes))),
-        )),
-      );
-      const before = windows.map(
-        (w) => [w.cellsSent, w.completion.length, w.errors.length, w.eventToRow.length] as const,
-      );
+      windows.push(...(await startWindows("ramp", windows.length, n, pooledUrl, allPrefixes)));
+      const before = windows.map((w) => w.counts());
       const t0 = Date.now() + 500;
       const scheduled = await drive(windows, t0, t0 + RAMP_SECONDS * 1000);
-      const delta = (k: 0 | 1 | 2) =>
-        windows.reduce(
-          (sum, w, i) => sum + [w.cellsSent, w.completion.length, w.errors.length][k]! - before[i]![k],
-          0,
-        );
-      const [cells, completions, errors] = [delta(0), delta(1), delta(2)];
+      const since = (key: keyof ReturnType<Window["counts"]>) =>
+        windows.reduce((sum, w, i) => sum + w.counts()[key] - before[i]![key], 0);
+      const [cells, completions, errors] = [since("cells"), since("completions"), since("errors")];
       // this step's latencies: a queue that has begun to grow shows here before a cell misses its second
-      const rowP95 = summarize(windows.flatMap((w, i) => w.eventToRow.slice(before[i]![3]))).p95;
-      const completionP95 = summarize(windows.flatMap((w, i) => w.completion.slice(before[i]![1]))).p95;
+      const rowP95 = summarize(windows.flatMap((w, i) => w.eventToRow.slice(before[i]!.rows))).p95;
+      const completionP95 = summarize(
+        windows.flatMap((w, i) => w.completion.slice(before[i]!.completions)),
+      ).p95;
       const step =
         `${n} windows: ${cells}/${scheduled.cells} cells, ${completions}/${scheduled.completions} completions, ` +
         `${errors} errors, p95 ${rowP95.toFixed(0)} ms event -> row, ${completionP95.toFixed(0)} ms completion`;
@@ -357,7 +378,6 @@ async function phase(
   postmaster: number,
   readUrl?: string,
 ): Promise<PhaseResult> {
-  const per = Math.ceil((SECONDS * 1000) / COMPLETION_MS) + 10;
   const started: Window[] = [];
   for (let i = 0; i < windows; i += START_BATCH) {
     const free = availableMb();
@@ -365,19 +385,8 @@ async function phase(
       log(`${name}: only ${Math.round(free)} MB available: stopping at ${started.length} windows`);
       break;
     }
-    const batch = Array.from({ length: Math.min(START_BATCH, windows - i) }, (_, j) => i + j);
     started.push(
-      ...(await Promise.all(
-        batch.map((w) =>
-          Window.start(
-            name,
-            w,
-            pooledUrl,
-            allPrefixes.slice((w * per) % allPrefixes.length).concat(allPrefixes),
-            readUrl,
-          ),
-        ),
-      )),
+      ...(await startWindows(name, i, Math.min(i + START_BATCH, windows), pooledUrl, allPrefixes, readUrl)),
     );
   }
   log(`${name}: ${started.length} windows started; ${SECONDS} s of load`);

@@ -61,8 +61,15 @@ function accepting(port, exited) {
 /**
  * Starts PgBouncer (pool_mode = transaction) in front of `url`'s server. The returned `url` is
  * `url` with PgBouncer's host and port: the same user and database, through the pooler.
+ * `queryWaitTimeoutSeconds`: PgBouncer's query_wait_timeout (its default, 120 s, when not given): how
+ * long a statement waits for a server connection, e.g. while the server is down, before it fails.
  */
-export async function startPgbouncer(url, { log = () => {}, poolSize = 20 } = {}) {
+export async function startPgbouncer(url, { log = () => {}, poolSize = 20, queryWaitTimeoutSeconds } = {}) {
+  if (
+    queryWaitTimeoutSeconds !== undefined &&
+    !(Number.isInteger(queryWaitTimeoutSeconds) && queryWaitTimeoutSeconds > 0)
+  )
+    throw new Error(`queryWaitTimeoutSeconds is a positive integer, not ${queryWaitTimeoutSeconds}`);
   const bin = ensurePgbouncer({ log });
   if (isRoot) ensurePostgresUser();
   const server = new URL(url);
@@ -91,6 +98,7 @@ export async function startPgbouncer(url, { log = () => {}, poolSize = 20 } = {}
       "pool_mode = transaction",
       "max_client_conn = 2000",
       `default_pool_size = ${poolSize}`,
+      ...(queryWaitTimeoutSeconds ? [`query_wait_timeout = ${queryWaitTimeoutSeconds}`] : []),
       `logfile = ${join(base, "pgbouncer.log")}`,
       "",
     ].join("\n"),

@@ -46,6 +46,10 @@ for (const kind of ["postgres", "pgbouncer"] as const) {
         sessionId: "outage",
       });
       await client.ready();
+      if (kind === "pgbouncer") {
+        const { notifications } = await client.request("lamin/status", {});
+        assert.equal(notifications, "poll", "the server knows it is behind a pooler");
+      }
     });
     after(async () => {
       await client?.stop();

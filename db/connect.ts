@@ -76,6 +76,7 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
   let location: string;
   let release: () => Promise<void>;
   let pooledBySetting = false;
+  const guard = { pooled: false };
 
   if ("url" in options) {
     if (typeof options.url !== "string" || !/^postgres(ql)?:\/\//.test(options.url)) {
@@ -86,6 +87,7 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
     progress(`Connecting to ${location}`);
     const target = poolerFromUrl(options.url);
     pooledBySetting = options.pooled ?? target.pooled;
+    guard.pooled = pooledBySetting;
     knex = openPostgres(target.url, {
       pool: { min: 0, max: options.maxConnections ?? MAX_CONNECTIONS },
       pooled: pooledBySetting,
@@ -93,6 +95,7 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
       readOnly: options.readOnly === true,
       idleTimeoutMs: options.idleTimeoutMs,
       applicationName: options.applicationName,
+      guard,
     });
     release = () => knex.destroy();
   } else if ("dir" in options || "memory" in options) {
@@ -136,6 +139,7 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
     const version = String((await knex.raw("SELECT version() AS v")).rows[0].v);
     const server = kind === "postgres" && !/pglite|emscripten/i.test(version); // not pglite-socket
     const pooled = server && (pooledBySetting || !(await reachesDirectly(knex)));
+    guard.pooled = pooled;
     const namedStatements = server && !pooled;
     const userId = await resolveUser(knex, options.user, options.readOnly === true);
     const instance = new Instance(knex, { kind, location, schema, namedStatements, pooled }, userId, release);

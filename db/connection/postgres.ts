@@ -3,7 +3,7 @@ import knexFactory, { type Knex } from "knex";
 import pg from "pg";
 import { DATE_OID, INT8_OID, parseDate, parseInt8 } from "./normalise";
 import { setUpConnection, type StartedConnection } from "./pooler";
-import { guardConnection, type GuardedConnection } from "./statement-guard";
+import { guardConnection, type GuardedConnection, type GuardOptions } from "./statement-guard";
 
 const types = {
   getTypeParser(oid: number, format?: "text" | "binary") {
@@ -30,6 +30,8 @@ export interface PostgresOptions {
   idleTimeoutMs?: number;
   /** application_name the server shows in pg_stat_activity (a pooler forwards it too). */
   applicationName?: string;
+  /** Read by every connection's guard at each statement: connect() sets `pooled` once it knows. */
+  guard?: GuardOptions;
 }
 
 export function openPostgres(
@@ -41,6 +43,7 @@ export function openPostgres(
     readOnly = false,
     idleTimeoutMs = 30_000,
     applicationName,
+    guard = { pooled },
   }: PostgresOptions = {},
 ): Knex {
   const connection = {
@@ -61,7 +64,7 @@ export function openPostgres(
         done: (error: Error | null, c: StartedConnection) => void,
       ) =>
         setUpConnection(connection, { pooled, readOnly }, (error) => {
-          if (!error) guardConnection(connection as unknown as GuardedConnection, readOnly);
+          if (!error) guardConnection(connection as unknown as GuardedConnection, readOnly, guard);
           done(error, connection);
         }),
     },

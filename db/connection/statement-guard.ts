@@ -13,7 +13,7 @@
 // settles only once the server took the cancel request and the backend left the statement (see send).
 import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
-import { Cancelled } from "../errors";
+import { Cancelled, ConnectionError } from "../errors";
 
 interface Scope {
   timeoutMs?: number;
@@ -75,6 +75,8 @@ interface PgClient {
   connectionParameters?: { host?: string; port?: number; ssl?: unknown };
   /** False from sending a statement until the server's ReadyForQuery after it. */
   readyForQuery?: boolean;
+  /** Closes the connection; one running a statement is closed at once (its statements then fail). */
+  end?(): Promise<void>;
   /** The protocol connection, which emits each message the server sends. */
   connection?: {
     once(event: "readyForQuery" | "end", listener: () => void): void;
@@ -142,6 +144,24 @@ function readyForQuery(client: GuardedConnection): Promise<void> {
 }
 
 type Callback = (error: Error | null, result?: unknown) => void;
+
+/**
+ * Beyond its statement_timeout, how long a bounded statement's answer may take (the network, a pooler's
+ * queue). A transaction-mode pooler holds a statement while the server is down until its
+ * query_wait_timeout (PgBouncer: 120 s) and statement_timeout only starts on the server, so without
+ * this deadline completion, hover and diagnostics would wait that long for an answer. Only behind a
+ * pooler: direct, the server's statement_timeout bounds the statement, and PGlite (through its socket)
+ * cannot be interrupted anyway.
+ */
+export const ANSWER_MARGIN_MS = 2_000;
+
+/** The error of a bounded statement that got no answer in time. */
+function noAnswer(ms: number): ConnectionError {
+  return new ConnectionError(
+    `No answer from the database within ${ms} ms: is the server behind the pooler running?`,
+    "ETIMEDOUT",
+  );
+}
 
 /** The part of a `pg` client the guard wraps. */
 export interface GuardedConnection {
@@ -241,11 +261,50 @@ function pipelinableConfig(
 }
 
 /** Wraps connection.query (callback and promise forms) with the settings above. */
-export function guardConnection(connection: GuardedConnection, readOnly: boolean): void {
+/** What a connection's guard is told after it was opened (connect() knows a pooler only once it asked). */
+export interface GuardOptions {
+  /** Behind a transaction-mode pooler: bounded statements get an answer deadline (ANSWER_MARGIN_MS). */
+  pooled: boolean;
+}
+
+export function guardConnection(
+  connection: GuardedConnection,
+  readOnly: boolean,
+  options: GuardOptions = { pooled: false },
+): void {
   const original = connection.query.bind(connection) as (...args: unknown[]) => unknown;
-  const run = (text: string): Promise<unknown> =>
+  /**
+   * A callback that fails with noAnswer() when a bounded statement has no answer by its deadline: the
+   * connection is then closed, which ends the statement wherever it waits and has the pool drop the
+   * connection (Knex marks it disposed on its "end", before the statement's callback runs).
+   */
+  const bounded = (timeoutMs: number | undefined, callback: Callback): Callback => {
+    if (!timeoutMs || !options.pooled) return callback;
+    const ms = timeoutMs + ANSWER_MARGIN_MS;
+    let expired = false;
+    let answered = false;
+    const answer: Callback = (e, r) => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(deadline);
+      clearTimeout(unanswered);
+      callback(expired ? noAnswer(ms) : e, r);
+    };
+    let unanswered: NodeJS.Timeout | undefined;
+    const deadline = setTimeout(() => {
+      expired = true;
+      void (connection as GuardedConnection & PgClient).end?.();
+      // a connection that never connected ends without failing its statements
+      unanswered = setTimeout(() => answer(null), ANSWER_MARGIN_MS);
+    }, ms);
+    return answer;
+  };
+  const run = (text: string, timeoutMs?: number): Promise<unknown> =>
     new Promise((resolve, reject) =>
-      original(text, (e: Error | null, r: unknown) => (e ? reject(e) : resolve(r))),
+      original(
+        text,
+        bounded(timeoutMs, (e: Error | null, r: unknown) => (e ? reject(e) : resolve(r))),
+      ),
     );
   // the same settings as one statement with values, for PipelinedQuery
   const settingsStatement = (timeoutMs: number | undefined): { text: string; values: string[] } => {
@@ -306,15 +365,16 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
           const left = e ? readyForQuery(connection) : undefined;
           void Promise.all([cancelling, left]).then(() => settle(e, r));
         };
-        if (pipelined) original(new PipelinedQuery(pipelined, done, settingsStatement(timeoutMs)));
-        else if (values) original(config, values, done);
-        else original(config, done);
+        const answer = bounded(timeoutMs, done);
+        if (pipelined) original(new PipelinedQuery(pipelined, answer, settingsStatement(timeoutMs)));
+        else if (values) original(config, values, answer);
+        else original(config, answer);
       });
     let result: Promise<unknown>;
     if (BEGIN.test(text)) {
       inTransaction = true;
       const extra = settings(timeoutMs);
-      result = send().then((r) => (extra ? run(extra).then(() => r) : r));
+      result = send().then((r) => (extra ? run(extra, timeoutMs).then(() => r) : r));
     } else if (END.test(text)) {
       inTransaction = false;
       result = send(false);
@@ -326,9 +386,9 @@ export function guardConnection(connection: GuardedConnection, readOnly: boolean
       if (inTransaction || !extra || scoped?.aborted) result = send();
       else if (pipelinable) result = send(true, pipelinable);
       else
-        result = run(`BEGIN; ${extra}`).then(() =>
+        result = run(`BEGIN; ${extra}`, timeoutMs).then(() =>
           send().then(
-            (r) => run("COMMIT").then(() => r),
+            (r) => run("COMMIT", timeoutMs).then(() => r),
             (e: unknown) =>
               run("ROLLBACK").then(
                 () => Promise.reject(e),

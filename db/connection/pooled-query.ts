@@ -91,10 +91,14 @@ export class PooledStatements implements StatementRunner {
   /** The pool whose acquireRequest events hand the kept connection back (Knex may open a new one). */
   private watched: Pool | undefined;
 
+  private readonly client: PoolClient;
+
   constructor(
-    private readonly knex: Knex,
+    knex: Knex,
     private readonly namedStatements: boolean,
-  ) {}
+  ) {
+    this.client = knex.client as unknown as PoolClient;
+  }
 
   async query(statement: Statement, options: StatementOptions = {}): Promise<Array<Record<string, unknown>>> {
     const { text } = statement;
@@ -109,10 +113,6 @@ export class PooledStatements implements StatementRunner {
     } finally {
       this.keep(connection);
     }
-  }
-
-  private get client(): PoolClient {
-    return this.knex.client as unknown as PoolClient;
   }
 
   /** The kept connection, unless the driver reported it broken: Knex's own check on acquire. */

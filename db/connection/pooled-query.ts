@@ -34,9 +34,15 @@ interface PooledConnection {
   exec?: (sql: string) => Promise<unknown>;
 }
 
+/** The parts of tarn's pool (Knex's pool) a kept connection needs: its public events. */
+interface Pool {
+  on(event: "acquireRequest", listener: () => void): void;
+}
+
 interface PoolClient {
   acquireConnection(): Promise<PooledConnection>;
   releaseConnection(connection: PooledConnection): Promise<unknown>;
+  pool?: Pool;
 }
 
 /** fn on a connection of knex's pool (or its transaction's connection), released afterwards. */
@@ -69,24 +75,87 @@ export function statementName(text: string): string {
  * Statements on connections of a Knex pool. `namedStatements`: whether its connections may hold
  * named prepared statements (PostgreSQL servers; not pglite-socket, not a transaction-mode pooler);
  * where they may not, every statement runs unnamed.
+ *
+ * A statement's connection is kept (still checked out of the pool) until the event loop's next check
+ * phase rather than handed back at once: the next statement, when it follows straight on (a loop of
+ * save()s, each awaited), runs on it without the pool's acquire (tarn's timers, validation and some
+ * thirty promises: about as much CPU as the INSERT's own driver work, bench/db-bench.ts). Whoever asks
+ * the pool for a connection meanwhile (Knex, a transaction) gets the kept one at once, so no more
+ * connections are opened than before and none waits; the pool's idle reaping sees it free again
+ * within the same turn of the event loop.
  */
 export class PooledStatements implements StatementRunner {
+  /** The last statement's connection, not running anything, until handBack() (see above). */
+  private kept: PooledConnection | undefined;
+  private releaseScheduled = false;
+  /** The pool whose acquireRequest events hand the kept connection back (Knex may open a new one). */
+  private watched: Pool | undefined;
+
+  private readonly client: PoolClient;
+
   constructor(
-    private readonly knex: Knex,
+    knex: Knex,
     private readonly namedStatements: boolean,
-  ) {}
+  ) {
+    this.client = knex.client as unknown as PoolClient;
+  }
 
   async query(statement: Statement, options: StatementOptions = {}): Promise<Array<Record<string, unknown>>> {
     const { text } = statement;
     const values = statement.values as unknown[];
-    return withConnection(this.knex, async (connection) => {
+    const connection = this.takeKept() ?? (await this.client.acquireConnection());
+    try {
       const result =
         options.prepare && this.namedStatements
           ? await connection.query({ name: statementName(text), text, values })
           : await connection.query(text, values);
       return result.rows;
-    });
+    } finally {
+      this.keep(connection);
+    }
   }
+
+  /** The kept connection, unless the driver reported it broken: Knex's own check on acquire. */
+  private takeKept(): PooledConnection | undefined {
+    const connection = this.kept;
+    if (!connection) return undefined;
+    this.kept = undefined;
+    if (!(connection as { __knex__disposed?: unknown }).__knex__disposed) return connection;
+    void this.client.releaseConnection(connection); // the pool's validation then destroys it
+    return undefined;
+  }
+
+  private keep(connection: PooledConnection): void {
+    const pool = this.client.pool;
+    // a second connection (statements ran side by side) goes back at once; so does every connection
+    // of a pool this cannot watch
+    if (this.kept || typeof pool?.on !== "function") {
+      void this.client.releaseConnection(connection);
+      return;
+    }
+    if (this.watched !== pool!) {
+      this.watched = pool;
+      pool.on("acquireRequest", this.handBack);
+    }
+    this.kept = connection;
+    if (!this.releaseScheduled) {
+      this.releaseScheduled = true;
+      setImmediate(this.releaseKept);
+    }
+  }
+
+  private readonly releaseKept = (): void => {
+    this.releaseScheduled = false;
+    this.handBack();
+  };
+
+  /** The kept connection back to the pool, if one is kept. */
+  private readonly handBack = (): void => {
+    const connection = this.kept;
+    if (!connection) return;
+    this.kept = undefined;
+    void this.client.releaseConnection(connection);
+  };
 }
 
 /**

@@ -5,10 +5,12 @@ import { DATE_OID, INT8_OID, parseDate, parseInt8 } from "./normalise";
 import { setUpConnection, type StartedConnection } from "./pooler";
 import { guardConnection, type GuardedConnection, type GuardOptions } from "./statement-guard";
 
+// asked for every column of every result: the imports read once (a module's exports may be getters)
+const [INT8, DATE, int8, date] = [INT8_OID, DATE_OID, parseInt8, parseDate];
 const types = {
   getTypeParser(oid: number, format?: "text" | "binary") {
-    if (oid === INT8_OID) return parseInt8;
-    if (oid === DATE_OID) return parseDate;
+    if (oid === INT8) return int8;
+    if (oid === DATE) return date;
     return pg.types.getTypeParser(oid, format);
   },
 };

@@ -204,6 +204,24 @@ describeEachDatabase("records", (ctx) => {
     }
   });
 
+  test("back-to-back saves keep their connection; any other acquire takes it back, a turn of the event loop frees it", async () => {
+    type Pool = { numUsed(): number; numFree(): number };
+    const pool = (ctx.instance.knex.client as unknown as { pool: Pool }).pool;
+    const transform = await new Transform({ key: "kept.ipynb", kind: "notebook" }).save();
+    await new Run(transform).save();
+    // still checked out (connection/pooled-query.ts), so the next save() skips the pool's acquire
+    assert.equal(pool.numUsed(), 1);
+    const opened = pool.numUsed() + pool.numFree();
+    // a Knex statement meanwhile gets that very connection: none is opened for it
+    await ctx.instance.knex.raw("SELECT 1");
+    assert.equal(pool.numUsed() + pool.numFree(), opened);
+    assert.equal(pool.numUsed(), 0);
+    await new Run(transform).save();
+    assert.equal(pool.numUsed(), 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(pool.numUsed(), 0, "back in the pool (for its idle reaping) after a turn of the event loop");
+  });
+
   test("save() updates only changed fields and bumps updated_at", async () => {
     const label = await new ULabel({ name: "upd" }).save();
     const before = label.updated_at as unknown as Date;

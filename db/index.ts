@@ -6,6 +6,7 @@ export { mapDbError } from "./connection/db-errors";
 export { Q, QObject, type Expressions } from "./query/q";
 export { QuerySet } from "./query/queryset";
 export { SQLRecord } from "./records/sqlrecord";
+export type { Alongside } from "./records/write";
 export { RUN_STATUS_CODES, RUN_STATUSES } from "./status";
 export { hashString } from "./hash";
 export * from "./shapes";

@@ -23,7 +23,7 @@ import { stateOf } from "./record-state";
 import { RecordList } from "./record-list";
 import { registerRegistry, registryOf } from "./registry-map";
 import type { FamilyDecision } from "./versioning";
-import { assignRow, insertRecord, instanceOf, updateRecord } from "./write";
+import { assignRow, insertRecord, instanceOf, updateRecord, type Alongside } from "./write";
 
 /** A registry class: its model, its constructor, and the static methods of SQLRecord. */
 export interface RegistryClass<T extends SQLRecord = SQLRecord> {
@@ -236,11 +236,14 @@ export abstract class SQLRecord {
 
   // ---- writing ---------------------------------------------------------------------------------
 
-  /** Inserts or updates the record and returns it, with the database's defaults read back. */
-  async save(): Promise<this> {
+  /**
+   * Inserts or updates the record and returns it, with the database's defaults read back.
+   * `alongside`: a row written atomically with it, in the same statement (see Alongside).
+   */
+  async save(options: { alongside?: Alongside } = {}): Promise<this> {
     const instance = instanceOf(this);
-    if (this.id === undefined || this.id === null) await insertRecord(this, instance);
-    else await updateRecord(this, instance);
+    if (this.id === undefined || this.id === null) await insertRecord(this, instance, options.alongside);
+    else await updateRecord(this, instance, options.alongside);
     return this;
   }
 

@@ -7,7 +7,7 @@ import { fieldOf } from "../schema/catalog";
 import type { ModelSpec } from "../schema/fields";
 import { fromDbValue } from "../connection/normalise";
 import { insertReturning } from "../connection/fast-insert";
-import { sql } from "../query/sql";
+import { sql, type Fragment } from "../query/sql";
 import { base62 } from "../uid";
 import { stateOf, snapshot } from "./record-state";
 import type { RegistryClass, Row, SQLRecord } from "./sqlrecord";
@@ -91,7 +91,31 @@ export function prepareInsert(record: SQLRecord, instance: Instance): void {
   if (!model.versioned && model.uid && r.uid === undefined) r.uid = base62(model.uid.length);
 }
 
-export async function insertRecord(record: SQLRecord, instance: Instance): Promise<void> {
+/**
+ * A row written with a record's save, atomically: `values` plus the saved record's id in `idColumn`.
+ * A single statement's save takes it as a data-modifying CTE (still one statement, one round trip);
+ * either both rows are written or neither (a conflict on the other row fails the save). The tracker's
+ * event claim rides on its run's write this way. `table` and the columns are the caller's constants.
+ */
+export interface Alongside {
+  table: string;
+  values: Record<string, unknown>;
+  idColumn: string;
+}
+
+/** `INSERT INTO <alongside> (...) SELECT <values>, id FROM saved`: the CTE beside a save named `saved`. */
+function alongsideInsert(a: Alongside): Fragment {
+  const columns = Object.keys(a.values);
+  return sql`INSERT INTO ${sql.ident(a.table)} (${sql.join([...columns, a.idColumn].map(sql.ident))}) SELECT ${sql.join(
+    [...columns.map((c) => sql`${a.values[c]}`), sql`id`],
+  )} FROM saved`;
+}
+
+export async function insertRecord(
+  record: SQLRecord,
+  instance: Instance,
+  alongside?: Alongside,
+): Promise<void> {
   const cls = record.constructor as RegistryClass;
   const model = cls.spec;
   const r = record as unknown as Row;
@@ -99,7 +123,16 @@ export async function insertRecord(record: SQLRecord, instance: Instance): Promi
 
   if (!model.versioned) {
     const values = columnValues(record, model);
-    const row = await instance.run(() => insertReturning(instance.statements, model.table, values));
+    let row: Record<string, unknown>;
+    if (alongside) {
+      const columns = Object.keys(values);
+      const statement = sql`WITH saved AS (INSERT INTO ${sql.ident(model.table)} (${sql.join(columns.map(sql.ident))}) VALUES (${sql.list(
+        columns.map((c) => values[c]),
+      )}) RETURNING *), alongside AS (${alongsideInsert(alongside)}) SELECT * FROM saved`;
+      [row] = await instance.run(() => instance.statements.query(statement.toPositional()));
+    } else {
+      row = await instance.run(() => insertReturning(instance.statements, model.table, values));
+    }
     assignRow(record, model, row);
     return;
   }
@@ -136,6 +169,7 @@ export async function insertRecord(record: SQLRecord, instance: Instance): Promi
     }
     const values = columnValues(record, model);
     const [row] = await trx(model.table).insert(values).returning("*");
+    if (alongside) await trx(alongside.table).insert({ ...alongside.values, [alongside.idColumn]: row.id });
     assignRow(record, model, row);
     state.provisionalUid = false;
     if (decision.kind === "revise") {
@@ -144,7 +178,11 @@ export async function insertRecord(record: SQLRecord, instance: Instance): Promi
   });
 }
 
-export async function updateRecord(record: SQLRecord, instance: Instance): Promise<void> {
+export async function updateRecord(
+  record: SQLRecord,
+  instance: Instance,
+  alongside?: Alongside,
+): Promise<void> {
   const model = (record.constructor as RegistryClass).spec;
   const state = stateOf(record);
   const loaded = state.loaded ?? {};
@@ -158,7 +196,13 @@ export async function updateRecord(record: SQLRecord, instance: Instance): Promi
     const v = (record as unknown as Row)[fk.column];
     if (v !== undefined && snapshot(v) !== loaded[fk.column]) changed.add(fk.column);
   }
-  if (changed.size === 0) return;
+  if (changed.size === 0) {
+    if (alongside)
+      await instance.run(async (db) =>
+        db(alongside.table).insert({ ...alongside.values, [alongside.idColumn]: record.id }),
+      );
+    return;
+  }
   const values = columnValues(record, model, changed);
   const lockable = fieldOf(model, "is_locked") !== undefined;
   const onlyUnlocking = changed.size === 1 && changed.has("is_locked");
@@ -168,7 +212,15 @@ export async function updateRecord(record: SQLRecord, instance: Instance): Promi
     const q = db(model.table).update(values).where({ id: record.id }).returning("*");
     // One statement: a locked row is simply not matched, then we find out why below.
     if (lockable && !onlyUnlocking) q.andWhere({ is_locked: false });
-    return q;
+    if (!alongside) return q;
+    // the update as the CTE `saved`, the alongside row inserted from it: still one statement
+    const update = q.toSQL();
+    const other = alongsideInsert(alongside).toKnex();
+    const result = await db.raw(
+      `WITH saved AS (${update.sql}), alongside AS (${other.sql}) SELECT * FROM saved`,
+      [...update.bindings, ...other.bindings] as Knex.RawBinding[],
+    );
+    return (result as { rows: Row[] }).rows;
   });
   if (rows.length === 0) await explainMissedWrite(model, record.id!, instance);
   assignRow(record, model, rows[0]);

@@ -1,7 +1,7 @@
 // Idempotency of tracking events: each eventId is claimed once, in lamin_vscode_track_events
 // (created by migration 0003). A replay finds its claim and changes nothing. On a database created
 // by LaminDB (no such table) claims are kept in memory for the server's lifetime.
-import type { Instance } from "../../db/index";
+import type { Alongside, Instance } from "../../db/index";
 
 const TABLE = "lamin_vscode_track_events";
 
@@ -12,6 +12,29 @@ export class EventsLog {
 
   private persistent(instance: Instance): boolean {
     return instance.info.schema.managedBy !== "lamindb";
+  }
+
+  /**
+   * The claim as a row written in the same statement as the event's first write of a run
+   * (`save({ alongside })`), with that run's id: one round trip instead of a claim, the write and the
+   * settle. None where claims are in memory, or for a claim of ours whose release failed.
+   */
+  alongside(instance: Instance, eventId: string): Alongside | undefined {
+    if (!this.persistent(instance) || this.unreleased.has(eventId)) return undefined;
+    return { table: TABLE, values: { event_id: eventId }, idColumn: "run_id" };
+  }
+
+  /** A write that carried a claim failed because the event was claimed already (a replay). */
+  isClaimConflict(e: unknown): boolean {
+    for (let x: unknown = e; x && typeof x === "object"; x = (x as { cause?: unknown }).cause) {
+      const { code, constraint, table } = x as { code?: unknown; constraint?: unknown; table?: unknown };
+      if (
+        code === "23505" &&
+        (table === TABLE || (typeof constraint === "string" && constraint.startsWith(TABLE)))
+      )
+        return true;
+    }
+    return false;
   }
 
   /** true if this call claimed the id; false if it was already applied. */

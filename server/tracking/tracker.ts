@@ -4,7 +4,7 @@
 // goes idle, resumes ("started" again) when more cells run in the same session, and is "aborted" by a
 // restart or close that interrupts an execution. A changed notebook source at the start of an
 // execution burst makes a new Transform version and a new run.
-import { hashString, InvalidArgument, Run, Transform, type Instance } from "../../db/index";
+import { hashString, InvalidArgument, Run, Transform, type Alongside, type Instance } from "../../db/index";
 import type { CellTiming, NotebookInfo, RunSummary, TrackEvent, TrackResult } from "../protocol";
 import { runsAll, transformsAll } from "../data/typed";
 import { parseParameters } from "../python/parameters";
@@ -47,6 +47,26 @@ const busy = (s: Session) => s.run._status_code === STARTED;
 
 type Changed = { run: Run; created: boolean } | undefined;
 
+/**
+ * The event being applied and its claim. Where the claim can ride on a write (claims in the database),
+ * the event's first write of a run carries it (save({ alongside })): one statement claims the event and
+ * writes the run, atomically, and names the run, so the common event costs one round trip rather than
+ * three (claim, write, settle). Any other first write (a Transform, an adopted run's _aux) claims first.
+ */
+interface Claim {
+  eventId: string;
+  alongside?: Alongside;
+  /** The claim is written (or held in memory). */
+  done: boolean;
+  /** The run the claim names, when a write carried it. */
+  runId?: number;
+}
+
+/** The event was claimed already (a replay): nothing of it was written. */
+class DuplicateEvent extends Error {
+  override name = "DuplicateEvent";
+}
+
 /** Which notebook an event is about. */
 const uriOf = (e: TrackEvent) => ("notebook" in e ? e.notebook.uri : e.notebookUri);
 
@@ -55,6 +75,8 @@ export class Tracker {
   private readonly log = new EventsLog();
   private readonly sources = new SourceStore();
   private queue: Promise<unknown> = Promise.resolve();
+  /** The claim of the event being applied (events are applied one at a time). */
+  private claim?: Claim;
   /** key + source hash -> the Transform save() resolved them to (saves a transaction per run). */
   private readonly transforms = new Map<string, Transform>();
   /** Source hash -> LaminDB's tracking calls in it (null: none), for the notebooks seen. */
@@ -109,15 +131,20 @@ export class Tracker {
   }
 
   private async apply(instance: Instance, event: TrackEvent): Promise<TrackResult> {
-    if (!(await this.log.claim(instance, event.eventId))) {
-      const runId = await this.log.runOf(instance, event.eventId);
-      const run = runId === null ? null : await runsAll().filter({ id: runId }).first();
-      return { run: run ? await runSummary(run) : null, duplicate: true };
+    const alongside = this.log.alongside(instance, event.eventId);
+    const claim: Claim = { eventId: event.eventId, alongside, done: false };
+    if (!alongside) {
+      if (!(await this.log.claim(instance, event.eventId))) return this.duplicate(instance, event.eventId);
+      claim.done = true;
     }
     const sessionId = this.sessionOf(event);
+    this.claim = claim;
     try {
       const changed = await this.dispatch(instance, sessionId, event);
-      await this.log.settle(instance, event.eventId, changed ? Number(changed.run.id) : null);
+      // an event that wrote nothing claims now; one whose claim names another run (it wrote two) settles
+      await this.claimNow(instance);
+      const runId = changed ? Number(changed.run.id) : null;
+      if (claim.runId !== runId) await this.log.settle(instance, event.eventId, runId);
       if (!changed) return { run: null, duplicate: false };
       const session = this.sessions.owning(changed.run);
       const summary =
@@ -129,9 +156,41 @@ export class Tracker {
     } catch (e) {
       // what memory holds of the session may be ahead of the database now: read it back next time
       this.sessions.drop(sessionKey(sessionId, uriOf(event)));
-      await this.log.release(instance, event.eventId);
+      // a replay found by its claim: nothing of it was written (the claim comes before any write)
+      if (e instanceof DuplicateEvent || (!claim.done && this.log.isClaimConflict(e)))
+        return this.duplicate(instance, event.eventId);
+      if (claim.done) await this.log.release(instance, event.eventId);
       throw e;
+    } finally {
+      this.claim = undefined;
     }
+  }
+
+  /** The answer to a replayed event: the run it changed, unchanged. */
+  private async duplicate(instance: Instance, eventId: string): Promise<TrackResult> {
+    const runId = await this.log.runOf(instance, eventId);
+    const run = runId === null ? null : await runsAll().filter({ id: runId }).first();
+    return { run: run ? await runSummary(run) : null, duplicate: true };
+  }
+
+  /** Claims the event before a write that cannot carry the claim (DuplicateEvent if it is a replay). */
+  private async claimNow(instance: Instance): Promise<void> {
+    const claim = this.claim;
+    if (!claim || claim.done) return;
+    if (!(await this.log.claim(instance, claim.eventId))) throw new DuplicateEvent(claim.eventId);
+    claim.done = true;
+  }
+
+  /** Saves a run; the event's first write carries its claim (one statement, see Claim). */
+  private async saveRun(run: Run): Promise<void> {
+    const claim = this.claim;
+    if (!claim || claim.done || !claim.alongside) {
+      await run.save();
+      return;
+    }
+    await run.save({ alongside: claim.alongside });
+    claim.done = true;
+    claim.runId = Number(run.id);
   }
 
   /**
@@ -142,10 +201,18 @@ export class Tracker {
     const uri = uriOf(event);
     const key = sessionKey(sessionId, uri);
     const session = await this.sessions.get(instance, sessionId, uri);
-    if (session?.aux.adopted) return this.applyAdopted(instance, sessionId, session, event);
+    // the paths of ln.track() notebooks change memory beyond the session (held events): claimed first
+    if (session?.aux.adopted) {
+      await this.claimNow(instance);
+      return this.applyAdopted(instance, sessionId, session, event);
+    }
     const held = this.pending.get(key);
-    if (held) return this.hold(instance, sessionId, key, held, event);
+    if (held) {
+      await this.claimNow(instance);
+      return this.hold(instance, sessionId, key, held, event);
+    }
     if ("notebook" in event && (await this.tracking(event.notebook))) {
+      await this.claimNow(instance);
       return this.hold(instance, sessionId, key, [], event);
     }
     return this.dispatchOwn(instance, sessionId, event);
@@ -405,7 +472,7 @@ export class Tracker {
 
   private async save(session: Session): Promise<void> {
     setAux(session.run, session.aux);
-    await session.run.save();
+    await this.saveRun(session.run);
   }
 
   /** The session's run, starting one (and resolving the Transform) when there is none. */
@@ -437,7 +504,7 @@ export class Tracker {
       noteEnvironment(session.run, nb);
       return { session, created: false };
     }
-    const transform = await this.transformFor(nb);
+    const transform = await this.transformFor(instance, nb);
     const run = new Run(transform, {
       status: "started",
       started_at: new Date(startTime),
@@ -449,17 +516,18 @@ export class Tracker {
     if (before?.adopted) run.initiated_by_run_id = before.id;
     const aux = newAux(sessionId, nb.uri);
     setAux(run, aux);
-    await run.save();
+    await this.saveRun(run);
     session = { key, run, transform, aux };
     this.sessions.add(session);
     this.lastRun.set(key, { id: Number(run.id), adopted: false });
     return { session, created: true };
   }
 
-  private async transformFor(nb: WithSource): Promise<Transform> {
+  private async transformFor(instance: Instance, nb: WithSource): Promise<Transform> {
     const cacheKey = `${nb.key}\u0000${hashString(nb.source)}\u0000${nb.title ?? ""}`;
     const cached = this.transforms.get(cacheKey);
     if (cached) return cached;
+    await this.claimNow(instance); // a Transform's save cannot carry the claim
     const t = await new Transform({
       key: nb.key,
       kind: "notebook",

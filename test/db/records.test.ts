@@ -236,6 +236,42 @@ describeEachDatabase("records", (ctx) => {
     assert.equal((await ULabel.get(label.id!)).reference, "elsewhere");
   });
 
+  test("save({ alongside }): the other row is written with the record's id in the same statement, or neither is", async () => {
+    const transform = await new Transform({ key: "alongside.ipynb", kind: "notebook" }).save();
+    const claim = (eventId: string) => ({
+      table: "lamin_vscode_track_events",
+      values: { event_id: eventId },
+      idColumn: "run_id",
+    });
+    const claimed = async (eventId: string) =>
+      ctx.instance.knex("lamin_vscode_track_events").select("run_id").where({ event_id: eventId });
+    const runs = await rowCount(ctx.instance, "lamindb_run");
+    const run = new Run(transform, { name: "with a claim" });
+    await run.save({ alongside: claim("alongside-1") });
+    assert.equal(typeof run.id, "number");
+    assert.deepEqual(
+      (await claimed("alongside-1")).map((r) => Number(r.run_id)),
+      [run.id],
+    );
+    // the other row's key taken: the INSERT fails and writes nothing
+    const twin = new Run(transform, { name: "twin" });
+    await assert.rejects(twin.save({ alongside: claim("alongside-1") }));
+    assert.equal(await rowCount(ctx.instance, "lamindb_run"), runs + 1);
+    // an UPDATE the same way: written with it, or not at all
+    run.name = "renamed";
+    await run.save({ alongside: claim("alongside-2") });
+    assert.deepEqual(
+      (await claimed("alongside-2")).map((r) => Number(r.run_id)),
+      [run.id],
+    );
+    run.name = "renamed again";
+    await assert.rejects(run.save({ alongside: claim("alongside-2") }));
+    assert.equal((await Run.get({ id: run.id })).name, "renamed");
+    // nothing changed: the other row alone
+    await new Run(transform, {}).save().then((r) => r.save({ alongside: claim("alongside-3") }));
+    assert.equal((await claimed("alongside-3")).length, 1);
+  });
+
   test("locked records refuse changes and deletes with a clear error; unlocking is allowed", async () => {
     const label = await new ULabel({ name: "locked" }).save();
     label.is_locked = true;

@@ -151,6 +151,38 @@ for (const kind of KINDS) {
       assert.equal(runs.total, 1);
     });
 
+    test("replays of a run's INSERT and UPDATE (the claim rides on them) change nothing, and later events apply", async () => {
+      const nb = notebook("file:///w/replays.ipynb");
+      const t0 = Date.now();
+      const s = started(nb, 0, 1, t0);
+      const a = await track(s);
+      const fin = finished(nb, 0, 1, t0);
+      const b = await track(fin);
+      // the replayed cellStarted would add a cell to the run in memory, the replayed cellFinished would end it
+      // again: both are found by their claim, in the statement that would have written them
+      for (const e of [s, fin]) {
+        const again = await track(e);
+        assert.equal(again.duplicate, true);
+        assert.equal(again.run?.id, a.run?.id, "the replay names the run its first delivery changed");
+      }
+      assert.equal(b.run?.id, a.run?.id);
+      const end = await track(idle(nb.uri, t0 + 10));
+      assert.equal(end.duplicate, false);
+      assert.equal(end.run?.status, "completed");
+      const run = await stored(f.client, a.run!.uid);
+      assert.deepEqual(
+        run.aux.cells.map((x) => [x.index, x.success]),
+        [[0, true]],
+        "one cell: the replays wrote nothing, and the session was read back from the database",
+      );
+      // a restart aborts nothing (idle), a new cell starts a new run; its replay names the new run
+      await track(ended("kernelRestarted", nb.uri, t0 + 20));
+      const next = started(nb, 0, 1, t0 + 30);
+      const c = await track(next);
+      assert.notEqual(c.run?.id, a.run?.id);
+      assert.equal((await track(next)).run?.id, c.run?.id);
+    });
+
     test("kernel restart and notebook close mid-execution abort; restart starts a new run", async () => {
       const nb = notebook("file:///w/restart.ipynb");
       const t0 = Date.now();

@@ -22,40 +22,19 @@ type FamilyDecider = { decideFamily(record: SQLRecord, trx: Knex.Transaction): P
 export function assignRow(record: SQLRecord, model: ModelSpec, row: Row, partial = false): void {
   const state = stateOf(record);
   const loaded = partial ? { ...(state.loaded ?? {}) } : {};
-  assignerFor(model)(record as unknown as Row, row, loaded);
-  state.loaded = loaded;
-}
-
-/** For each of the model's fields, then its foreign keys, that the row has: the record's value and its snapshot. */
-type RowAssigner = (record: Row, row: Row, loaded: Row) => void;
-const assigners = new WeakMap<ModelSpec, RowAssigner>();
-
-/**
- * assignRow's loop over a model's columns, written out once per model with the names as literals: a
- * loop storing ~30 different names through a variable key takes V8's generic (megamorphic) path for
- * each, about as much CPU as the rest of save()'s own work (bench/db-bench.ts). The names are the
- * model's own, and go in as JSON string literals.
- */
-function assignerFor(model: ModelSpec): RowAssigner {
-  let assign = assigners.get(model);
-  if (!assign) {
-    const step = (name: string, column: string, type: string) => {
-      const [n, c, t] = [name, column, type].map((x) => JSON.stringify(x));
-      return `if (${c} in row) { v = fromDbValue(${t}, row[${c}]); record[${n}] = v; loaded[${c}] = snapshot(v); }`;
-    };
-    const steps = [
-      ...model.fields.map((f) => step(f.name, f.column, f.type)),
-      ...model.foreignKeys.map((fk) => step(fk.column, fk.column, "bigint")),
-    ];
-    const make = new Function(
-      "fromDbValue",
-      "snapshot",
-      `return function assignRow(record, row, loaded) {\n let v;\n ${steps.join("\n ")}\n};`,
-    ) as (from: typeof fromDbValue, snap: typeof snapshot) => RowAssigner;
-    assign = make(fromDbValue, snapshot);
-    assigners.set(model, assign);
+  for (const f of model.fields) {
+    if (!(f.column in row)) continue;
+    const v = fromDbValue(f.type, row[f.column]);
+    (record as unknown as Row)[f.name] = v;
+    loaded[f.column] = snapshot(v);
   }
-  return assign;
+  for (const fk of model.foreignKeys) {
+    if (!(fk.column in row)) continue;
+    const v = fromDbValue("bigint", row[fk.column]);
+    (record as unknown as Row)[fk.column] = v;
+    loaded[fk.column] = snapshot(v);
+  }
+  state.loaded = loaded;
 }
 
 /** Column -> value to bind, for every column this record sets; validated. */
@@ -92,19 +71,47 @@ export function prepareInsert(record: SQLRecord, instance: Instance): void {
 }
 
 /**
- * A row written with a record's save, atomically: `values` plus the saved record's id in `idColumn`.
- * A single statement's save takes it as a data-modifying CTE (still one statement, one round trip);
- * either both rows are written or neither (a conflict on the other row fails the save). The tracker's
- * event claim rides on its run's write this way. `table` and the columns are the caller's constants.
+ * A row written with a record's save, atomically (`save({ alongside })`): a single statement's save takes
+ * it as a data-modifying CTE (still one statement, one round trip); either both rows are written or
+ * neither (a conflict on the other row fails the save). Only the rows db/ knows, never a caller's table
+ * or column: today the tracker's event claim (lamin_vscode_track_events, migration 0003), written with
+ * the run its event created or changed.
  */
 export interface Alongside {
+  kind: "trackEventClaim";
+  /** The claimed event's id. */
+  eventId: string;
+}
+
+const ALONGSIDE_ROWS = {
+  trackEventClaim: {
+    table: "lamin_vscode_track_events",
+    column: "event_id",
+    idColumn: "run_id",
+    registryTable: "lamindb_run",
+  },
+} as const;
+
+/** The alongside row's table, values and id column, checked against the record saved. */
+interface AlongsideRow {
   table: string;
   values: Record<string, unknown>;
   idColumn: string;
 }
 
+function alongsideRow(a: Alongside | undefined, model: ModelSpec): AlongsideRow | undefined {
+  if (a === undefined) return undefined;
+  const spec = Object.hasOwn(ALONGSIDE_ROWS, a.kind) ? ALONGSIDE_ROWS[a.kind] : undefined;
+  if (!spec) throw new InvalidArgument(`save({ alongside }): unknown kind ${JSON.stringify(a.kind)}`);
+  if (spec.registryTable !== model.table)
+    throw new InvalidArgument(`save({ alongside: ${a.kind} }) goes with a ${spec.registryTable} record`);
+  if (typeof a.eventId !== "string" || a.eventId === "")
+    throw new InvalidArgument("save({ alongside }): eventId is a non-empty string");
+  return { table: spec.table, values: { [spec.column]: a.eventId }, idColumn: spec.idColumn };
+}
+
 /** `INSERT INTO <alongside> (...) SELECT <values>, id FROM saved`: the CTE beside a save named `saved`. */
-function alongsideInsert(a: Alongside): Fragment {
+function alongsideInsert(a: AlongsideRow): Fragment {
   const columns = Object.keys(a.values);
   return sql`INSERT INTO ${sql.ident(a.table)} (${sql.join([...columns, a.idColumn].map(sql.ident))}) SELECT ${sql.join(
     [...columns.map((c) => sql`${a.values[c]}`), sql`id`],
@@ -114,10 +121,11 @@ function alongsideInsert(a: Alongside): Fragment {
 export async function insertRecord(
   record: SQLRecord,
   instance: Instance,
-  alongside?: Alongside,
+  carried?: Alongside,
 ): Promise<void> {
   const cls = record.constructor as RegistryClass;
   const model = cls.spec;
+  const alongside = alongsideRow(carried, model);
   const r = record as unknown as Row;
   prepareInsert(record, instance);
 
@@ -181,9 +189,10 @@ export async function insertRecord(
 export async function updateRecord(
   record: SQLRecord,
   instance: Instance,
-  alongside?: Alongside,
+  carried?: Alongside,
 ): Promise<void> {
   const model = (record.constructor as RegistryClass).spec;
+  const alongside = alongsideRow(carried, model);
   const state = stateOf(record);
   const loaded = state.loaded ?? {};
   const changed = new Set<string>();

@@ -21,7 +21,7 @@ export class EventsLog {
    */
   alongside(instance: Instance, eventId: string): Alongside | undefined {
     if (!this.persistent(instance) || this.unreleased.has(eventId)) return undefined;
-    return { table: TABLE, values: { event_id: eventId }, idColumn: "run_id" };
+    return { kind: "trackEventClaim", eventId };
   }
 
   /** A write that carried a claim failed because the event was claimed already (a replay). */

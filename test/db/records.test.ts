@@ -17,6 +17,7 @@ import {
   ULabel,
   User,
   ValidationError,
+  type Alongside,
   type Instance,
 } from "../../db/index";
 import { describeEachDatabase } from "../helpers/databases";
@@ -238,11 +239,7 @@ describeEachDatabase("records", (ctx) => {
 
   test("save({ alongside }): the other row is written with the record's id in the same statement, or neither is", async () => {
     const transform = await new Transform({ key: "alongside.ipynb", kind: "notebook" }).save();
-    const claim = (eventId: string) => ({
-      table: "lamin_vscode_track_events",
-      values: { event_id: eventId },
-      idColumn: "run_id",
-    });
+    const claim = (eventId: string) => ({ kind: "trackEventClaim" as const, eventId });
     const claimed = async (eventId: string) =>
       ctx.instance.knex("lamin_vscode_track_events").select("run_id").where({ event_id: eventId });
     const runs = await rowCount(ctx.instance, "lamindb_run");
@@ -270,6 +267,17 @@ describeEachDatabase("records", (ctx) => {
     // nothing changed: the other row alone
     await new Run(transform, {}).save().then((r) => r.save({ alongside: claim("alongside-3") }));
     assert.equal((await claimed("alongside-3")).length, 1);
+    // only db/'s own rows: another kind, or a claim with a record of another registry, is refused unwritten
+    const labels = await rowCount(ctx.instance, "lamindb_ulabel");
+    await assert.rejects(
+      new ULabel({ name: "alongside" }).save({ alongside: claim("alongside-4") }),
+      (e: Error) => e instanceof InvalidArgument && /goes with a lamindb_run record/.test(e.message),
+    );
+    const hostile = { kind: "lamindb_ulabel; DROP TABLE lamindb_run", eventId: "x" } as unknown as Alongside;
+    await assert.rejects(new Run(transform, {}).save({ alongside: hostile }), InvalidArgument);
+    assert.equal(await rowCount(ctx.instance, "lamindb_ulabel"), labels);
+    assert.equal(await rowCount(ctx.instance, "lamindb_run"), runs + 2);
+    assert.equal((await claimed("alongside-4")).length, 0);
   });
 
   test("locked records refuse changes and deletes with a clear error; unlocking is allowed", async () => {

@@ -214,6 +214,30 @@ describeEachDatabase("search and lookup", (ctx) => {
     assert.deepEqual(await ULabel.search("qjxvw", { field: "name" }), []);
   });
 
+  test("search statements are reused: the same results each time, a statement dropped behind its back is parsed again", async () => {
+    const signature = async (term: string) =>
+      (await ULabel.search(term)).map((r) => `${r.score} ${r.name}`).sort();
+    const [short, long] = [await signature("cd"), await signature("CD8")];
+    assert.ok(short.length > 0 && long.length > 0);
+    if (ctx.kind === "pglite") {
+      // one named statement per statement text (short and long terms differ), planned for each term
+      const named = await ctx.instance.knex.raw(
+        "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'lamin\_%'",
+      );
+      assert.equal(named.rows[0].n, 2);
+      await ctx.instance.knex.raw("DEALLOCATE ALL");
+    }
+    assert.deepEqual(await signature("cd"), short, "after DEALLOCATE ALL: run unnamed once");
+    assert.deepEqual(await signature("cd"), short, "then parsed again under its name");
+    assert.deepEqual(await signature("CD8"), long);
+    assert.deepEqual(await signature("zebu-not-here"), []);
+    // another term through the same statement: its own values, not the first term's
+    assert.deepEqual(
+      (await ULabel.search("ADGB-DT")).map((r) => r.name),
+      ["ADGB-DT"],
+    );
+  });
+
   test("search returns a QuerySet: chainable, countable, unscoped on the class", async () => {
     const trashed = await new ULabel({ name: "CD8 trashed" }).save();
     await trashed.delete();

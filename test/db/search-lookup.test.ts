@@ -224,20 +224,20 @@ describeEachDatabase("search and lookup", (ctx) => {
         )
       ).rows[0].n as number;
     const pglite = ctx.kind === "pglite";
+    // earlier tests' searches left their statements prepared: dropped behind the library's back, the
+    // first call of each runs unnamed, and the next parses it again under its name
     if (pglite) await ctx.instance.knex.raw("DEALLOCATE ALL");
     const short = await signature("cd");
     const long = await signature("CD8");
     assert.ok(short.length > 0 && long.length > 0);
-    // on PGlite one named statement per statement text (a short and a long term's differ), not per term
+    if (pglite) assert.equal(await named(), 0);
+    assert.deepEqual(await signature("cd"), short);
+    assert.deepEqual(await signature("CD8"), long);
+    // one named statement per statement text (a short and a long term's differ), not one per term
     if (pglite) assert.equal(await named(), 2);
     assert.deepEqual(await signature("ab"), await signature("ab"));
     assert.deepEqual(await signature("cd"), short);
     if (pglite) assert.equal(await named(), 2, "reused for other terms");
-    if (pglite) await ctx.instance.knex.raw("DEALLOCATE ALL");
-    assert.deepEqual(await signature("cd"), short, "a statement gone: run unnamed once");
-    assert.deepEqual(await signature("cd"), short, "then parsed again under its name");
-    if (pglite) assert.equal(await named(), 1);
-    assert.deepEqual(await signature("CD8"), long);
     assert.deepEqual(await signature("zebu-not-here"), []);
     // another term through the same statement: its own values, not an earlier term's
     assert.deepEqual(

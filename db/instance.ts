@@ -7,7 +7,12 @@ import type { Knex } from "knex";
 import { NotConnected } from "./errors";
 import type { SchemaState } from "./migrations";
 import { mapDbError } from "./connection/db-errors";
-import { arrayRows, PooledStatements, type StatementRunner } from "./connection/pooled-query";
+import {
+  arrayRows,
+  pglitePreparedRows,
+  PooledStatements,
+  type StatementRunner,
+} from "./connection/pooled-query";
 import { throwIfCancelled } from "./connection/statement-guard";
 import type { Fragment } from "./query/sql";
 
@@ -95,6 +100,19 @@ export class Instance {
   /** Runs a statement (through Knex, in the caller's transaction when one is passed) and returns its rows. */
   rows(statement: Fragment, db: Executor = this.knex): Promise<Array<Record<string, unknown>>> {
     return this.run((x) => rowsOf(x, statement), db);
+  }
+
+  /**
+   * rows() for a statement sent again and again with other values (search()): on PGlite a named
+   * statement, parsed once per session, read through the raw array path (its parse and analysis cost
+   * more than a rare term's execution there; bench/db-bench.ts, search); elsewhere rows().
+   */
+  preparedRows(statement: Fragment, db: Executor = this.knex): Promise<Array<Record<string, unknown>>> {
+    if (this.info.kind !== "pglite") return this.rows(statement, db);
+    const positional = statement.toPositional();
+    // Knex does not send it: its "query" event still reports it, as for every other statement
+    this.knex.emit("query", { sql: positional.text, bindings: positional.values });
+    return this.run(async (x) => (await pglitePreparedRows(x, positional)) ?? rowsOf(x, statement), db);
   }
 
   /**

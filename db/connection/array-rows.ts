@@ -45,14 +45,52 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
 }
 
 export async function pgliteArrayRows(pglite: RawPglite, statement: Statement): Promise<unknown[][]> {
+  return (await pgliteColumnsAndRows(pglite, statement)).rows;
+}
+
+/** A reply's column names (RowDescription) and rows as arrays. */
+export interface ColumnsAndRows {
+  columns: string[];
+  rows: unknown[][];
+}
+
+/**
+ * The statements each PGlite holds prepared (named), by text. A PGlite object is one session: a
+ * statement parsed once there is reused by every later call with other values (search(): its
+ * statement's parse and analysis cost more than a rare term's execution). PostgreSQL still plans
+ * each execution for its values (a custom plan) unless a generic plan is as cheap, as for any
+ * prepared statement.
+ */
+const prepared = new WeakMap<object, Set<string>>();
+
+/**
+ * pgliteArrayRows() with the column names; `name`: as that named statement, parsed once per PGlite.
+ * Any error reply: the statement is run again through query() (unnamed), which raises the driver's
+ * own error, and a named statement is parsed afresh next time (after a schema change PostgreSQL may
+ * refuse a cached plan whose result type changed).
+ */
+export async function pgliteColumnsAndRows(
+  pglite: RawPglite,
+  statement: Statement,
+  options: { name?: string } = {},
+): Promise<ColumnsAndRows> {
   const values = statement.values.map(textParameter);
+  const viaQuery = async (): Promise<ColumnsAndRows> => {
+    const r = await pglite.query<unknown[]>(statement.text, [...statement.values], { rowMode: "array" });
+    return { columns: r.fields.map((f) => f.name), rows: r.rows };
+  };
   // a Date, an array or an object: PGlite's serialisers for the parameter's type decide
-  if (values.some((v) => v === undefined))
-    return (await pglite.query<unknown[]>(statement.text, [...statement.values], { rowMode: "array" })).rows;
+  if (values.some((v) => v === undefined)) return viaQuery();
   const s = protocol.serialize;
+  const name = options.name ?? "";
+  let held = prepared.get(pglite);
+  if (name && !held) prepared.set(pglite, (held = new Set()));
+  const parse = !name || !held!.has(name);
   const parts = [
-    s.parse({ text: statement.text }),
-    s.bind({ values: values as Array<string | null> }),
+    // closing a statement that does not exist is no error: a name left by a failed call goes first
+    ...(parse && name ? [s.close({ type: "S", name })] : []),
+    ...(parse ? [s.parse({ text: statement.text, name })] : []),
+    s.bind({ statement: name, values: values as Array<string | null> }),
     s.describe({ type: "P" }),
     s.execute({}),
     s.sync(),
@@ -73,15 +111,19 @@ export async function pgliteArrayRows(pglite: RawPglite, statement: Statement): 
     }),
   );
   const reply = concat(chunks, length);
-  const rows = readDataRows(Buffer.from(reply.buffer, reply.byteOffset, length), pglite.parsers);
-  if (rows === undefined)
-    return (await pglite.query<unknown[]>(statement.text, [...statement.values], { rowMode: "array" })).rows;
-  return rows;
+  const result = readDataRows(Buffer.from(reply.buffer, reply.byteOffset, length), pglite.parsers);
+  if (result === undefined) {
+    if (name) held!.delete(name);
+    return viaQuery();
+  }
+  if (name) held!.add(name);
+  return result;
 }
 
-/** The DataRows of a reply as parsed values; undefined when the reply holds an ErrorResponse. */
-function readDataRows(buf: Buffer, parsers: Record<number | string, Parser>): unknown[][] | undefined {
+/** The columns and DataRows of a reply as parsed values; undefined when it holds an ErrorResponse. */
+function readDataRows(buf: Buffer, parsers: Record<number | string, Parser>): ColumnsAndRows | undefined {
   const rows: unknown[][] = [];
+  const columns: string[] = [];
   let readers: Array<(start: number, end: number) => unknown> = [];
   let at = 0;
   while (at + 5 <= buf.length) {
@@ -104,9 +146,12 @@ function readDataRows(buf: Buffer, parsers: Record<number | string, Parser>): un
     } else if (type === 0x54 /* T: RowDescription */) {
       const n = buf.readUInt16BE(at + 5);
       readers = [];
+      columns.length = 0;
       let p = at + 7;
       for (let i = 0; i < n; i++) {
-        p = buf.indexOf(0, p) + 1; // the column name
+        const nameEnd = buf.indexOf(0, p);
+        columns.push(buf.toString("utf8", p, nameEnd));
+        p = nameEnd + 1;
         const oid = buf.readUInt32BE(p + 6);
         p += 18;
         readers.push(reader(buf, oid, parsers));
@@ -114,7 +159,7 @@ function readDataRows(buf: Buffer, parsers: Record<number | string, Parser>): un
     } else if (type === 0x45 /* E: ErrorResponse */) return undefined;
     at = end;
   }
-  return rows;
+  return { columns, rows };
 }
 
 function reader(

@@ -12,7 +12,16 @@ import { DATE_OID, INT8_OID, parseDate, parseInt8 } from "./normalise";
  * 110 MB smaller at a million ULabels with no measured cost to completion or search
  * (bench/server-bench.ts). Passed on the command line, so the user's folder is not changed.
  */
-const START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"];
+const START_PARAMS = [
+  ...PGlite.defaultStartParams,
+  "-c",
+  "shared_buffers=32MB",
+  // The only named statements in PGlite's one session are search()'s (Instance.preparedRows): parsed
+  // once, but planned for each term's values, as an unnamed statement is. A generic plan cannot use
+  // the prefix index for `LIKE $1`, and PostgreSQL would switch to one once it looks cheap on average.
+  "-c",
+  "plan_cache_mode=force_custom_plan",
+];
 
 /** A PGlite database with what LaminDB needs (pg_trgm) and the memory settings above. */
 export function createPglite(

@@ -7,7 +7,7 @@
 // that touches it.
 import { createHash } from "node:crypto";
 import type { Knex } from "knex";
-import { pgArrayRows, pgliteArrayRows, type RawPglite } from "./array-rows";
+import { pgArrayRows, pgliteArrayRows, pgliteColumnsAndRows, type RawPglite } from "./array-rows";
 
 /** A statement in PostgreSQL's form: `$1, $2, ...` placeholders (see Fragment.toPositional()). */
 export interface Statement {
@@ -179,4 +179,26 @@ export async function arrayRows(knex: Knex | Knex.Transaction, statement: Statem
       ? pgliteArrayRows(connection as unknown as RawPglite, statement)
       : pgArrayRows(connection as unknown as Parameters<typeof pgArrayRows>[0], statement),
   );
+}
+
+/**
+ * A statement's rows as objects, as a named statement parsed once per PGlite session and read through
+ * the raw array path (array-rows.ts): for a statement repeated with other values whose parse and
+ * analysis cost as much as its execution (search()). Undefined on a connection that is not PGlite.
+ */
+export async function pglitePreparedRows(
+  knex: Knex | Knex.Transaction,
+  statement: Statement,
+): Promise<Array<Record<string, unknown>> | undefined> {
+  return withConnection(knex, async (connection) => {
+    if (typeof (connection as Partial<RawPglite>).execProtocolRawStream !== "function") return undefined;
+    const { columns, rows } = await pgliteColumnsAndRows(connection as unknown as RawPglite, statement, {
+      name: statementName(statement.text),
+    });
+    return rows.map((row) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i++) out[columns[i]!] = row[i];
+      return out;
+    });
+  });
 }

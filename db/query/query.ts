@@ -30,6 +30,8 @@ export interface Query {
   readonly limit?: number;
   readonly offset?: number;
   readonly distinct: boolean;
+  /** Its rows are read through Instance.preparedRows(): a statement sent again and again (search()). */
+  readonly prepare?: boolean;
 }
 
 export const EMPTY_QUERY: Query = {

@@ -133,10 +133,15 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   }
 
   /** Adds a computed column, optionally with an internal condition (used by search()). */
-  annotate(annotation: Annotation, where?: (alias: string) => Fragment): QuerySet<T> {
+  annotate(
+    annotation: Annotation,
+    where?: (alias: string) => Fragment,
+    options: { prepare?: boolean } = {},
+  ): QuerySet<T> {
     return this.with({
       annotations: [...this.query.annotations, annotation],
       raw: where ? [...this.query.raw, where] : this.query.raw,
+      ...(options.prepare ? { prepare: true } : {}),
     });
   }
 
@@ -198,7 +203,10 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   async toArray(): Promise<T[]> {
     const instance = await this.resolveInstance();
-    const rows = await this.rawRows(compileSelect(this.registry.spec, this.query));
+    const statement = compileSelect(this.registry.spec, this.query);
+    const rows = this.query.prepare
+      ? (await this.checkFeatureNames(instance), await instance.preparedRows(statement))
+      : await this.rawRows(statement);
     const annotations = this.query.annotations.map((a) => a.name);
     return rows.map((r) => {
       const record = this.registry.fromRow(r, instance);

@@ -148,7 +148,9 @@ export function searchQuery<T>(qs: QuerySet<T>, string: string, options: SearchO
     // the whole search document: one trigram index serves every field
     return containment((c) => sql.col(alias, c));
   };
-  let out = qs.annotate({ name: "score", expr: score }, candidates).orderBy("-score");
+  // one statement text per registry, field list, option set and term length: prepared where that
+  // pays (Instance.preparedRows), the values bound anew for each term
+  let out = qs.annotate({ name: "score", expr: score }, candidates, { prepare: true }).orderBy("-score");
   if (limit !== null) out = out.limit(limit);
   return out;
 }

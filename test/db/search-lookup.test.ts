@@ -214,6 +214,38 @@ describeEachDatabase("search and lookup", (ctx) => {
     assert.deepEqual(await ULabel.search("qjxvw", { field: "name" }), []);
   });
 
+  test("search statements are reused: the same results each time, a statement dropped behind its back is parsed again", async () => {
+    const signature = async (term: string) =>
+      (await ULabel.search(term)).map((r) => `${r.score} ${r.name}`).sort();
+    const named = async () =>
+      (
+        await ctx.instance.knex.raw(
+          "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE starts_with(name, 'lamin_')",
+        )
+      ).rows[0].n as number;
+    const pglite = ctx.kind === "pglite";
+    // earlier tests' searches left their statements prepared: dropped behind the library's back, the
+    // first call of each runs unnamed, and the next parses it again under its name
+    if (pglite) await ctx.instance.knex.raw("DEALLOCATE ALL");
+    const short = await signature("cd");
+    const long = await signature("CD8");
+    assert.ok(short.length > 0 && long.length > 0);
+    if (pglite) assert.equal(await named(), 0);
+    assert.deepEqual(await signature("cd"), short);
+    assert.deepEqual(await signature("CD8"), long);
+    // one named statement per statement text (a short and a long term's differ), not one per term
+    if (pglite) assert.equal(await named(), 2);
+    assert.deepEqual(await signature("ab"), await signature("ab"));
+    assert.deepEqual(await signature("cd"), short);
+    if (pglite) assert.equal(await named(), 2, "reused for other terms");
+    assert.deepEqual(await signature("zebu-not-here"), []);
+    // another term through the same statement: its own values, not an earlier term's
+    assert.deepEqual(
+      (await ULabel.search("ADGB-DT")).map((r) => r.name),
+      ["ADGB-DT"],
+    );
+  });
+
   test("search returns a QuerySet: chainable, countable, unscoped on the class", async () => {
     const trashed = await new ULabel({ name: "CD8 trashed" }).save();
     await trashed.delete();

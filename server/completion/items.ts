@@ -68,7 +68,6 @@ export async function itemsFor(
           detail: v.value,
           documentation: v.description ?? undefined,
           sortText: pad(i),
-          filterText: v.uid,
           textEdit: { range, newText: v.uid },
         })),
       };
@@ -110,8 +109,7 @@ function valueItem(v: ValueItem, i: number, range: Range, registryName: string):
     detail: `${registryName} ${v.uid}${v.description ? ` · ${v.description}` : ""}`,
     documentation: v.description ? { kind: MarkupKind.PlainText, value: v.description } : undefined,
     sortText: pad(i),
-    filterText: v.value,
-    textEdit: { range, newText: v.value },
+    textEdit: { range, newText: v.value }, // no filterText: the label is the value, clients filter on it
   };
 }
 

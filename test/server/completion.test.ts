@@ -235,10 +235,31 @@ for (const kind of KINDS) {
       assert.ok(items.some((i) => i.label === "CD3E"));
     });
 
+    test("a keystroke extending a complete answer is answered from it, as the statement would", async () => {
+      const ask = async (p: string) =>
+        (await labels(f.client, "py", `ln.ULabel.get(name="${p}|")`)).map((i) => i.label);
+      assert.ok((await ask("CD")).includes("CD19")); // every CD value: complete, cached
+      assert.deepEqual(await ask("CD1"), ["CD19"]);
+      assert.deepEqual(await ask("cd8"), ["CD8"]); // case-insensitive, as lower(name) LIKE
+      assert.deepEqual(await ask("DG"), ["ADGB-DT"]); // the contains half: complete, cached
+      assert.deepEqual(await ask("DGB-"), ["ADGB-DT"]); // its contains match, from the cache
+      assert.deepEqual(await ask("DGBX"), []);
+    });
+
+    test("a cached complete answer is dropped when the server writes a row that extends it", async () => {
+      const ask = async (p: string) =>
+        (await labels(f.client, "py", `ln.ULabel.get(name="${p}|")`)).map((i) => i.label);
+      assert.deepEqual(await ask("HOX"), []); // complete and empty: would answer HOXA from the cache
+      await evaluateOk(f.client, 'await new ln.ULabel({ name: "HOXA9" }).save()');
+      assert.deepEqual(await ask("HOXA"), ["HOXA9"]);
+    });
+
     // postgres: LISTEN/NOTIFY; pgbouncer: only the pooled URL, so the change-counter poll; the other
     // connection writes as another user would, on the same URL
     if (kind !== "pglite") {
       test("a row inserted by another connection completes once the change feed announced it", async () => {
+        // "FOX" answers completely (no value has it): cached, it would answer "FOXP" without a statement
+        assert.equal((await labels(f.client, "py", 'ln.ULabel.get(name="FOX|")')).length, 0);
         const before = await labels(f.client, "py", 'ln.ULabel.get(name="FOXP|")');
         assert.equal(before.length, 0);
         const other = knexFactory({ client: "pg", connection: f.url!, pool: { min: 0, max: 1 } });

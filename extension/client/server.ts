@@ -247,7 +247,7 @@ export class LaminServer extends Disposable {
     } catch (e) {
       return this.fail(`could not load the language client (dist/languageclient.js): ${String(e)}`);
     }
-    const { CloseAction, LanguageClient, State, TransportKind } = lc;
+    const { CloseAction, ErrorAction, LanguageClient, State, TransportKind } = lc;
     this.states = State;
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_ARGS] } },
@@ -270,7 +270,7 @@ export class LaminServer extends Disposable {
         return false;
       },
       // restarts after a crash, as the client's own rules say, reported to the watchdog
-      errorHandler: this.errorHandler(() => client, CloseAction),
+      errorHandler: this.errorHandler(() => client, CloseAction, ErrorAction),
     };
     const client = new LanguageClient("lamindb", "LaminDB", serverOptions, clientOptions);
     this.clientDisposables.push(
@@ -314,11 +314,22 @@ export class LaminServer extends Disposable {
    * The client's own rules (restart up to five times in three minutes), told to the watchdog through
    * onDidCrash; its popups are left to the watchdog's one warning (`handled`).
    */
-  private errorHandler(client: () => LanguageClient, CloseAction: ClientModule["CloseAction"]): ErrorHandler {
+  private errorHandler(
+    client: () => LanguageClient,
+    CloseAction: ClientModule["CloseAction"],
+    ErrorAction: ClientModule["ErrorAction"],
+  ): ErrorHandler {
     let rules: ErrorHandler | undefined;
     const defaults = () => (rules ??= client().createDefaultErrorHandler());
     return {
-      error: (error, message, count) => defaults().error(error, message, count),
+      // A write to a server that just died fails (EPIPE) before its close is seen: the client's default
+      // shuts the client down after the fourth such error, and a client stopping itself never calls
+      // closed(), so neither it nor the watchdog would start the server again (seen at load 20: a
+      // SIGKILLed server while requests were on their way). Its close comes anyway and decides.
+      error: (error) => {
+        this.log.warn(`server connection: ${error.message}`);
+        return { action: ErrorAction.Continue, handled: true };
+      },
       closed: async () => {
         const r = await defaults().closed();
         if (this.client !== client()) return { action: CloseAction.DoNotRestart, handled: true };

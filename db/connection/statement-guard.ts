@@ -260,13 +260,13 @@ function pipelinableConfig(
   return { text, ...(name ? { name } : {}), values: vals ?? [] };
 }
 
-/** Wraps connection.query (callback and promise forms) with the settings above. */
 /** What a connection's guard is told after it was opened (connect() knows a pooler only once it asked). */
 export interface GuardOptions {
   /** Behind a transaction-mode pooler: bounded statements get an answer deadline (ANSWER_MARGIN_MS). */
   pooled: boolean;
 }
 
+/** Wraps connection.query (callback and promise forms) with the settings above. */
 export function guardConnection(
   connection: GuardedConnection,
   readOnly: boolean,

@@ -203,10 +203,10 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   async toArray(): Promise<T[]> {
     const instance = await this.resolveInstance();
+    await this.checkFeatureNames(instance);
+    // only the records themselves go through preparedRows(); count() and friends of a search stay unnamed
     const statement = compileSelect(this.registry.spec, this.query);
-    const rows = this.query.prepare
-      ? (await this.checkFeatureNames(instance), await instance.preparedRows(statement))
-      : await this.rawRows(statement);
+    const rows = this.query.prepare ? await instance.preparedRows(statement) : await instance.rows(statement);
     const annotations = this.query.annotations.map((a) => a.name);
     return rows.map((r) => {
       const record = this.registry.fromRow(r, instance);

@@ -110,6 +110,11 @@ function alongsideRow(a: Alongside | undefined, model: ModelSpec): AlongsideRow 
   return { table: spec.table, values: { [spec.column]: a.eventId }, idColumn: spec.idColumn };
 }
 
+/** The alongside row with the saved record's id, for a statement of its own (Knex's insert). */
+function alongsideValues(a: AlongsideRow, id: unknown): Record<string, unknown> {
+  return { ...a.values, [a.idColumn]: id };
+}
+
 /** `INSERT INTO <alongside> (...) SELECT <values>, id FROM saved`: the CTE beside a save named `saved`. */
 function alongsideInsert(a: AlongsideRow): Fragment {
   const columns = Object.keys(a.values);
@@ -177,7 +182,7 @@ export async function insertRecord(
     }
     const values = columnValues(record, model);
     const [row] = await trx(model.table).insert(values).returning("*");
-    if (alongside) await trx(alongside.table).insert({ ...alongside.values, [alongside.idColumn]: row.id });
+    if (alongside) await trx(alongside.table).insert(alongsideValues(alongside, row.id));
     assignRow(record, model, row);
     state.provisionalUid = false;
     if (decision.kind === "revise") {
@@ -207,9 +212,7 @@ export async function updateRecord(
   }
   if (changed.size === 0) {
     if (alongside)
-      await instance.run(async (db) =>
-        db(alongside.table).insert({ ...alongside.values, [alongside.idColumn]: record.id }),
-      );
+      await instance.run(async (db) => db(alongside.table).insert(alongsideValues(alongside, record.id)));
     return;
   }
   const values = columnValues(record, model, changed);

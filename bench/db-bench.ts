@@ -168,7 +168,7 @@ async function captureSql(instance: Instance, fn: () => Promise<unknown>): Promi
   const listener = (q: { sql: string; bindings?: Params }) =>
     out.push({ sql: client.positionBindings(q.sql), bindings: q.bindings ?? [] });
   instance.knex.on("query", listener);
-  // the hot paths (save()'s INSERT, typeahead) bypass Knex: their runner is watched too
+  // the hot paths (save()'s INSERT, typeahead, search() on PostgreSQL) bypass Knex: their runner is watched too
   const runner = instance.statements;
   const query = runner.query;
   runner.query = (statement, options) => {
@@ -380,6 +380,7 @@ async function benchSearch(instance: Instance, raw: RawDb, backend: Backend): Pr
   type Variant = "searchName" | "searchNameSql" | "searchAll" | "searchAllSql" | "ilike";
   const perClass: Record<string, Record<Variant, number[]>> = {};
   const perTerm: string[] = [];
+  const cpu: Record<string, Record<Variant, number>> = {};
   let slowest: { term: string; p99: number; sql: Captured[] } = { term: "", p99: -1, sql: [] };
   const bareIlike = "SELECT * FROM lamindb_ulabel WHERE name ILIKE $1 LIMIT 20";
   const barePrefix = "SELECT * FROM lamindb_ulabel WHERE lower(name) LIKE $1 LIMIT 20";
@@ -393,6 +394,7 @@ async function benchSearch(instance: Instance, raw: RawDb, backend: Backend): Pr
       ilike: [],
     };
     perClass[cls] = acc;
+    cpu[cls] = { searchName: 0, searchNameSql: 0, searchAll: 0, searchAllSql: 0, ilike: 0 };
     for (const term of TERM_CLASSES[cls]!) {
       // the library's own statements for this term, replayed raw: what the library adds on top of its SQL
       const nameSql = await captureSql(instance, () => ULabel.search(term, { field: "name" }).toArray());
@@ -406,15 +408,27 @@ async function benchSearch(instance: Instance, raw: RawDb, backend: Backend): Pr
       const matches = (await raw.query("SELECT count(*)::int AS n FROM lamindb_ulabel WHERE name ILIKE $1", [
         `%${likeEscape(term)}%`,
       ])) as Array<{ n: number }>;
+      // each variant's CPU time in this process: what the library adds on top of its SQL, which the
+      // machine's load (other processes, the server) does not blur as it does wall time
+      const withCpu =
+        (k: Variant, fn: () => Promise<unknown>) =>
+        async (i: number): Promise<void> => {
+          const c0 = process.cpuUsage();
+          await fn();
+          const d = process.cpuUsage(c0);
+          if (i >= 0) cpu[cls]![k] += (d.user + d.system) / 1000;
+        };
       const s = await timeInterleaved(
         {
-          searchName: () => ULabel.search(term, { field: "name" }).toArray(),
-          searchNameSql: () => replay(raw, nameSql),
-          searchAll: () => ULabel.search(term).toArray(),
-          searchAllSql: () => replay(raw, allSql),
-          ilike: () => raw.query(bareIlike, [`%${likeEscape(term)}%`]),
+          searchName: withCpu("searchName", () => ULabel.search(term, { field: "name" }).toArray()),
+          searchNameSql: withCpu("searchNameSql", () => replay(raw, nameSql)),
+          searchAll: withCpu("searchAll", () => ULabel.search(term).toArray()),
+          searchAllSql: withCpu("searchAllSql", () => replay(raw, allSql)),
+          ilike: withCpu("ilike", () => raw.query(bareIlike, [`%${likeEscape(term)}%`])),
         },
-        { iterations: SEARCH_REPS, block: SEARCH_REPS, warmup: 1 },
+        // a block of one: the variants take turns call by call, so a burst of load on the shared
+        // machine falls on each alike rather than on whichever ran its block then
+        { iterations: SEARCH_REPS, block: 1, warmup: 1 },
       );
       for (const k of Object.keys(acc) as Variant[]) acc[k].push(...s[k]);
       const q = (k: Variant) => summarize(s[k]);
@@ -428,6 +442,14 @@ async function benchSearch(instance: Instance, raw: RawDb, backend: Backend): Pr
     }
   }
   log(`per term (${SEARCH_REPS} runs each):\n${perTerm.join("\n")}`);
+  for (const cls of SEARCH_CLASSES) {
+    const c = cpu[cls]!;
+    const n = perClass[cls]!.searchName.length;
+    log(
+      `${cls}: this process's CPU per call: search(name) ${ms(c.searchName / n)} vs its SQL replayed ${ms(c.searchNameSql / n)}, ` +
+        `search() ${ms(c.searchAll / n)} vs its SQL replayed ${ms(c.searchAllSql / n)}`,
+    );
+  }
   if (slowest.sql.length) {
     // the plan of the slowest search, for whoever works on search() next
     const plan = (await raw.query(

@@ -105,10 +105,17 @@ export class Instance {
   /**
    * rows() for a statement sent again and again with other values (search()): on PGlite a named
    * statement, parsed once per session, read through the raw array path (its parse and analysis cost
-   * more than a rare term's execution there; bench/db-bench.ts, search); elsewhere rows().
+   * more than a rare term's execution there; bench/db-bench.ts, search). On PostgreSQL, outside a
+   * transaction, one unnamed statement straight on a pooled connection (this.statements, as
+   * typeahead's), without Knex's raw builder and runner: unnamed, so each term is planned for its own
+   * values (a generic plan cannot use the prefix index for `LIKE $1`).
    */
   preparedRows(statement: Fragment, db: Executor = this.knex): Promise<Array<Record<string, unknown>>> {
-    if (this.info.kind !== "pglite") return this.rows(statement, db);
+    if (this.info.kind !== "pglite") {
+      if (db !== this.knex) return this.rows(statement, db);
+      const positional = statement.toPositional();
+      return this.run(() => this.statements.query(positional));
+    }
     const positional = statement.toPositional();
     // Knex does not send it: its "query" event still reports it, as for every other statement
     this.knex.emit("query", { sql: positional.text, bindings: positional.values });

@@ -9,6 +9,8 @@ import {
   setInstances,
   ULabel,
   InvalidArgument,
+  statementCounts,
+  withStatementTimeout,
 } from "../../db/index";
 import { createPostgresDatabase, describeEachDatabase } from "../helpers/databases";
 
@@ -244,6 +246,22 @@ describeEachDatabase("search and lookup", (ctx) => {
       (await ULabel.search("ADGB-DT")).map((r) => r.name),
       ["ADGB-DT"],
     );
+  });
+
+  test("on PostgreSQL a search is one unnamed statement through the guarded connection, under the caller's timeout", async () => {
+    if (ctx.kind === "pglite") return; // PGlite's named statements: the test above
+    const before = statementCounts();
+    const found = await withStatementTimeout(5_000, () => ULabel.search("CD8", { field: "name" }).toArray());
+    const after = statementCounts();
+    assert.ok(found.some((r) => r.name === "cd8"));
+    assert.equal(after.total - before.total, 1, "one statement per search");
+    assert.equal(after.bounded - before.bounded, 1, "sent with the caller's statement_timeout");
+    // unnamed: every term planned for its own values, nothing left prepared on the connection
+    const named = await ctx.instance.statements.query({
+      text: "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE starts_with(name, 'lamin_') AND statement LIKE '%score%'",
+      values: [],
+    });
+    assert.equal(named[0]!.n, 0);
   });
 
   test("search returns a QuerySet: chainable, countable, unscoped on the class", async () => {

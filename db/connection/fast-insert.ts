@@ -4,20 +4,27 @@
 import { sql } from "../query/sql";
 import type { StatementRunner } from "./pooled-query";
 
-const statements = new Map<string, string>();
+/** Per table, the statements built so far with their columns: one or two column sets each, compared
+ * element by element (cheaper per save than building a string key to look up). */
+const statements = new Map<string, Array<{ columns: string[]; text: string }>>();
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function statementFor(table: string, columns: string[]): string {
-  const key = `${table}\u0000${columns.join("\u0000")}`;
-  let text = statements.get(key);
-  if (!text) {
-    const t = sql.ident(table);
-    const insert =
-      columns.length === 0
-        ? sql`INSERT INTO ${t} DEFAULT VALUES RETURNING *`
-        : sql`INSERT INTO ${t} (${sql.join(columns.map(sql.ident))}) VALUES (${sql.list(columns)}) RETURNING *`;
-    text = insert.toPositional().text;
-    statements.set(key, text);
-  }
+  let built = statements.get(table);
+  if (!built) statements.set(table, (built = []));
+  for (const s of built) if (sameColumns(s.columns, columns)) return s.text;
+  const t = sql.ident(table);
+  const insert =
+    columns.length === 0
+      ? sql`INSERT INTO ${t} DEFAULT VALUES RETURNING *`
+      : sql`INSERT INTO ${t} (${sql.join(columns.map(sql.ident))}) VALUES (${sql.list(columns)}) RETURNING *`;
+  const text = insert.toPositional().text;
+  built.push({ columns, text });
   return text;
 }
 

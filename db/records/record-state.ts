@@ -5,7 +5,7 @@ import type { Instance } from "../instance";
 
 export interface RecordState {
   instance?: Instance;
-  loaded?: Record<string, unknown>; // column values as last read from or written to the database
+  loaded?: Map<string, unknown>; // column -> snapshot() of its value as last read from or written to the database
   related: Map<string, unknown>; // cached to-one relations
   /** The uid a constructor made before the database was at hand; save() may replace it. */
   provisionalUid?: boolean;

@@ -1,7 +1,10 @@
 // The language server benchmark (issue 4): the real dist/server.js over stdio, driven by an LSP
 // client, each figure beside the bare operation it stands on, measured in the same run:
 //   - completion round trip in `ln.ULabel.get(name="<prefix>` with 1,000,000 ULabels vs the bare
-//     SQL prefix query (lower(name) LIKE 'x%' LIMIT 50) from this process, on PostgreSQL and PGlite;
+//     SQL prefix query (lower(name) LIKE 'x%' LIMIT 50) from this process, on PostgreSQL and PGlite,
+//     and beside both the server's own statement (typeahead's prefix half + contains half) sent bare
+//     from this process: round trip - statement = what the server and LSP add, statement - prefix
+//     query = what the contains half and its planning add;
 //   - server RSS after that, on PostgreSQL and on PGlite (the holder, PGlite inside it);
 //   - a notebook execution event (lamin/track) in -> its run row committed, vs a bare INSERT of a run.
 // Run: node --import tsx bench/server-bench.ts  (prints a table, merges into bench/results.json).
@@ -15,7 +18,7 @@ import { pathToFileURL } from "node:url";
 import { spawnSync } from "node:child_process";
 import knexFactory, { type Knex } from "knex";
 import pg from "pg";
-import { connect, Transform } from "../db/index";
+import { connect, Transform, typeaheadStatement, ULabel } from "../db/index";
 import { LspClient, at } from "../test/server/lsp-client";
 import { holderUrl } from "../server/connection/embedded";
 import type { TrackEvent } from "../server/protocol";
@@ -92,10 +95,21 @@ export function prefixes(n: number): string[] {
   return [...out];
 }
 
+/** The statement the server sends for a ULabel name prefix (server/data/registry-values.ts: the value
+ * column, uid and description; 50 rows a half; the contains half below 10 prefix matches). */
+export function serverStatement(prefix: string): { text: string; values: unknown[] } {
+  return typeaheadStatement(ULabel.filter({}), "name", prefix, {
+    fields: ["name", "uid", "description"],
+    limit: 50,
+    few: 10,
+  }).statement;
+}
+
 async function completionFigures(
   backend: Backend,
   client: LspClient,
   bare: (prefix: string) => Promise<unknown>,
+  statement: (prefix: string) => Promise<unknown>,
 ): Promise<BenchFigure[]> {
   const uri = `file:///bench/${backend}.py`;
   const list = prefixes(COMPLETIONS + 200);
@@ -123,11 +137,13 @@ async function completionFigures(
         await client.completion(uri, position);
       },
       bare: async (i) => bare(list[(i + list.length) % list.length].toLowerCase()),
+      statement: async (i) => statement(list[(i + list.length) % list.length]),
     },
     { iterations: COMPLETIONS, block: 100, warmup: 50 },
   );
   const s = summarize(times.server);
   const b = summarize(times.bare);
+  const st = summarize(times.statement);
   const typed = await typedFigures(backend, client, uri, () => ++version, bare);
   return [
     ...typed,
@@ -141,6 +157,14 @@ async function completionFigures(
       baseline: { name: "bare SQL prefix query p99", value: b.p99 },
       goal: "<= 8 ms (issue 14)",
       target: { max: 8 },
+      backend,
+    }),
+    figure(`server: its typeahead statement sent bare p50, 1M ULabels [${backend}]`, st.p50, "ms", {
+      baseline: { name: "bare SQL prefix query p50", value: b.p50 },
+      backend,
+    }),
+    figure(`server: its typeahead statement sent bare p99, 1M ULabels [${backend}]`, st.p99, "ms", {
+      baseline: { name: "bare SQL prefix query p99", value: b.p99 },
       backend,
     }),
   ];
@@ -272,10 +296,14 @@ async function onPostgres(): Promise<BenchFigure[]> {
   await bare.connect();
   const db = knexFactory({ client: "pg", connection: url, pool: { min: 1, max: 1 } });
   try {
-    const figures = await completionFigures("postgres", client, (p) =>
-      bare.query("SELECT * FROM lamindb_ulabel WHERE lower(name) LIKE $1 AND branch_id IN (1) LIMIT 50", [
-        `${p}%`,
-      ]),
+    const figures = await completionFigures(
+      "postgres",
+      client,
+      (p) =>
+        bare.query("SELECT * FROM lamindb_ulabel WHERE lower(name) LIKE $1 AND branch_id IN (1) LIMIT 50", [
+          `${p}%`,
+        ]),
+      (p) => bare.query(serverStatement(p)),
     );
     figures.push(
       figure("server: RSS after 2,000 completions [postgres]", rssMb(client.child.pid!), "MB", {
@@ -315,10 +343,14 @@ async function onPglite(): Promise<BenchFigure[]> {
   const bare = new pg.Client({ connectionString: holderUrl(dir) });
   await bare.connect();
   try {
-    const figures = await completionFigures("pglite", client, (p) =>
-      bare.query("SELECT * FROM lamindb_ulabel WHERE lower(name) LIKE $1 AND branch_id IN (1) LIMIT 50", [
-        `${p}%`,
-      ]),
+    const figures = await completionFigures(
+      "pglite",
+      client,
+      (p) =>
+        bare.query("SELECT * FROM lamindb_ulabel WHERE lower(name) LIKE $1 AND branch_id IN (1) LIMIT 50", [
+          `${p}%`,
+        ]),
+      (p) => bare.query(serverStatement(p)),
     );
     figures.push(
       figure("server: RSS after 2,000 completions [pglite]", rssMb(client.child.pid!), "MB", {

@@ -46,7 +46,7 @@ export { createPglite } from "./connection/pglite";
 export { redactUrl } from "./connection/postgres";
 export { defaultLookupField, lookupKey, type Lookup, type LookupOptions } from "./query/lookup";
 export { type SearchOptions } from "./query/search";
-export { typeahead, type TypeaheadOptions, type TypeaheadRow } from "./query/typeahead";
+export { typeahead, typeaheadStatement, type TypeaheadOptions, type TypeaheadRow } from "./query/typeahead";
 export { type Scored } from "./query/queryset";
 export { type ToDataFrameOptions } from "./query/dataframe";
 export { setInstances, instanceNames, closeNamedInstances, NamedInstances } from "./instances";

@@ -24,12 +24,19 @@ export interface TypeaheadOptions<K extends string> {
 
 export type TypeaheadRow<K extends string> = Record<K | "id", unknown> & { match: "prefix" | "contains" };
 
-export async function typeahead<T, K extends string>(
+/**
+ * The statement typeahead() sends and how to read its rows, without sending it: the benchmark runs the
+ * same text on a bare connection, to tell the statement's own time from the layers above it.
+ */
+export function typeaheadStatement<T, K extends string>(
   qs: QuerySet<T>,
   field: string,
   prefix: string,
   options: TypeaheadOptions<K>,
-): Promise<Array<TypeaheadRow<K>>> {
+): {
+  statement: { text: string; values: unknown[] };
+  read(rows: Array<Record<string, unknown>>): Array<TypeaheadRow<K>>;
+} {
   const model = qs.registry.spec;
   const spec = fieldOf(model, field);
   if (!spec || (spec.type !== "char" && spec.type !== "text"))
@@ -47,8 +54,24 @@ export async function typeahead<T, K extends string>(
     prefix.length < 2
       ? sql`SELECT s.*, 0 AS lamin_pass FROM (${starts}) s`
       : sql`WITH p AS (${starts}) SELECT p.*, 0 AS lamin_pass FROM p UNION ALL SELECT c.*, 1 FROM (${half("icontains")}) c WHERE (SELECT count(*) FROM p) < ${options.few} AND c.id NOT IN (SELECT id FROM p)`;
+  return {
+    statement: statement.toPositional(),
+    read: (rows) =>
+      columns
+        .read(rows)
+        .map(
+          (r, i) => ({ ...r, match: rows[i].lamin_pass === 0 ? "prefix" : "contains" }) as TypeaheadRow<K>,
+        ),
+  };
+}
+
+export async function typeahead<T, K extends string>(
+  qs: QuerySet<T>,
+  field: string,
+  prefix: string,
+  options: TypeaheadOptions<K>,
+): Promise<Array<TypeaheadRow<K>>> {
+  const { statement, read } = typeaheadStatement(qs, field, prefix, options);
   const instance = await qs.resolveInstance();
-  const rows = await instance.run(() => instance.statements.query(statement.toPositional()));
-  const read = columns.read(rows);
-  return read.map((r, i) => ({ ...r, match: rows[i].lamin_pass === 0 ? "prefix" : "contains" }));
+  return read(await instance.run(() => instance.statements.query(statement)));
 }

@@ -289,6 +289,36 @@ for (const kind of KINDS) {
           await other.destroy();
         }
       });
+
+      test("a change of one registry checks again only the documents that look values up in it", async () => {
+        const labelDoc = `file:///work/l${unique()}.py`;
+        const runDoc = `file:///work/r${unique()}.py`;
+        const renamed = `renamed-${unique()}`;
+        const label = `ZETA-${unique()}`;
+        f.client.openText(labelDoc, `import lamindb as ln\nln.ULabel.get(name="${label}")`);
+        f.client.openText(runDoc, `import lamindb as ln\nln.Run.get(name="${renamed}")`);
+        await f.client.diagnosticsFor(labelDoc);
+        await f.client.diagnosticsFor(runDoc);
+        const labelPublishes = f.client.publishes.get(labelDoc)!;
+        const other = knexFactory({ client: "pg", connection: f.url!, pool: { min: 0, max: 1 } });
+        try {
+          // a Run change: the Run document's warning goes (a run has that name now)...
+          await other("lamindb_run").update({ name: renamed }).where({ name: "first" });
+          await f.client.diagnosticsFor(runDoc, (d) => d.length === 0, 15 * 60_000);
+          // ...then a ULabel change clears the other; one document's runs are applied in order, so a
+          // refresh of the ULabel document for the Run change would have been published before this one
+          await other("lamindb_ulabel").insert({
+            uid: `Zt${unique()}`.slice(0, 8).padEnd(8, "a"),
+            name: label,
+            created_by_id: 1,
+          });
+          await f.client.diagnosticsFor(labelDoc, (d) => d.length === 0, 15 * 60_000);
+          assert.equal(f.client.publishes.get(labelDoc), labelPublishes + 1, "checked again for ULabel only");
+        } finally {
+          await other("lamindb_run").update({ name: "first" }).where({ name: renamed });
+          await other.destroy();
+        }
+      });
     }
   });
 }

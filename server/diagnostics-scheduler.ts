@@ -15,6 +15,10 @@ export const BOUNDED_STATEMENT_MS = 5000;
 export class Diagnostics {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private allTimer?: NodeJS.Timeout;
+  /** The registries of the changes refreshAll() has not acted on yet ("all": any data). */
+  private refreshing?: Set<string> | "all";
+  /** Per document: the registries its last diagnostics run looked values up in. */
+  private readonly lookedUp = new Map<string, Set<string>>();
   private readonly published = new Set<string>();
   /** The ranges the client shows of each document (lamin/visibleRanges): where "did you mean" runs. */
   private readonly visible = new Map<string, Range[]>();
@@ -48,13 +52,28 @@ export class Diagnostics {
     );
   }
 
-  refreshAll(): void {
+  /**
+   * The data changed: diagnostics run again for every document, or, when the change names a registry,
+   * for those whose last run looked values up in it (or has not run yet). A window's poll sees another
+   * window's run writes every second; a document checking ULabels need not be parsed, checked and
+   * published again for them.
+   */
+  refreshAll(registry?: string): void {
     if (this.disposed) return;
+    if (registry === undefined) this.refreshing = "all";
+    else if (this.refreshing === undefined) this.refreshing = new Set([registry]);
+    else if (this.refreshing !== "all") this.refreshing.add(registry);
     clearTimeout(this.allTimer);
     this.allTimer = setTimeout(() => {
-      for (const uri of this.published) this.schedule(uri, 0);
+      const changed = this.refreshing;
+      this.refreshing = undefined;
+      const affected = (uri: string) => {
+        const used = this.lookedUp.get(uri);
+        return changed === "all" || !changed || !used || [...changed].some((r) => used.has(r));
+      };
+      for (const uri of this.published) if (affected(uri)) this.schedule(uri, 0);
       for (const doc of this.docs.allSources())
-        if (doc.getText().includes(".get(")) this.schedule(doc.uri, 0);
+        if (doc.getText().includes(".get(") && affected(doc.uri)) this.schedule(doc.uri, 0);
     }, DATA_DELAY_MS);
   }
 
@@ -68,6 +87,7 @@ export class Diagnostics {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
     this.visible.delete(uri);
+    this.lookedUp.delete(uri);
     if (this.published.delete(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -85,14 +105,18 @@ export class Diagnostics {
 
   private async runNow(uri: string): Promise<void> {
     const doc = this.docs.get(uri);
+    // until a run completes, which registries the document reads is unknown: any change refreshes it
+    this.lookedUp.delete(uri);
     if (!doc || !this.docs.languageOf(doc) || !this.connected()) return;
     try {
       const ranges = this.visible
         .get(uri)
         ?.map((r) => ({ start: doc.offsetAt(r.start), end: doc.offsetAt(r.end) }));
+      const registries = new Set<string>();
       const diagnostics = await withStatementTimeout(BOUNDED_STATEMENT_MS, () =>
-        diagnose(this.docs, doc, this.values, ranges),
+        diagnose(this.docs, doc, this.values, ranges, registries),
       );
+      this.lookedUp.set(uri, registries);
       if (diagnostics.length === 0 && !this.published.has(uri)) return;
       if (diagnostics.length) this.published.add(uri);
       else this.published.delete(uri);

@@ -43,6 +43,8 @@ export async function diagnose(
   doc: TextDocument,
   values: RegistryValues,
   visible?: ReadonlyArray<{ start: number; end: number }>,
+  /** Filled with the registries whose values were looked up (what a change of theirs can alter). */
+  lookedUp?: Set<string>,
 ): Promise<Diagnostic[]> {
   const language = docs.languageOf(doc);
   const text = doc.getText();
@@ -77,6 +79,7 @@ export async function diagnose(
   const unknown = new Set<Candidate>();
   for (const group of groups.values()) {
     const { registry: name, field } = group[0];
+    lookedUp?.add(name);
     const found = await values.existing(
       name,
       field,

@@ -159,7 +159,7 @@ export class LaminServer {
     if (change.table !== "*" && !registry) return;
     this.values?.invalidate(registry);
     if (registry === "Transform" || change.table === "*") this.tracker?.forgetTransforms();
-    this.diagnostics?.refreshAll();
+    this.diagnostics?.refreshAll(registry);
     if (registry) this.notify("lamin/registryChanged", { registry });
     if (registry === "Run" && this.db)
       void this.recent.announce(change, this.db, (m, p) => this.notify(m, p));

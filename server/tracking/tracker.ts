@@ -79,6 +79,11 @@ export class Tracker {
   private claim?: Claim;
   /** key + source hash -> the Transform save() resolved them to (saves a transaction per run). */
   private readonly transforms = new Map<string, Transform>();
+  /**
+   * SHA-256 of a source (the SourceStore's key, checked there) -> LaminDB's hash of it: an event of a
+   * large notebook hashed its source up to three times (tracking calls, the Transform, a resumed run).
+   */
+  private readonly laminHashes = new Map<string, string>();
   /** Source hash -> LaminDB's tracking calls in it (null: none), for the notebooks seen. */
   private readonly detections = new Map<string, LaminTracking | null>();
   /**
@@ -218,10 +223,23 @@ export class Tracker {
     return this.dispatchOwn(instance, sessionId, event);
   }
 
+  /** LaminDB's hash of the notebook's source (hashString), once per source. */
+  private laminHash(nb: WithSource): string {
+    const key = nb.sourceHash;
+    if (key === undefined) return hashString(nb.source);
+    let hash = this.laminHashes.get(key);
+    if (hash === undefined) {
+      hash = hashString(nb.source);
+      if (this.laminHashes.size >= 256) this.laminHashes.clear();
+      this.laminHashes.set(key, hash);
+    }
+    return hash;
+  }
+
   /** LaminDB's tracking calls in the notebook's source (cached by hash). */
   private async tracking(nb: NotebookInfo): Promise<LaminTracking | undefined> {
     const source = withSource(nb).source;
-    const hash = hashString(source);
+    const hash = this.laminHash(withSource(nb));
     let found = this.detections.get(hash);
     if (found === undefined) {
       found = (await detectLaminTracking(source)) ?? null;
@@ -491,7 +509,7 @@ export class Tracker {
       session = undefined;
     }
     if (session && !busy(session)) {
-      if (session.transform.hash !== hashString(nb.source)) {
+      if (session.transform.hash !== this.laminHash(nb)) {
         session = undefined; // the source changed: a new version, a new run
       } else {
         session.run._status_code = STARTED;
@@ -524,7 +542,7 @@ export class Tracker {
   }
 
   private async transformFor(instance: Instance, nb: WithSource): Promise<Transform> {
-    const cacheKey = `${nb.key}\u0000${hashString(nb.source)}\u0000${nb.title ?? ""}`;
+    const cacheKey = `${nb.key}\u0000${this.laminHash(nb)}\u0000${nb.title ?? ""}`;
     const cached = this.transforms.get(cacheKey);
     if (cached) return cached;
     await this.claimNow(instance); // a Transform's save cannot carry the claim

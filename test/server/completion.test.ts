@@ -289,6 +289,44 @@ for (const kind of KINDS) {
           await other.destroy();
         }
       });
+
+      test("a change of one registry checks again only the documents that look values up in it", async () => {
+        const labelDoc = `file:///work/l${unique()}.py`;
+        const runDoc = `file:///work/r${unique()}.py`;
+        const renamed = `renamed-${unique()}`;
+        const label = `ZETA-${unique()}`;
+        f.client.openText(labelDoc, `import lamindb as ln\nln.ULabel.get(name="${label}")`);
+        f.client.openText(runDoc, `import lamindb as ln\nln.Run.get(name="${renamed}")`);
+        await f.client.diagnosticsFor(labelDoc);
+        await f.client.diagnosticsFor(runDoc);
+        const labelPublishes = f.client.publishes.get(labelDoc)!;
+        const other = knexFactory({ client: "pg", connection: f.url!, pool: { min: 0, max: 1 } });
+        try {
+          // three Run changes, each seen on the Run document (its warning goes, comes back, goes)...
+          for (const [from, to, warned] of [
+            ["first", renamed, false],
+            [renamed, "first", true],
+            ["first", renamed, false],
+          ] as const) {
+            await other("lamindb_run").update({ name: to }).where({ name: from });
+            await f.client.diagnosticsFor(runDoc, (d) => d.length > 0 === warned, 15 * 60_000);
+          }
+          // ...then a ULabel change clears the other. One document's runs are applied in order, so a
+          // refresh of the ULabel document for each Run change would have been published before this one:
+          // three more. One more than this change's is allowed: a refresh for an earlier test's change may
+          // still have been pending when the documents opened.
+          await other("lamindb_ulabel").insert({
+            uid: `Zt${unique()}`.slice(0, 8).padEnd(8, "a"),
+            name: label,
+            created_by_id: 1,
+          });
+          await f.client.diagnosticsFor(labelDoc, (d) => d.length === 0, 15 * 60_000);
+          assert.ok(f.client.publishes.get(labelDoc)! - labelPublishes <= 2, "checked again for ULabel only");
+        } finally {
+          await other("lamindb_run").update({ name: "first" }).where({ name: renamed });
+          await other.destroy();
+        }
+      });
     }
   });
 }

@@ -44,6 +44,8 @@ export class LspSession {
   readonly connection: MessageConnection;
   readonly stderr: string[] = [];
   private readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** How many times the server published each document's diagnostics. */
+  readonly publishes = new Map<string, number>();
   private readonly waiters: Array<() => void> = [];
   readonly notifications: Array<{ method: string; params: unknown }> = [];
   /** What the server answered to `initialize`. */
@@ -58,6 +60,7 @@ export class LspSession {
       "textDocument/publishDiagnostics",
       (p: { uri: string; diagnostics: Diagnostic[] }) => {
         this.diagnostics.set(p.uri, p.diagnostics);
+        this.publishes.set(p.uri, (this.publishes.get(p.uri) ?? 0) + 1);
         this.wake();
       },
     );

@@ -4,7 +4,9 @@
 // JSON line to LAMIN_BENCH_PROBE_OUT for bench/host-activation.ts. One extension per extension-host start,
 // taking turns: whatever the first one leaves running after its activate() returned (our extension starts its
 // language server then) would otherwise land on the second one's time.
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import * as vscode from "vscode";
 
@@ -36,9 +38,14 @@ export async function activate(): Promise<void> {
     if (!ext) throw new Error(`${id} is not installed in this extension host`);
     if (ext.isActive) sample.wasActive = true;
     else {
+      // LAMIN_BENCH_PROBE_PROFILE=<dir>: a CPU profile of the activation (where the time goes; the
+      // profiler's own cost lands on the time, so such a run's figures are for the breakdown only)
+      const profile = process.env.LAMIN_BENCH_PROBE_PROFILE;
+      const session = profile ? await startProfile() : undefined;
       const t0 = performance.now();
       await ext.activate();
       sample.ms = performance.now() - t0;
+      if (session && profile) await stopProfile(session, join(profile, `${id}-${process.pid}.cpuprofile`));
       const inside: unknown = (ext.exports as { activationMs?: unknown } | undefined)?.activationMs;
       if (typeof inside === "number") sample.insideMs = inside;
     }
@@ -46,4 +53,25 @@ export async function activate(): Promise<void> {
     sample.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
   }
   appendFileSync(out, `${JSON.stringify(sample)}\n`);
+}
+
+function post<T>(session: Session, method: string, params?: object): Promise<T> {
+  return new Promise((resolve, reject) =>
+    session.post(method, params, (e, r) => (e ? reject(e) : resolve(r as T))),
+  );
+}
+
+async function startProfile(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await post(session, "Profiler.enable");
+  await post(session, "Profiler.setSamplingInterval", { interval: 100 });
+  await post(session, "Profiler.start");
+  return session;
+}
+
+async function stopProfile(session: Session, file: string): Promise<void> {
+  const { profile } = await post<{ profile: unknown }>(session, "Profiler.stop");
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
 }

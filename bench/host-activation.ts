@@ -110,7 +110,8 @@ export async function measureHostActivation(n = HOST_N): Promise<{ ours: number[
       pids.add(s.pid);
       ms[s.id]!.push(s.ms);
       const inside = s.insideMs === undefined ? "" : ` (activate() itself: ${s.insideMs.toFixed(1)} ms)`;
-      log(`start ${i + 1}/${2 * n}: ${s.id} ${s.ms.toFixed(1)} ms${inside}`);
+      const phases = s.phases ? ` ${JSON.stringify(s.phases)}` : "";
+      log(`start ${i + 1}/${2 * n}: ${s.id} ${s.ms.toFixed(1)} ms${inside}${phases}`);
     }
     return { ours: ms[EXTENSION_ID]!, empty: ms[EMPTY_ID]! };
   } finally {

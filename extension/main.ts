@@ -15,7 +15,6 @@ import {
   Passwords,
   queryCellLimits,
   trackingEnabled,
-  trackingExclude,
   trackingKeyConvention,
 } from "./connections";
 import { buildInitializationOptions } from "./connections/options";
@@ -28,7 +27,7 @@ import type { TreeNode } from "./sidebar/nodes";
 import type { ServerTree } from "./sidebar/server-tree";
 import { toTreeItem } from "./sidebar/tree-items";
 import { RunStatusBar } from "./status-bar";
-import { Tracking } from "./tracking/tracking";
+import type { Tracking } from "./tracking/tracking";
 import { isTrusted, onDidGrantTrust } from "./trust";
 import { Disposable, toDisposable } from "./util/disposable";
 
@@ -42,6 +41,7 @@ class LaminExtension extends Disposable {
   readonly explorer: RunsExplorer;
   readonly queryController: QueryController;
   private trackingPart: Tracking | undefined;
+  private trackingLoad: Promise<void> | undefined;
   private warnedOutage = false;
   private readonly delivered = this.track(new vscode.EventEmitter<TrackEvent>());
 
@@ -138,8 +138,20 @@ class LaminExtension extends Disposable {
     return this.trackingPart;
   }
 
+  /** Tracking is its own bundle (dist/tracking.js, with picomatch): loaded here, after activate() returned. */
   private startTracking(): void {
-    if (this.trackingPart || !isTrusted() || this.isDisposed) return;
+    if (this.trackingLoad || !isTrusted() || this.isDisposed) return;
+    this.trackingLoad = import("./tracking/tracking").then(
+      (m) => this.createTracking(m),
+      (e: unknown) => {
+        this.trackingLoad = undefined; // the next trust grant or window tries again
+        this.log.error(`could not load tracking (dist/tracking.js): ${String(e)}`);
+      },
+    );
+  }
+
+  private createTracking({ Tracking, trackingExclude }: typeof import("./tracking/tracking")): void {
+    if (this.isDisposed) return;
     this.trackingPart = this.track(
       new Tracking(this.context, this.server, {
         enabled: () => isTrusted() && trackingEnabled(),

@@ -4,7 +4,9 @@
 // JSON line to LAMIN_BENCH_PROBE_OUT for bench/host-activation.ts. One extension per extension-host start,
 // taking turns: whatever the first one leaves running after its activate() returned (our extension starts its
 // language server then) would otherwise land on the second one's time.
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import * as vscode from "vscode";
 
@@ -15,6 +17,11 @@ export interface ProbeSample {
   ms?: number;
   /** What the extension says its activate() took (ours returns activationMs), for the log. */
   insideMs?: number;
+  /**
+   * The host's own marks for this activation (code/extHost/willLoadExtensionCode/<id> and so on), in ms
+   * after the probe called activate() (Date.now() resolution): where the time went, for the log.
+   */
+  phases?: Record<string, number>;
   /** Already active when the probe came: not an activation to time. */
   wasActive?: boolean;
   error?: string;
@@ -36,9 +43,16 @@ export async function activate(): Promise<void> {
     if (!ext) throw new Error(`${id} is not installed in this extension host`);
     if (ext.isActive) sample.wasActive = true;
     else {
+      // LAMIN_BENCH_PROBE_PROFILE=<dir>: a CPU profile of the activation (where the time goes; the
+      // profiler's own cost lands on the time, so such a run's figures are for the breakdown only)
+      const profile = process.env.LAMIN_BENCH_PROBE_PROFILE;
+      const session = profile ? await startProfile() : undefined;
+      const d0 = Date.now();
       const t0 = performance.now();
       await ext.activate();
       sample.ms = performance.now() - t0;
+      sample.phases = hostMarks(id, d0);
+      if (session && profile) await stopProfile(session, join(profile, `${id}-${process.pid}.cpuprofile`));
       const inside: unknown = (ext.exports as { activationMs?: unknown } | undefined)?.activationMs;
       if (typeof inside === "number") sample.insideMs = inside;
     }
@@ -46,4 +60,37 @@ export async function activate(): Promise<void> {
     sample.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
   }
   appendFileSync(out, `${JSON.stringify(sample)}\n`);
+}
+
+/** VS Code's performance marks (vs/base/common/performance keeps them on globalThis). */
+function hostMarks(id: string, since: number): Record<string, number> | undefined {
+  const perf = (
+    globalThis as { MonacoPerformanceMarks?: { getMarks(): { name: string; startTime: number }[] } }
+  ).MonacoPerformanceMarks;
+  const out: Record<string, number> = {};
+  for (const m of perf?.getMarks() ?? [])
+    if (m.name.startsWith("code/extHost/") && m.name.endsWith(`/${id}`))
+      out[m.name.slice("code/extHost/".length, -id.length - 1)] = m.startTime - since;
+  return Object.keys(out).length ? out : undefined;
+}
+
+function post<T>(session: Session, method: string, params?: object): Promise<T> {
+  return new Promise((resolve, reject) =>
+    session.post(method, params, (e, r) => (e ? reject(e) : resolve(r as T))),
+  );
+}
+
+async function startProfile(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await post(session, "Profiler.enable");
+  await post(session, "Profiler.setSamplingInterval", { interval: 100 });
+  await post(session, "Profiler.start");
+  return session;
+}
+
+async function stopProfile(session: Session, file: string): Promise<void> {
+  const { profile } = await post<{ profile: unknown }>(session, "Profiler.stop");
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
 }

@@ -4,7 +4,6 @@ import * as vscode from "vscode";
 import { QUERY_CELL_LIMITS, type QueryCellLimits } from "../../server/protocol";
 import { Settings } from "../commands/ids";
 import type { KeyConvention } from "../tracking/notebook-info";
-import { ExcludeSetting } from "../tracking/glob";
 
 export interface ConnectionSettings {
   /** The active PostgreSQL URL without password; empty: the embedded database. */
@@ -25,22 +24,6 @@ function config(): vscode.WorkspaceConfiguration {
 
 export function trackingEnabled(): boolean {
   return config().get<boolean>(Settings.trackingEnabled, true);
-}
-
-// Validated on every read (cheap: compiled patterns are cached); each invalid pattern is told once.
-const exclude = new ExcludeSetting((message) => {
-  void vscode.window.showWarningMessage(`LaminDB: ${message}`, "Open Settings").then((pick) => {
-    if (pick)
-      void vscode.commands.executeCommand(
-        "workbench.action.openSettings",
-        `${Settings.section}.${Settings.trackingExclude}`,
-      );
-  });
-});
-
-/** The exclude globs; an invalid one matches nothing (and was warned about once). */
-export function trackingExclude(): string[] {
-  return exclude.read(config().get<unknown>(Settings.trackingExclude, []));
 }
 
 /** `lamindb.tracking.notebookKey` and `lamindb.tracking.devDir`: how notebooks' Transform keys are made. */

@@ -1,4 +1,6 @@
 // Wires observation to delivery: observer -> durable queue -> server (lamin/track), in order.
+// Its own bundle (dist/tracking.js), loaded after activate() returned: import it only with
+// `await import("./tracking/tracking")` (scripts/build.mjs); other modules import only its types.
 import * as vscode from "vscode";
 import { join } from "node:path";
 import { LAMIN_ERROR_CODES, type RunSummary, type TrackEvent } from "../../server/protocol";
@@ -8,6 +10,8 @@ import { NotebookObserver } from "./observer";
 import type { KeyConvention } from "./notebook-info";
 import { DurableQueue } from "./queue";
 import { type Delivery, EventSender } from "./sender";
+
+export { trackingExclude } from "./exclude-setting";
 
 export interface TrackingOptions {
   enabled: () => boolean;

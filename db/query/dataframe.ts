@@ -326,15 +326,19 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   const page = ordered.limit(limit).offset(offset);
   const pk = primaryKey(model).column;
   const computed: Array<{ name: string; dtype: DType }> = [];
-  // a column as the frame shows it: timestamps as UTC text from SQL, which saves a Date per cell. The
-  // timestamp's own text output (DateStyle ISO, PostgreSQL's default) costs a third of to_char()'s in
-  // PGlite; isoCell() makes it ISO 8601. Under another DateStyle (one uncorrelated subquery: evaluated
-  // once per statement) to_char() writes it, as before.
+  // a column as the frame shows it: timestamps as text from SQL, which saves a Date per cell. In
+  // PGlite (its WebAssembly runs in this process) the timestamp's own text output (DateStyle ISO,
+  // PostgreSQL's default) costs a third of to_char()'s, and isoCell() makes it ISO 8601; under another
+  // DateStyle (one uncorrelated subquery: evaluated once per statement) to_char() writes it. A
+  // PostgreSQL server runs to_char() in its own process, which spares this one isoCell()'s strings.
+  const textTimes = instance.info.kind === "pglite";
   const cell = (alias: string, src: { column: string; type: FieldSpec["type"] }): Fragment => {
     const column = sql.col(alias, src.column);
-    return src.type === "datetime"
-      ? sql`CASE WHEN (SELECT current_setting('DateStyle') LIKE 'ISO%') THEN (${column} AT TIME ZONE 'UTC')::text ELSE to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END`
-      : column;
+    if (src.type !== "datetime") return column;
+    const iso = sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    return textTimes
+      ? sql`CASE WHEN (SELECT current_setting('DateStyle') LIKE 'ISO%') THEN (${column} AT TIME ZONE 'UTC')::text ELSE ${iso} END`
+      : iso;
   };
   const sources = columns.map((c) => c.source as { column: string; type: FieldSpec["type"] });
   let ids: Array<number | string>;
@@ -415,7 +419,8 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   if (computed.length === 0 && featureNames.length === 0) {
     // the frame's columns are the rows' own, in their order: each row becomes the frame's row, its
     // cells converted only where a driver's value is not already the cell (int8 text, a date, a timestamp's text)
-    const convert = sources.flatMap((src, j) => (AS_READ.has(src.type) ? [] : [j]));
+    const asRead = (t: FieldSpec["type"]) => AS_READ.has(t) || (t === "datetime" && !textTimes);
+    const convert = sources.flatMap((src, j) => (asRead(src.type) ? [] : [j]));
     if (convert.length)
       for (const row of rows) for (const j of convert) row[j] = toCell(row[j], sources[j]!.type);
     out.rows = rows as JsonValue[][];

@@ -159,11 +159,12 @@ function pathSelect(
 }
 
 // Types whose values both drivers read as the frame's cell already: text, booleans, numbers of
-// int4/int2 and parsed jsonb.
+// int4/int2, parsed jsonb, and timestamps (ISO text from SQL, see `cell` in toDataFrame()).
 const AS_READ = new Set<FieldSpec["type"]>([
   "char",
   "text",
   "bool",
+  "datetime",
   "json",
   "smallint",
   "int",
@@ -171,24 +172,8 @@ const AS_READ = new Set<FieldSpec["type"]>([
   "smallauto",
 ]);
 
-/**
- * A UTC timestamp's text as the frame's cell, as to_char(.., 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') writes
- * it: "2024-02-29 23:59:59.999999" -> "2024-02-29T23:59:59.999Z" (milliseconds cut, not rounded; a BC
- * year without its era, as YYYY does), "infinity" -> null (to_char's NULL), to_char's own text as is.
- */
-export function isoCell(text: string): string | null {
-  if (text.endsWith("Z")) return text;
-  if (text === "infinity" || text === "-infinity") return null;
-  const end = text.endsWith(" BC") ? text.length - 3 : text.length;
-  const space = text.indexOf(" ");
-  const frac =
-    text.charCodeAt(space + 9) === 0x2e /* . */ ? text.slice(space + 10, Math.min(space + 13, end)) : "";
-  return `${text.slice(0, space)}T${text.slice(space + 1, space + 9)}.${frac.padEnd(3, "0")}Z`;
-}
-
 function toCell(value: unknown, type?: FieldSpec["type"]): JsonValue {
   if (value === null || value === undefined) return null;
-  if (type === "datetime" && typeof value === "string") return isoCell(value);
   const v = type ? fromDbValue(type, value) : value;
   if (v instanceof Date) return v.toISOString();
   if (typeof v === "bigint") return v.toString();
@@ -326,19 +311,12 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   const page = ordered.limit(limit).offset(offset);
   const pk = primaryKey(model).column;
   const computed: Array<{ name: string; dtype: DType }> = [];
-  // a column as the frame shows it: timestamps as text from SQL, which saves a Date per cell. In
-  // PGlite (its WebAssembly runs in this process) the timestamp's own text output (DateStyle ISO,
-  // PostgreSQL's default) costs a third of to_char()'s, and isoCell() makes it ISO 8601; under another
-  // DateStyle (one uncorrelated subquery: evaluated once per statement) to_char() writes it. A
-  // PostgreSQL server runs to_char() in its own process, which spares this one isoCell()'s strings.
-  const textTimes = instance.info.kind === "pglite";
+  // a column as the frame shows it: timestamps as ISO text from SQL, which saves a Date per cell
   const cell = (alias: string, src: { column: string; type: FieldSpec["type"] }): Fragment => {
     const column = sql.col(alias, src.column);
-    if (src.type !== "datetime") return column;
-    const iso = sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-    return textTimes
-      ? sql`CASE WHEN (SELECT current_setting('DateStyle') LIKE 'ISO%') THEN (${column} AT TIME ZONE 'UTC')::text ELSE ${iso} END`
-      : iso;
+    return src.type === "datetime"
+      ? sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : column;
   };
   const sources = columns.map((c) => c.source as { column: string; type: FieldSpec["type"] });
   let ids: Array<number | string>;
@@ -418,9 +396,8 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
 
   if (computed.length === 0 && featureNames.length === 0) {
     // the frame's columns are the rows' own, in their order: each row becomes the frame's row, its
-    // cells converted only where a driver's value is not already the cell (int8 text, a date, a timestamp's text)
-    const asRead = (t: FieldSpec["type"]) => AS_READ.has(t) || (t === "datetime" && !textTimes);
-    const convert = sources.flatMap((src, j) => (asRead(src.type) ? [] : [j]));
+    // cells converted only where a driver's value is not already the cell (int8 text, a date)
+    const convert = sources.flatMap((src, j) => (AS_READ.has(src.type) ? [] : [j]));
     if (convert.length)
       for (const row of rows) for (const j of convert) row[j] = toCell(row[j], sources[j]!.type);
     out.rows = rows as JsonValue[][];

@@ -280,6 +280,44 @@ describeEachDatabase("toDataFrame", (ctx) => {
     assert.equal(after.rows.length, 5, "the connection reads on after a failed statement");
   });
 
+  test("timestamps as to_char() writes them, edge values too (infinity: null, BC, five-digit years)", async () => {
+    const t = await new Transform({ key: "df-times.ipynb", kind: "notebook" }).save();
+    const times = [
+      "2024-02-29 23:59:59.999999+00",
+      "2024-03-01 00:00:00+00",
+      "1969-12-31 23:59:59.5+00",
+      "0044-03-15 12:00:00.0135+00 BC",
+      "10000-01-01 00:00:00.123+00",
+      "infinity",
+      "-infinity",
+    ];
+    await ctx.instance.knex.raw(
+      `INSERT INTO lamindb_run (uid, transform_id, created_by_id, started_at)
+       SELECT 'dftime' || lpad(i::text, 10, '0'), ?, 1, (?::text[])[i]::timestamptz FROM generate_series(1, ?::int) i`,
+      [t.id!, times, times.length],
+    );
+    const df = await Run.filter({ transform: t }).toDataFrame({ limit: null, order_by: "id" });
+    const driver = await ctx.instance.knex.raw(
+      `SELECT to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS started_at
+         FROM lamindb_run WHERE transform_id = ? ORDER BY id`,
+      [t.id!],
+    );
+    const col = df.rows.map((r) => r[df.columns.indexOf("started_at")]);
+    assert.deepEqual(
+      col,
+      (driver.rows as Array<{ started_at: string | null }>).map((r) => r.started_at),
+    );
+    assert.deepEqual(col, [
+      "2024-02-29T23:59:59.999Z",
+      "2024-03-01T00:00:00.000Z",
+      "1969-12-31T23:59:59.500Z",
+      "0044-03-15T12:00:00.013Z",
+      "10000-01-01T00:00:00.123Z",
+      null,
+      null,
+    ]);
+  });
+
   test("a page shorter than its limit is its own total: no count statement at all", async () => {
     const few = await new Transform({ key: "df-few.py", kind: "script" }).save();
     await ctx.instance.knex.raw(

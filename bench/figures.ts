@@ -160,7 +160,18 @@ export async function timeLoop(
  */
 export async function timeInterleaved<K extends string>(
   variants: Record<K, (i: number) => Promise<unknown>>,
-  { iterations, block = 100, warmup = 50 }: { iterations: number; block?: number; warmup?: number },
+  {
+    iterations,
+    block = 100,
+    warmup = 50,
+    afterBlock,
+  }: {
+    iterations: number;
+    block?: number;
+    warmup?: number;
+    /** Called, untimed, after every block has run in all variants (e.g. to sample memory). */
+    afterBlock?: () => void;
+  },
 ): Promise<Record<K, number[]>> {
   const keys = Object.keys(variants) as K[];
   const out = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
@@ -175,6 +186,7 @@ export async function timeInterleaved<K extends string>(
         out[k].push(performance.now() - t0);
       }
     }
+    afterBlock?.();
   }
   return out;
 }

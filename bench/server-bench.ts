@@ -5,7 +5,9 @@
 //     and beside both the server's own statement (typeahead's prefix half + contains half) sent bare
 //     from this process: round trip - statement = what the server and LSP add, statement - prefix
 //     query = what the contains half and its planning add;
-//   - server RSS after that, on PostgreSQL and on PGlite (the holder, PGlite inside it);
+//   - server RSS after that, on PostgreSQL and on PGlite (the holder, PGlite inside it), and its
+//     median, p99 and max sampled after every 100 of the 2,000 completions (one point after the run
+//     swings with when V8 last ran a major GC; the sampled figures show the level over the run);
 //   - a notebook execution event (lamin/track) in -> its run row committed, vs a bare INSERT of a run.
 // Run: node --import tsx bench/server-bench.ts  (prints a table, merges into bench/results.json).
 // Smaller: BENCH_SERVER_ULABELS=100000 BENCH_SERVER_BACKENDS=postgres.
@@ -128,6 +130,7 @@ async function completionFigures(
   log(`${servable} of ${list.length} prefixes extend an earlier complete answer (possible cache hits)`);
   let version = 1;
   client.openText(uri, 'import lamindb as ln\nln.ULabel.get(name="")', "python", version);
+  const rss: number[] = [];
   const times = await timeInterleaved(
     {
       server: async (i) => {
@@ -139,14 +142,28 @@ async function completionFigures(
       bare: async (i) => bare(list[(i + list.length) % list.length].toLowerCase()),
       statement: async (i) => statement(list[(i + list.length) % list.length]),
     },
-    { iterations: COMPLETIONS, block: 100, warmup: 50 },
+    { iterations: COMPLETIONS, block: 100, warmup: 50, afterBlock: () => rss.push(rssMb(client.child.pid!)) },
   );
   const s = summarize(times.server);
+  const r = summarize(rss);
   const b = summarize(times.bare);
   const st = summarize(times.statement);
   const typed = await typedFigures(backend, client, uri, () => ++version, bare);
   return [
     ...typed,
+    figure(`server: RSS sampled every 100 of 2,000 completions, median [${backend}]`, r.p50, "MB", {
+      backend,
+      samples: String(rss.length),
+    }),
+    // p99 beside the median as every bench does; of 20 samples it is close to the max
+    figure(`server: RSS sampled every 100 of 2,000 completions, p99 [${backend}]`, r.p99, "MB", {
+      backend,
+      samples: String(rss.length),
+    }),
+    figure(`server: RSS sampled every 100 of 2,000 completions, max [${backend}]`, r.max, "MB", {
+      backend,
+      samples: String(rss.length),
+    }),
     figure(`server: completion round trip p50, 1M ULabels [${backend}]`, s.p50, "ms", {
       baseline: { name: "bare SQL prefix query p50", value: b.p50 },
       goal: "<= 1.5 ms (issue 14)",

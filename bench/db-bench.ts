@@ -602,8 +602,7 @@ async function benchDataFrame(instance: Instance, raw: RawDb, backend: Backend):
     figure(`db [${b}]: load ${K} runs through SQL (ANALYZE)`, loadMs / 1000, "s", { backend: b }),
   ];
   for (const p of ["p50", "p99"] as const) {
-    // every sample kept; the name says how the two took turns
-    const label = `${p === "p50" ? "median" : p}, in turns of ${SAVE_BLOCK}`;
+    const label = p === "p50" ? "median" : p; // the three take turns call by call (block 1)
     const samples = `${s.lib.n} / ${s.bare.n}`;
     out.push(
       figure(`db [${b}]: Run.filter({}).toDataFrame({ limit: null }), ${K} runs (${label})`, s.lib[p], "ms", {

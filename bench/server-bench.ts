@@ -107,12 +107,23 @@ export function serverStatement(prefix: string): { text: string; values: unknown
   }).statement;
 }
 
+/** The bench's own connection to the server's database: the bare prefix query and the server's statement. */
+function bareQueries(raw: pg.Client) {
+  return {
+    bare: (prefix: string) =>
+      raw.query("SELECT * FROM lamindb_ulabel WHERE lower(name) LIKE $1 AND branch_id IN (1) LIMIT 50", [
+        `${prefix}%`,
+      ]),
+    statement: (prefix: string) => raw.query(serverStatement(prefix)),
+  };
+}
+
 async function completionFigures(
   backend: Backend,
   client: LspClient,
-  bare: (prefix: string) => Promise<unknown>,
-  statement: (prefix: string) => Promise<unknown>,
+  raw: pg.Client,
 ): Promise<BenchFigure[]> {
+  const { bare, statement } = bareQueries(raw);
   const uri = `file:///bench/${backend}.py`;
   const list = prefixes(COMPLETIONS + 200);
   // The goal figures are the uncached path: the server answers a prefix that extends an earlier one
@@ -313,15 +324,7 @@ async function onPostgres(): Promise<BenchFigure[]> {
   await bare.connect();
   const db = knexFactory({ client: "pg", connection: url, pool: { min: 1, max: 1 } });
   try {
-    const figures = await completionFigures(
-      "postgres",
-      client,
-      (p) =>
-        bare.query("SELECT * FROM lamindb_ulabel WHERE lower(name) LIKE $1 AND branch_id IN (1) LIMIT 50", [
-          `${p}%`,
-        ]),
-      (p) => bare.query(serverStatement(p)),
-    );
+    const figures = await completionFigures("postgres", client, bare);
     figures.push(
       figure("server: RSS after 2,000 completions [postgres]", rssMb(client.child.pid!), "MB", {
         goal: "<= 120 MB",
@@ -360,15 +363,7 @@ async function onPglite(): Promise<BenchFigure[]> {
   const bare = new pg.Client({ connectionString: holderUrl(dir) });
   await bare.connect();
   try {
-    const figures = await completionFigures(
-      "pglite",
-      client,
-      (p) =>
-        bare.query("SELECT * FROM lamindb_ulabel WHERE lower(name) LIKE $1 AND branch_id IN (1) LIMIT 50", [
-          `${p}%`,
-        ]),
-      (p) => bare.query(serverStatement(p)),
-    );
+    const figures = await completionFigures("pglite", client, bare);
     figures.push(
       figure("server: RSS after 2,000 completions [pglite]", rssMb(client.child.pid!), "MB", {
         goal: "<= 250 MB (issue 14)",

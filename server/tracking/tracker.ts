@@ -238,11 +238,11 @@ export class Tracker {
 
   /** LaminDB's tracking calls in the notebook's source (cached by hash). */
   private async tracking(nb: NotebookInfo): Promise<LaminTracking | undefined> {
-    const source = withSource(nb).source;
-    const hash = this.laminHash(withSource(nb));
+    const resolved = withSource(nb);
+    const hash = this.laminHash(resolved);
     let found = this.detections.get(hash);
     if (found === undefined) {
-      found = (await detectLaminTracking(source)) ?? null;
+      found = (await detectLaminTracking(resolved.source)) ?? null;
       if (this.detections.size > 256) this.detections.clear();
       this.detections.set(hash, found);
     }

@@ -44,7 +44,9 @@ mkdirSync(".test-output", { recursive: true });
 
 function nodeTests(name, files, env, concurrency = 2) {
   if (files.length === 0) return;
-  const countFile = join(".test-output", `${name}.counts.json`);
+  // per process: two runs in one checkout (a helper's targeted suite beside another) must not read
+  // each other's half-written file
+  const countFile = join(".test-output", `${name}.${process.pid}.counts.json`);
   const reporters = ["--test-reporter=spec", "--test-reporter-destination=stdout"];
   reporters.push("--test-reporter=./scripts/count-reporter.mjs", `--test-reporter-destination=${countFile}`);
   rmSync(countFile, { force: true });
@@ -56,6 +58,7 @@ function nodeTests(name, files, env, concurrency = 2) {
   );
   if (existsSync(countFile)) {
     const c = JSON.parse(readFileSync(countFile, "utf8"));
+    rmSync(countFile, { force: true });
     for (const k of Object.keys(totals)) totals[k] += c[k];
   } else if (!ok) totals.failed++;
 }

@@ -11,9 +11,11 @@
 // Run: node --import tsx bench/db-bench.ts   (prints a table, merges into bench/results.json)
 // Sizes, parts and backends can be lowered for a quick try: BENCH_BACKENDS=postgres BENCH_ULABELS=100000
 // BENCH_PARTS=search BENCH_SEARCH_CLASSES="one letter,common", BENCH_PARTS=firstrows BENCH_RUNS=20000
-// BENCH_FIRST_ROWS_REPS=20 (such a run is printed, never merged).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+// BENCH_FIRST_ROWS_REPS=20 (such a run is printed, never merged). Search tails (issue 14):
+// BENCH_PGLITE_DIR=<dir> keeps the embedded database and reuses its ULabels in a later run,
+// BENCH_SEARCH_SAMPLES=<file> writes every search sample (wall and CPU time, memory) as a JSON line.
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { randomBytes } from "node:crypto";
@@ -88,6 +90,12 @@ const TERM_CLASSES: Record<string, string[]> = {
 const SEARCH_CLASSES = Object.keys(TERM_CLASSES).filter(
   (c) => !process.env.BENCH_SEARCH_CLASSES || process.env.BENCH_SEARCH_CLASSES.split(",").includes(c),
 );
+// BENCH_SEARCH_SAMPLES=<file>: every search sample as a JSON line (class, term, variant, turn, ms,
+// CPU time, this process's memory), to tell which samples make the tail
+const SEARCH_SAMPLES = process.env.BENCH_SEARCH_SAMPLES;
+// BENCH_PGLITE_DIR=<dir>: the embedded database's folder, kept after the run; a later run that finds
+// BENCH_ULABELS ULabels there skips the load (minutes at 1M)
+const PGLITE_DIR = process.env.BENCH_PGLITE_DIR;
 const PREFIX_TERMS = ["cd8", "CD8A", "tp53", "ADGB", "kl1", "AB", "brca", "GAPD", "HLA-D", "zqx"];
 
 const REAL_GENES = [
@@ -404,7 +412,12 @@ async function benchSave(instance: Instance, raw: RawDb, backend: Backend): Prom
 async function benchSearch(instance: Instance, raw: RawDb, backend: Backend): Promise<BenchFigure[]> {
   const b = backend;
   const userId = instance.userId;
-  const loadMs = await loadULabels(raw, ULABELS, userId, backend);
+  const have = (await raw.query("SELECT count(*)::int AS n FROM lamindb_ulabel")) as Array<{ n: number }>;
+  const reuse = backend === "pglite" && PGLITE_DIR !== undefined && have[0]!.n === ULABELS;
+  const loadMs = reuse ? 0 : await loadULabels(raw, ULABELS, userId, backend);
+  if (reuse) log(`reusing the ${ULABELS} ULabels in ${PGLITE_DIR}`);
+  if (SEARCH_SAMPLES) writeFileSync(SEARCH_SAMPLES, "");
+  let seq = 0;
   const total = (await raw.query("SELECT count(*)::int AS n FROM lamindb_ulabel")) as Array<{ n: number }>;
   log(`loaded ${total[0]!.n} ULabels in ${(loadMs / 1000).toFixed(1)} s`);
   const N = `${(ULABELS / 1e6).toLocaleString("en")}M`;
@@ -412,7 +425,8 @@ async function benchSearch(instance: Instance, raw: RawDb, backend: Backend): Pr
   type Variant = "searchName" | "searchNameSql" | "searchAll" | "searchAllSql" | "ilike";
   const perClass: Record<string, Record<Variant, number[]>> = {};
   const perTerm: string[] = [];
-  const cpu: Record<string, Record<Variant, number>> = {};
+  // each call's CPU time in this process, by class and variant (on PGlite the database's work too)
+  const cpu: Record<string, Record<Variant, number[]>> = {};
   let slowest: { term: string; p99: number; sql: Captured[] } = { term: "", p99: -1, sql: [] };
   const bareIlike = "SELECT * FROM lamindb_ulabel WHERE name ILIKE $1 LIMIT 20";
   const barePrefix = "SELECT * FROM lamindb_ulabel WHERE lower(name) LIKE $1 LIMIT 20";
@@ -426,7 +440,7 @@ async function benchSearch(instance: Instance, raw: RawDb, backend: Backend): Pr
       ilike: [],
     };
     perClass[cls] = acc;
-    cpu[cls] = { searchName: 0, searchNameSql: 0, searchAll: 0, searchAllSql: 0, ilike: 0 };
+    cpu[cls] = { searchName: [], searchNameSql: [], searchAll: [], searchAllSql: [], ilike: [] };
     for (const term of TERM_CLASSES[cls]!) {
       // the library's own statements for this term, replayed raw: what the library adds on top of its SQL
       const nameSql = await captureSql(instance, () => ULabel.search(term, { field: "name" }).toArray());
@@ -446,9 +460,26 @@ async function benchSearch(instance: Instance, raw: RawDb, backend: Backend): Pr
         (k: Variant, fn: () => Promise<unknown>) =>
         async (i: number): Promise<void> => {
           const c0 = process.cpuUsage();
+          const t0 = performance.now();
           await fn();
+          const elapsed = performance.now() - t0;
           const d = process.cpuUsage(c0);
-          if (i >= 0) cpu[cls]![k] += (d.user + d.system) / 1000;
+          if (i >= 0) cpu[cls]![k].push((d.user + d.system) / 1000);
+          if (SEARCH_SAMPLES) {
+            const m = process.memoryUsage();
+            const line = {
+              seq: seq++,
+              cls,
+              term,
+              variant: k,
+              i,
+              ms: +elapsed.toFixed(2),
+              cpu: (d.user + d.system) / 1000,
+            };
+            // PGlite's WebAssembly memory is resident: rss shows whether the embedded heap grows
+            const mem = { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
+            appendFileSync(SEARCH_SAMPLES, `${JSON.stringify({ ...line, ...mem })}\n`);
+          }
         };
       const s = await timeInterleaved(
         {
@@ -474,12 +505,20 @@ async function benchSearch(instance: Instance, raw: RawDb, backend: Backend): Pr
     }
   }
   log(`per term (${SEARCH_REPS} runs each):\n${perTerm.join("\n")}`);
+  // Wall time is what a user waits; CPU time is the work. On PGlite, which runs in this process, a
+  // sample whose wall time far exceeds its CPU time waited for a core (the machine's load), not on
+  // the library or the database: both are printed, so a tail can be told apart (issue 14).
+  const [load1] = loadavg();
+  log(`load average (1 min) ${load1!.toFixed(2)} on ${availableParallelism()} cores`);
   for (const cls of SEARCH_CLASSES) {
-    const c = cpu[cls]!;
-    const n = perClass[cls]!.searchName.length;
+    const c = Object.fromEntries(Object.entries(cpu[cls]!).map(([k, v]) => [k, summarize(v)])) as Record<
+      Variant,
+      ReturnType<typeof summarize>
+    >;
+    const w = (k: Variant) => `${ms(c[k].mean)} (p50 ${ms(c[k].p50)}, p99 ${ms(c[k].p99)})`;
     log(
-      `${cls}: this process's CPU per call: search(name) ${ms(c.searchName / n)} vs its SQL replayed ${ms(c.searchNameSql / n)}, ` +
-        `search() ${ms(c.searchAll / n)} vs its SQL replayed ${ms(c.searchAllSql / n)}`,
+      `${cls}: this process's CPU per call: search(name) ${w("searchName")} vs its SQL replayed ${w("searchNameSql")}, ` +
+        `search() ${w("searchAll")} vs its SQL replayed ${w("searchAllSql")}`,
     );
   }
   if (slowest.sql.length) {
@@ -851,8 +890,9 @@ export async function runDbBench(): Promise<BenchFigure[]> {
       );
     }
     if (BACKENDS.includes("pglite")) {
-      const dir = mkdtempSync(join(tmpdir(), "lamin-bench-pglite-"));
-      cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+      const dir = PGLITE_DIR ?? mkdtempSync(join(tmpdir(), "lamin-bench-pglite-"));
+      if (PGLITE_DIR) mkdirSync(dir, { recursive: true });
+      else cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
       figures.push(
         ...(await onBackend("pglite", { kind: "embedded", dir }, async () => {
           const instance = await connect({ dir });

@@ -22,6 +22,11 @@
 // Run: node --import tsx bench/windows-bench.ts (or npm run bench -- windows).
 // Knobs: BENCH_WINDOWS (default 50; fewer start when the machine's available memory runs low, and the
 // figures say how many ran), BENCH_WINDOWS_SECONDS (default 120), BENCH_WINDOWS_ULABELS (default 100,000).
+// BENCH_WINDOWS_ONE_ONLY=1 runs only the one-window phase; BENCH_WINDOWS_SERVERS=a.js,b.js (with it)
+// runs that phase once per build's dist/server.js, BENCH_WINDOWS_ROUNDS times (default 1) interleaved,
+// for an A/B of two builds on the same database and load; BENCH_WINDOWS_NODE_ARGS adds node arguments to every
+// server (e.g. --cpu-prof); BENCH_WINDOWS_LOG=<file> copies PostgreSQL's
+// log, with every statement and its duration, there (pooled statements through PgBouncer included).
 // Only runs of at least 60 s are merged into the results; shorter ones are printed.
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
@@ -41,6 +46,12 @@ import { load, prefixes } from "./server-bench";
 const WINDOWS = envInt("BENCH_WINDOWS", 50);
 const SECONDS = envInt("BENCH_WINDOWS_SECONDS", 120);
 const ULABELS = envInt("BENCH_WINDOWS_ULABELS", 100_000);
+const ONE_ONLY = process.env.BENCH_WINDOWS_ONE_ONLY === "1";
+const SERVERS = (process.env.BENCH_WINDOWS_SERVERS ?? "").split(",").filter(Boolean);
+const ROUNDS = envInt("BENCH_WINDOWS_ROUNDS", 1);
+const STATEMENT_LOG = process.env.BENCH_WINDOWS_LOG;
+/** Extra node arguments for every window's server (e.g. --cpu-prof --cpu-prof-dir=...). */
+const NODE_ARGS = (process.env.BENCH_WINDOWS_NODE_ARGS ?? "").split(" ").filter(Boolean);
 /** A managed PostgreSQL's default. */
 const MAX_CONNECTIONS = 100;
 /** The settings' defaults on main (lamindb.postgres.maxConnections, lamindb.postgres.idleSeconds). */
@@ -159,14 +170,18 @@ class Window {
     url: string,
     prefixList: string[],
     readUrl?: string,
+    server?: string,
   ): Promise<Window> {
-    const client = await LspClient.start({
-      database: windowDatabase(url, readUrl),
-      connections: BUDGET,
-      user: { handle: "bench" },
-      trusted: true,
-      sessionId: `windows-bench-${phase}-${index}`,
-    });
+    const client = await LspClient.start(
+      {
+        database: windowDatabase(url, readUrl),
+        connections: BUDGET,
+        user: { handle: "bench" },
+        trusted: true,
+        sessionId: `windows-bench-${phase}-${index}`,
+      },
+      { ...(server ? { server } : {}), nodeArgs: NODE_ARGS },
+    );
     cleanups.push(() => client.stop());
     await client.ready();
     return new Window(client, phase, index, prefixList);
@@ -292,13 +307,14 @@ function startWindows(
   pooledUrl: string,
   allPrefixes: string[],
   readUrl?: string,
+  server?: string,
 ): Promise<Window[]> {
   const per = Math.ceil((SECONDS * 1000) / COMPLETION_MS) + 10;
   return Promise.all(
     Array.from({ length: to - from }, (_, j) => {
       const w = from + j;
       const own = allPrefixes.slice((w * per) % allPrefixes.length).concat(allPrefixes);
-      return Window.start(phase, w, pooledUrl, own, readUrl);
+      return Window.start(phase, w, pooledUrl, own, readUrl, server);
     }),
   );
 }
@@ -377,6 +393,7 @@ async function phase(
   allPrefixes: string[],
   postmaster: number,
   readUrl?: string,
+  server?: string,
 ): Promise<PhaseResult> {
   const started: Window[] = [];
   for (let i = 0; i < windows; i += START_BATCH) {
@@ -386,7 +403,15 @@ async function phase(
       break;
     }
     started.push(
-      ...(await startWindows(name, i, Math.min(i + START_BATCH, windows), pooledUrl, allPrefixes, readUrl)),
+      ...(await startWindows(
+        name,
+        i,
+        Math.min(i + START_BATCH, windows),
+        pooledUrl,
+        allPrefixes,
+        readUrl,
+        server,
+      )),
     );
   }
   log(`${name}: ${started.length} windows started; ${SECONDS} s of load`);
@@ -623,6 +648,43 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
     if (!postmaster) throw new Error("cannot read the primary's postmaster from /proc");
     // one window first, while PgBouncer has opened no more server connections than it needs (it keeps
     // idle ones for server_idle_timeout, so after the ramp its peak would count the ramp's)
+    if (STATEMENT_LOG) {
+      await admin.query("ALTER SYSTEM SET log_min_duration_statement = 0");
+      await admin.query("ALTER SYSTEM SET log_line_prefix = '%m [%p] %c '");
+      await admin.query("SELECT pg_reload_conf()");
+      const dir = (await admin.query<{ d: string }>("SELECT current_setting('data_directory') AS d")).rows[0]!
+        .d;
+      cleanups.push(async () => void spawnSync("cp", [join(dir, "..", "log"), STATEMENT_LOG]));
+    }
+    if (ONE_ONLY) {
+      const out: BenchFigure[] = [];
+      const builds = SERVERS.length ? SERVERS : [undefined];
+      const results = builds.map(() => [] as PhaseResult[]);
+      for (let r = 0; r < ROUNDS; r++)
+        for (const [b, server] of builds.entries())
+          results[b]!.push(
+            await phase(`one${b}r${r}`, 1, bouncer.url, admin, all, postmaster, undefined, server),
+          );
+      const merged = results.map((rs) => ({
+        eventToRow: rs.flatMap((x) => x.eventToRow),
+        completion: rs.flatMap((x) => x.completion),
+      }));
+      for (const [b, m] of merged.entries()) {
+        const tag = `1 window, build ${builds[b] ?? "dist/server.js"}, ${ROUNDS} x ${SECONDS} s [postgres]`;
+        const first = merged[0]!;
+        out.push(
+          ...percentileFigures(
+            "cell event -> run row committed",
+            tag,
+            m.eventToRow,
+            first.eventToRow,
+            "build 0",
+          ),
+          ...percentileFigures("completion round trip", tag, m.completion, first.completion, "build 0"),
+        );
+      }
+      return out;
+    }
     const one = await phase("one", 1, bouncer.url, admin, all, postmaster);
     const { held, steps } = await ramp(bouncer.url, all);
     const measured = Math.max(held, 1);
@@ -665,7 +727,7 @@ async function main(): Promise<void> {
   const figs = await runWindowsBench();
   printTable(figs);
   // a short trial run is printed, not recorded
-  if (SECONDS >= 60)
+  if (SECONDS >= 60 && !ONE_ONLY)
     console.log(`merged into ${mergeResults(figs, { replaces: (n) => n.startsWith("windows: ") })}`);
 }
 

@@ -252,10 +252,11 @@ export class LspClient extends LspSession {
 
   static async start(
     options: LaminInitializationOptions,
-    extra: { notebookSync?: boolean; nodeArgs?: string[] } = {},
+    extra: { notebookSync?: boolean; nodeArgs?: string[]; server?: string } = {},
   ): Promise<LspClient> {
     const nodeArgs = [...SERVER_NODE_ARGS, ...(extra.nodeArgs ?? [])];
-    const child = spawn(process.execPath, [...nodeArgs, SERVER, "--stdio"], {
+    // `server`: another build's dist/server.js (a bench comparing two builds in one run)
+    const child = spawn(process.execPath, [...nodeArgs, extra.server ?? SERVER, "--stdio"], {
       stdio: ["pipe", "pipe", "pipe"],
     });
     const client = new LspClient(child);

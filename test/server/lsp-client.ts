@@ -252,10 +252,14 @@ export class LspClient extends LspSession {
 
   static async start(
     options: LaminInitializationOptions,
-    extra: { notebookSync?: boolean; nodeArgs?: string[] } = {},
+    extra: {
+      notebookSync?: boolean;
+      nodeArgs?: string[];
+      /** another build's server.js (benches' A/B) */ server?: string;
+    } = {},
   ): Promise<LspClient> {
     const nodeArgs = [...SERVER_NODE_ARGS, ...(extra.nodeArgs ?? [])];
-    const child = spawn(process.execPath, [...nodeArgs, SERVER, "--stdio"], {
+    const child = spawn(process.execPath, [...nodeArgs, extra.server ?? SERVER, "--stdio"], {
       stdio: ["pipe", "pipe", "pipe"],
     });
     const client = new LspClient(child);

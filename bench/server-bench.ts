@@ -12,6 +12,9 @@
 // Run: node --import tsx bench/server-bench.ts  (prints a table, merges into bench/results.json).
 // Smaller: BENCH_SERVER_ULABELS=100000 BENCH_SERVER_BACKENDS=postgres.
 // Profile the server: BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (space-separated).
+// A/B on PostgreSQL: BENCH_SERVER_COMPARE=/path/to/other/dist/server.js (a copy of dist/ inside the
+// checkout, so it finds node_modules) runs a second server of that build beside this one, on the same
+// database, its completions interleaved with this one's ("compare" figures; printed, not recorded).
 import { createHash } from "node:crypto";
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,6 +46,7 @@ const BACKENDS = (process.env.BENCH_SERVER_BACKENDS ?? "postgres,pglite")
   .filter((b): b is Backend => b === "postgres" || b === "pglite");
 
 const SERVER_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+const COMPARE = process.env.BENCH_SERVER_COMPARE;
 
 const log = (m: string) => console.log(`[server-bench] ${m}`);
 const cleanups: Array<() => Promise<void>> = [];
@@ -70,6 +74,12 @@ export async function load(
   // fresh; without it the first reads of each row write its page, which no steady database does
   await query("VACUUM (ANALYZE) lamindb_ulabel");
   log(`loaded ${n} ULabels in ${Date.now() - t0} ms`);
+}
+
+/** CPU time (user + system) a process has used, in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function rssMb(pid: number): number {
@@ -122,6 +132,7 @@ async function completionFigures(
   backend: Backend,
   client: LspClient,
   raw: pg.Client,
+  compare?: LspClient,
 ): Promise<BenchFigure[]> {
   const { bare, statement } = bareQueries(raw);
   const uri = `file:///bench/${backend}.py`;
@@ -141,24 +152,38 @@ async function completionFigures(
   log(`${servable} of ${list.length} prefixes extend an earlier complete answer (possible cache hits)`);
   let version = 1;
   client.openText(uri, 'import lamindb as ln\nln.ULabel.get(name="")', "python", version);
+  compare?.openText(uri, 'import lamindb as ln\nln.ULabel.get(name="")', "python", version);
   const rss: number[] = [];
-  const times = await timeInterleaved(
-    {
-      server: async (i) => {
-        const p = list[(i + list.length) % list.length];
-        const { text, position } = at(`import lamindb as ln\nln.ULabel.get(name="${p}|")`);
-        client.changeText(uri, text, ++version);
-        await client.completion(uri, position);
-      },
-      bare: async (i) => bare(list[(i + list.length) % list.length].toLowerCase()),
-      statement: async (i) => statement(list[(i + list.length) % list.length]),
-    },
-    { iterations: COMPLETIONS, block: 100, warmup: 50, afterBlock: () => rss.push(rssMb(client.child.pid!)) },
-  );
+  const complete = async (c: LspClient, i: number) => {
+    const p = list[(i + list.length) % list.length];
+    const { text, position } = at(`import lamindb as ln\nln.ULabel.get(name="${p}|")`);
+    c.changeText(uri, text, ++version);
+    await c.completion(uri, position);
+  };
+  const variants: Record<string, (i: number) => Promise<unknown>> = {
+    server: (i) => complete(client, i),
+    bare: async (i) => bare(list[(i + list.length) % list.length].toLowerCase()),
+    statement: async (i) => statement(list[(i + list.length) % list.length]),
+  };
+  if (compare) variants.compare = (i) => complete(compare, i);
+  const cpu0 = [client, compare].map((c) => (c ? cpuMs(c.child.pid!) : 0));
+  const times = await timeInterleaved(variants, {
+    iterations: COMPLETIONS,
+    block: 100,
+    warmup: 50,
+    afterBlock: () => rss.push(rssMb(client.child.pid!)),
+  });
+  const cpu = [client, compare].map((c, i) => (c ? (cpuMs(c.child.pid!) - cpu0[i]) / (COMPLETIONS + 50) : 0));
   const s = summarize(times.server);
   const r = summarize(rss);
   const b = summarize(times.bare);
   const st = summarize(times.statement);
+  if (compare) {
+    const c = summarize(times.compare);
+    log(
+      `A/B [${backend}] p50/p99 ms: this build ${s.p50.toFixed(2)}/${s.p99.toFixed(2)}, ${COMPARE} ${c.p50.toFixed(2)}/${c.p99.toFixed(2)}, server CPU per completion ${cpu[0].toFixed(3)} vs ${cpu[1].toFixed(3)} ms, statement ${st.p50.toFixed(2)}/${st.p99.toFixed(2)}, bare ${b.p50.toFixed(2)}/${b.p99.toFixed(2)}`,
+    );
+  }
   const typed = await typedFigures(backend, client, uri, () => ++version, bare);
   return [
     ...typed,
@@ -320,11 +345,26 @@ async function onPostgres(): Promise<BenchFigure[]> {
   );
   cleanups.push(() => client.stop());
   await client.ready();
+  const compare = COMPARE
+    ? await LspClient.start(
+        {
+          database: { kind: "postgres", name: "bench", url },
+          user: { handle: "bench" },
+          trusted: true,
+          sessionId: "bench-compare",
+        },
+        { nodeArgs: SERVER_ARGS, server: COMPARE },
+      )
+    : undefined;
+  if (compare) {
+    cleanups.push(() => compare.stop());
+    await compare.ready();
+  }
   const bare = new pg.Client({ connectionString: url });
   await bare.connect();
   const db = knexFactory({ client: "pg", connection: url, pool: { min: 1, max: 1 } });
   try {
-    const figures = await completionFigures("postgres", client, bare);
+    const figures = await completionFigures("postgres", client, bare, compare);
     figures.push(
       figure("server: RSS after 2,000 completions [postgres]", rssMb(client.child.pid!), "MB", {
         goal: "<= 120 MB",
@@ -338,6 +378,7 @@ async function onPostgres(): Promise<BenchFigure[]> {
     await bare.end();
     await db.destroy();
     await client.stop();
+    await compare?.stop();
   }
 }
 

@@ -83,6 +83,16 @@ export interface ConnectionBudget {
  */
 export const SERVER_NODE_ARGS: readonly string[] = ["--max-semi-space-size=2"];
 
+/**
+ * Environment the server is started with, beside SERVER_NODE_ARGS. glibc raises its mmap threshold
+ * to the size of each large block freed (up to 32 MB), after which such blocks (V8's compiler zones
+ * while PGlite's WebAssembly tiers up, big buffers) come from malloc arenas that keep the freed
+ * memory resident: 30 MB of the PGlite holder's RSS (docs/server.md). Fixed at glibc's own default
+ * of 128 kB, large blocks stay mmapped and go back to the system when freed. Other C libraries
+ * ignore the variable.
+ */
+export const SERVER_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: "131072" };
+
 // ---- summaries for trees, status bar and completions --------------------------------------------
 
 export interface TransformSummary {

@@ -7,15 +7,16 @@ import { DATE_OID, INT8_OID, parseDate, parseInt8 } from "./normalise";
 
 /**
  * PostgreSQL's default 128 MB of shared buffers live inside PGlite's WebAssembly memory, which is
- * resident and never shrinks; 32 MB hold a registry's hot index pages, and the rest is read through
- * the operating system's file cache. It keeps the language server (which holds the folder) about
- * 110 MB smaller at a million ULabels with no measured cost to completion or search
- * (bench/server-bench.ts). Passed on the command line, so the user's folder is not changed.
+ * resident and never shrinks; 16 MB hold a registry's hot index pages (an editor asks for a few
+ * values at a time), and the rest is read through the operating system's file cache. Each MB of them
+ * is a MB of the language server's memory (it holds the folder): 16 MB instead of 32 was 18 MB less
+ * at a million ULabels, with no measured cost to completion or search (docs/server.md). Passed on
+ * the command line, so the user's folder is not changed.
  */
 const START_PARAMS = [
   ...PGlite.defaultStartParams,
   "-c",
-  "shared_buffers=32MB",
+  "shared_buffers=16MB",
   // The only named statements in PGlite's one session are search()'s (Instance.preparedRows): parsed
   // once, but planned for each term's values, as an unnamed statement is. A generic plan cannot use
   // the prefix index for `LIKE $1`, and PostgreSQL would switch to one once it looks cheap on average.

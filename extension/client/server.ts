@@ -9,6 +9,7 @@ import type {
   ServerOptions,
 } from "vscode-languageclient/node";
 import {
+  SERVER_ENV,
   SERVER_NODE_ARGS,
   type LaminInitializationOptions,
   type LaminMethod,
@@ -250,11 +251,15 @@ export class LaminServer extends Disposable {
     const { CloseAction, ErrorAction, LanguageClient, State, TransportKind } = lc;
     this.states = State;
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_ARGS] } },
+      run: {
+        module,
+        transport: TransportKind.stdio,
+        options: { execArgv: [...SERVER_NODE_ARGS], env: { ...SERVER_ENV } },
+      },
       debug: {
         module,
         transport: TransportKind.stdio,
-        options: { execArgv: [...SERVER_NODE_ARGS, "--nolazy", "--inspect=6019"] },
+        options: { execArgv: [...SERVER_NODE_ARGS, "--nolazy", "--inspect=6019"], env: { ...SERVER_ENV } },
       },
     };
     const clientOptions: LanguageClientOptions = {

@@ -121,7 +121,7 @@ const { connect, Transform, Run } = require("./db/index.ts");
     assert.equal((await Transform.get({ key: "persist.ipynb" })).kind, "notebook");
     // the resident-memory setting (db/connection/pglite.ts), passed at start, not written to the folder
     const shown = await ln.knex.raw("SHOW shared_buffers");
-    assert.equal((shown.rows as Array<{ shared_buffers: string }>)[0].shared_buffers, "32MB");
+    assert.equal((shown.rows as Array<{ shared_buffers: string }>)[0].shared_buffers, "16MB");
     assert.equal(
       existsSync(join(dir, "postgresql.auto.conf")) &&
         /shared_buffers/.test(readFileSync(join(dir, "postgresql.auto.conf"), "utf8")),

@@ -9,6 +9,7 @@ import {
   type MessageConnection,
 } from "vscode-jsonrpc/node";
 import {
+  SERVER_ENV,
   SERVER_NODE_ARGS,
   type LaminInitializationOptions,
   type LaminNotifications,
@@ -257,6 +258,7 @@ export class LspClient extends LspSession {
     const nodeArgs = [...SERVER_NODE_ARGS, ...(extra.nodeArgs ?? [])];
     // `server`: another build's dist/server.js (a bench comparing two builds in one run)
     const child = spawn(process.execPath, [...nodeArgs, extra.server ?? SERVER, "--stdio"], {
+      env: { ...process.env, ...SERVER_ENV },
       stdio: ["pipe", "pipe", "pipe"],
     });
     const client = new LspClient(child);

@@ -128,11 +128,16 @@ export class Instance {
    * A statement's rows as arrays of its columns, each value as rows() reads it, by the driver's fastest
    * path for many rows (connection/array-rows.ts).
    */
-  arrayRows(statement: Fragment, db: Executor = this.knex): Promise<unknown[][]> {
+  arrayRows(
+    statement: Fragment,
+    db: Executor = this.knex,
+    raw?: { statement: Fragment; binaryColumns: readonly boolean[] },
+  ): Promise<unknown[][]> {
     const positional = statement.toPositional();
     // Knex does not send it: its "query" event still reports it, as for every other statement
     this.knex.emit("query", { sql: positional.text, bindings: positional.values });
-    return this.run((x) => arrayRows(x, positional), db);
+    const variant = raw && { statement: raw.statement.toPositional(), binaryColumns: raw.binaryColumns };
+    return this.run((x) => arrayRows(x, positional, variant), db);
   }
 
   async close(): Promise<void> {

@@ -23,6 +23,114 @@ const BOOL_OID = 16;
 const INT8_OID = 20;
 const INT4_OID = 23;
 const INT2_OID = 21;
+const TIMESTAMPTZ_OID = 1184;
+
+/**
+ * A Bind message (PostgreSQL's frontend protocol) with text parameters and each result column's
+ * format: PGlite's serializer asks for all results in text or all in binary, this per column.
+ */
+function bindMessage(
+  statement: string,
+  values: Array<string | null>,
+  binary: readonly boolean[],
+): Uint8Array {
+  const params = values.map((v) => (v === null ? null : Buffer.from(v, "utf8")));
+  const name = Buffer.from(`${statement}\0`, "utf8");
+  const length =
+    4 +
+    1 +
+    name.length +
+    2 +
+    2 +
+    params.reduce((n, v) => n + 4 + (v?.length ?? 0), 0) +
+    2 +
+    2 * binary.length;
+  const out = Buffer.alloc(1 + length);
+  let at = out.writeUInt8(0x42 /* B */, 0);
+  at = out.writeInt32BE(length, at);
+  at = out.writeUInt8(0, at); // the unnamed portal
+  at += name.copy(out, at);
+  at = out.writeInt16BE(0, at); // every parameter in text
+  at = out.writeInt16BE(params.length, at);
+  for (const v of params) {
+    at = out.writeInt32BE(v === null ? -1 : v.length, at);
+    if (v) at += v.copy(out, at);
+  }
+  at = out.writeInt16BE(binary.length, at);
+  for (const b of binary) at = out.writeInt16BE(b ? 1 : 0, at);
+  return out;
+}
+
+const US_PER_DAY = 86_400_000_000;
+
+/**
+ * A binary timestamptz (microseconds since 2000-01-01 UTC) as to_char(t AT TIME ZONE 'UTC',
+ * 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') writes it, which costs PostgreSQL in WebAssembly more than the
+ * rest of a frame's statement (issue 14): milliseconds truncated, a BC year as its number (to_char's
+ * YYYY), years past 9999 in full, infinity as null (to_char gives none). The text is written as bytes
+ * and read as one flat string: a template of many parts would leave a rope per cell.
+ */
+function isoTimestamp(buf: Buffer): (start: number) => string | null {
+  const out = Buffer.alloc(32);
+  const put2 = (at: number, n: number): number => {
+    out[at] = 48 + Math.floor(n / 10);
+    out[at + 1] = 48 + (n % 10);
+    return at + 2;
+  };
+  return (start) => {
+    const hi = buf.readInt32BE(start);
+    const lo = buf.readUInt32BE(start + 4);
+    if ((hi === 0x7fffffff && lo === 0xffffffff) || (hi === -0x80000000 && lo === 0)) return null;
+    let days: number;
+    let us: number; // within the day
+    if (hi >= -0x100000 && hi < 0x100000) {
+      // |t| < 2^52: exact as a double
+      const t = hi * 4294967296 + lo;
+      days = Math.floor(t / US_PER_DAY);
+      us = t - days * US_PER_DAY;
+    } else {
+      const t = (BigInt(hi) << 32n) + BigInt(lo);
+      const perDay = BigInt(US_PER_DAY);
+      let d = t / perDay;
+      if (t % perDay < 0n) d -= 1n;
+      days = Number(d);
+      us = Number(t - d * perDay);
+    }
+    // the proleptic Gregorian date of a day count (H. Hinnant's civil_from_days), from 1970-01-01
+    const z = days + 10957 + 719468;
+    const era = Math.floor(z / 146097);
+    const doe = z - era * 146097;
+    const yoe = Math.floor(
+      (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+    );
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    let y = year <= 0 ? 1 - year : year; // 1 BC is year 0
+    const seconds = Math.floor(us / 1_000_000);
+    const ms = Math.floor((us - seconds * 1_000_000) / 1000);
+    const digits = y < 10_000 ? 4 : y < 100_000 ? 5 : 6;
+    for (let k = digits - 1; k >= 0; k--, y = Math.floor(y / 10)) out[k] = 48 + (y % 10);
+    let at = digits;
+    out[at++] = 0x2d; // -
+    at = put2(at, month);
+    out[at++] = 0x2d;
+    at = put2(at, day);
+    out[at++] = 0x54; // T
+    at = put2(at, Math.floor(seconds / 3600));
+    out[at++] = 0x3a; // :
+    at = put2(at, Math.floor(seconds / 60) % 60);
+    out[at++] = 0x3a;
+    at = put2(at, seconds % 60);
+    out[at++] = 0x2e; // .
+    out[at++] = 48 + Math.floor(ms / 100);
+    at = put2(at, ms % 100);
+    out[at++] = 0x5a; // Z
+    return out.toString("latin1", 0, at);
+  };
+}
 
 /** A parameter as PGlite's text serialisation sends it, or undefined when only query() knows how. */
 function textParameter(value: unknown): string | null | undefined {
@@ -46,6 +154,18 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
 
 export async function pgliteArrayRows(pglite: RawPglite, statement: Statement): Promise<unknown[][]> {
   return (await pgliteColumnsAndRows(pglite, statement)).rows;
+}
+
+/**
+ * pgliteArrayRows() with the columns marked in `binaryColumns` (one entry per column) read in binary;
+ * undefined on any error reply (no query() fallback: it would read those columns otherwise).
+ */
+export async function pgliteBinaryArrayRows(
+  pglite: RawPglite,
+  statement: Statement,
+  binaryColumns: readonly boolean[],
+): Promise<unknown[][] | undefined> {
+  return (await pgliteColumnsAndRows(pglite, statement, { binaryColumns }))?.rows;
 }
 
 /** A reply's column names (RowDescription) and rows as arrays. */
@@ -72,15 +192,25 @@ const prepared = new WeakMap<object, Set<string>>();
 export async function pgliteColumnsAndRows(
   pglite: RawPglite,
   statement: Statement,
-  options: { name?: string } = {},
-): Promise<ColumnsAndRows> {
+  options?: { name?: string },
+): Promise<ColumnsAndRows>;
+export async function pgliteColumnsAndRows(
+  pglite: RawPglite,
+  statement: Statement,
+  options: { binaryColumns: readonly boolean[] },
+): Promise<ColumnsAndRows | undefined>;
+export async function pgliteColumnsAndRows(
+  pglite: RawPglite,
+  statement: Statement,
+  options: { name?: string; binaryColumns?: readonly boolean[] } = {},
+): Promise<ColumnsAndRows | undefined> {
   const values = statement.values.map(textParameter);
   const viaQuery = async (): Promise<ColumnsAndRows> => {
     const r = await pglite.query<unknown[]>(statement.text, [...statement.values], { rowMode: "array" });
     return { columns: r.fields.map((f) => f.name), rows: r.rows };
   };
   // a Date, an array or an object: PGlite's serialisers for the parameter's type decide
-  if (values.some((v) => v === undefined)) return viaQuery();
+  if (values.some((v) => v === undefined)) return options.binaryColumns ? undefined : viaQuery();
   const s = protocol.serialize;
   const name = options.name ?? "";
   let held = prepared.get(pglite);
@@ -90,7 +220,9 @@ export async function pgliteColumnsAndRows(
     // closing a statement that does not exist is no error: a name left by a failed call goes first
     ...(parse && name ? [s.close({ type: "S", name })] : []),
     ...(parse ? [s.parse({ text: statement.text, name })] : []),
-    s.bind({ statement: name, values: values as Array<string | null> }),
+    options.binaryColumns
+      ? bindMessage(name, values as Array<string | null>, options.binaryColumns)
+      : s.bind({ statement: name, values: values as Array<string | null> }),
     s.describe({ type: "P" }),
     s.execute({}),
     s.sync(),
@@ -114,7 +246,7 @@ export async function pgliteColumnsAndRows(
   const result = readDataRows(Buffer.from(reply.buffer, reply.byteOffset, length), pglite.parsers);
   if (result === undefined) {
     if (name) held!.delete(name);
-    return viaQuery();
+    return options.binaryColumns ? undefined : viaQuery();
   }
   if (name) held!.add(name);
   return result;
@@ -153,8 +285,10 @@ function readDataRows(buf: Buffer, parsers: Record<number | string, Parser>): Co
         columns.push(buf.toString("utf8", p, nameEnd));
         p = nameEnd + 1;
         const oid = buf.readUInt32BE(p + 6);
+        const binary = buf.readInt16BE(p + 16) === 1;
         p += 18;
-        readers.push(reader(buf, oid, parsers));
+        if (binary && oid !== TIMESTAMPTZ_OID) throw new Error(`internal: no binary reader for type ${oid}`);
+        readers.push(binary ? isoTimestamp(buf) : reader(buf, oid, parsers));
       }
     } else if (type === 0x45 /* E: ErrorResponse */) return undefined;
     at = end;

@@ -7,7 +7,13 @@
 // that touches it.
 import { createHash } from "node:crypto";
 import type { Knex } from "knex";
-import { pgArrayRows, pgliteArrayRows, pgliteColumnsAndRows, type RawPglite } from "./array-rows";
+import {
+  pgArrayRows,
+  pgliteArrayRows,
+  pgliteBinaryArrayRows,
+  pgliteColumnsAndRows,
+  type RawPglite,
+} from "./array-rows";
 
 /** A statement in PostgreSQL's form: `$1, $2, ...` placeholders (see Fragment.toPositional()). */
 export interface Statement {
@@ -173,15 +179,32 @@ export async function execScript(knex: Knex | Knex.Transaction, sql: string): Pr
 }
 
 /**
- * A statement's rows as arrays of its columns, on knex's connection or transaction, by the driver's
- * fastest read path (array-rows.ts): for reads of many rows.
+ * A variant of a statement for PGlite's raw path, whose columns marked in `binaryColumns` come in
+ * PostgreSQL's binary format (array-rows.ts reads binary timestamptz only): one entry per column.
  */
-export async function arrayRows(knex: Knex | Knex.Transaction, statement: Statement): Promise<unknown[][]> {
-  return withConnection(knex, (connection) =>
-    typeof (connection as Partial<RawPglite>).execProtocolRawStream === "function"
-      ? pgliteArrayRows(connection as unknown as RawPglite, statement)
-      : pgArrayRows(connection as unknown as Parameters<typeof pgArrayRows>[0], statement),
-  );
+export interface RawVariant {
+  statement: Statement;
+  binaryColumns: readonly boolean[];
+}
+
+/**
+ * A statement's rows as arrays of its columns, on knex's connection or transaction, by the driver's
+ * fastest read path (array-rows.ts): for reads of many rows. `raw`: what PGlite runs instead when
+ * its raw path can send the values (the same rows, some columns read from binary).
+ */
+export async function arrayRows(
+  knex: Knex | Knex.Transaction,
+  statement: Statement,
+  raw?: RawVariant,
+): Promise<unknown[][]> {
+  return withConnection(knex, async (connection) => {
+    if (typeof (connection as Partial<RawPglite>).execProtocolRawStream !== "function")
+      return pgArrayRows(connection as unknown as Parameters<typeof pgArrayRows>[0], statement);
+    const pglite = connection as unknown as RawPglite;
+    // values only query() can send, or an error reply: the statement itself (which raises the error)
+    const rows = raw && (await pgliteBinaryArrayRows(pglite, raw.statement, raw.binaryColumns));
+    return rows ?? pgliteArrayRows(pglite, statement);
+  });
 }
 
 /**

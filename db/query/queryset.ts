@@ -195,10 +195,14 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   }
 
   /** rawRows() as arrays of the statement's columns, by the driver's fastest path for many rows. */
-  async rawArrayRows(q: Fragment, db?: Knex | Knex.Transaction): Promise<unknown[][]> {
+  async rawArrayRows(
+    q: Fragment,
+    db?: Knex | Knex.Transaction,
+    raw?: { statement: Fragment; binaryColumns: readonly boolean[] },
+  ): Promise<unknown[][]> {
     const instance = await this.resolveInstance();
     await this.checkFeatureNames(instance);
-    return instance.arrayRows(q, db);
+    return instance.arrayRows(q, db, raw);
   }
 
   async toArray(): Promise<T[]> {

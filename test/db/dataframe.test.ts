@@ -280,7 +280,7 @@ describeEachDatabase("toDataFrame", (ctx) => {
     assert.equal(after.rows.length, 5, "the connection reads on after a failed statement");
   });
 
-  test("timestamps as to_char() writes them, edge values too (infinity: null, BC, five-digit years)", async () => {
+  test("timestamps as to_char() writes them, edge values too (infinity: null, BC, five-digit years, the range's ends)", async () => {
     const t = await new Transform({ key: "df-times.ipynb", kind: "notebook" }).save();
     const times = [
       "2024-02-29 23:59:59.999999+00",
@@ -288,6 +288,9 @@ describeEachDatabase("toDataFrame", (ctx) => {
       "1969-12-31 23:59:59.5+00",
       "0044-03-15 12:00:00.0135+00 BC",
       "10000-01-01 00:00:00.123+00",
+      "294276-12-31 23:59:59.999999+00",
+      "4714-11-24 00:00:00+00 BC",
+      "1500-06-15 08:30:45.678901+00",
       "infinity",
       "-infinity",
     ];
@@ -313,6 +316,9 @@ describeEachDatabase("toDataFrame", (ctx) => {
       "1969-12-31T23:59:59.500Z",
       "0044-03-15T12:00:00.013Z",
       "10000-01-01T00:00:00.123Z",
+      "294276-12-31T23:59:59.999Z",
+      "4714-11-24T00:00:00.000Z",
+      "1500-06-15T08:30:45.678Z",
       null,
       null,
     ]);

@@ -134,10 +134,12 @@ export class Instance {
     raw?: { statement: Fragment; binaryColumns: readonly boolean[] },
   ): Promise<unknown[][]> {
     const positional = statement.toPositional();
-    // Knex does not send it: its "query" event still reports it, as for every other statement
-    this.knex.emit("query", { sql: positional.text, bindings: positional.values });
     const variant = raw && { statement: raw.statement.toPositional(), binaryColumns: raw.binaryColumns };
-    return this.run((x) => arrayRows(x, positional, variant), db);
+    // Knex does not send it: its "query" event still reports the statement the driver runs, as for
+    // every other statement
+    const sent = (s: { text: string; values: readonly unknown[] }) =>
+      this.knex.emit("query", { sql: s.text, bindings: s.values });
+    return this.run((x) => arrayRows(x, positional, variant, sent), db);
   }
 
   async close(): Promise<void> {

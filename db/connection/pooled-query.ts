@@ -190,20 +190,29 @@ export interface RawVariant {
 /**
  * A statement's rows as arrays of its columns, on knex's connection or transaction, by the driver's
  * fastest read path (array-rows.ts): for reads of many rows. `raw`: what PGlite runs instead when
- * its raw path can send the values (the same rows, some columns read from binary).
+ * its raw path can send the values (the same rows, some columns read from binary). `sent` hears
+ * each statement as it goes to the driver: the one the database runs, whichever it is.
  */
 export async function arrayRows(
   knex: Knex | Knex.Transaction,
   statement: Statement,
-  raw?: RawVariant,
+  raw: RawVariant | undefined,
+  sent: (statement: Statement) => void,
 ): Promise<unknown[][]> {
   return withConnection(knex, async (connection) => {
-    if (typeof (connection as Partial<RawPglite>).execProtocolRawStream !== "function")
+    if (typeof (connection as Partial<RawPglite>).execProtocolRawStream !== "function") {
+      sent(statement);
       return pgArrayRows(connection as unknown as Parameters<typeof pgArrayRows>[0], statement);
+    }
     const pglite = connection as unknown as RawPglite;
+    if (raw) {
+      sent(raw.statement);
+      const rows = await pgliteBinaryArrayRows(pglite, raw.statement, raw.binaryColumns);
+      if (rows) return rows;
+    }
     // values only query() can send, or an error reply: the statement itself (which raises the error)
-    const rows = raw && (await pgliteBinaryArrayRows(pglite, raw.statement, raw.binaryColumns));
-    return rows ?? pgliteArrayRows(pglite, statement);
+    sent(statement);
+    return pgliteArrayRows(pglite, statement);
   });
 }
 

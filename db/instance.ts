@@ -52,10 +52,8 @@ export class Instance {
     readonly userId: number,
     private readonly release: () => Promise<void>,
   ) {
-    this.pooled = new PooledStatements(knex, info.namedStatements);
-    this.statements = this.pooled;
+    this.statements = new PooledStatements(knex, info.namedStatements);
   }
-  private readonly pooled: PooledStatements;
 
   static get current(): Instance {
     const instance = Instance.scoped.getStore() ?? Instance.defaultInstance;
@@ -146,7 +144,6 @@ export class Instance {
     if (this.closed) return;
     this.closed = true;
     if (Instance.defaultInstance === this) Instance.defaultInstance = undefined;
-    this.pooled.handBack(); // the pool waits for its checked-out connections before it closes
     await this.release();
   }
 }

@@ -82,23 +82,18 @@ export function statementName(text: string): string {
  * named prepared statements (PostgreSQL servers; not pglite-socket, not a transaction-mode pooler);
  * where they may not, every statement runs unnamed.
  *
- * A statement's connection is kept (still checked out of the pool) for KEEP_MS after its last statement
- * rather than handed back at once: the next statement, when it follows soon (a loop of save()s, each
- * awaited; completion's next keystroke), runs on it without the pool's acquire (tarn's timers,
- * validation and some thirty promises: about as much CPU as the INSERT's own driver work,
- * bench/db-bench.ts; ~0.1 ms of a completion's round trip, bench/server-bench.ts). Whoever asks the
- * pool for a connection meanwhile (Knex, a transaction) gets the kept one at once, so no more
+ * A statement's connection is kept (still checked out of the pool) until the event loop's next check
+ * phase rather than handed back at once: the next statement, when it follows straight on (a loop of
+ * save()s, each awaited), runs on it without the pool's acquire (tarn's timers, validation and some
+ * thirty promises: about as much CPU as the INSERT's own driver work, bench/db-bench.ts). Whoever asks
+ * the pool for a connection meanwhile (Knex, a transaction) gets the kept one at once, so no more
  * connections are opened than before and none waits; the pool's idle reaping sees it free again
- * KEEP_MS later, far below any idle timeout; close() hands it back first.
+ * within the same turn of the event loop.
  */
-/** How long a statement's connection stays checked out for the next statement (see PooledStatements). */
-const KEEP_MS = 1000;
-
 export class PooledStatements implements StatementRunner {
   /** The last statement's connection, not running anything, until handBack() (see above). */
   private kept: PooledConnection | undefined;
-  /** Hands the kept connection back KEEP_MS after the last statement (refreshed by each). */
-  private releaseTimer: NodeJS.Timeout | undefined;
+  private releaseScheduled = false;
   /** The pool whose acquireRequest events hand the kept connection back (Knex may open a new one). */
   private watched: Pool | undefined;
 
@@ -149,17 +144,19 @@ export class PooledStatements implements StatementRunner {
       pool.on("acquireRequest", this.handBack);
     }
     this.kept = connection;
-    if (this.releaseTimer) this.releaseTimer.refresh();
-    else {
-      this.releaseTimer = setTimeout(this.handBack, KEEP_MS);
-      this.releaseTimer.unref(); // a kept connection holds no process open
+    if (!this.releaseScheduled) {
+      this.releaseScheduled = true;
+      setImmediate(this.releaseKept);
     }
   }
 
-  /** The kept connection back to the pool, if one is kept (before the pool is destroyed, too). */
-  readonly handBack = (): void => {
-    clearTimeout(this.releaseTimer);
-    this.releaseTimer = undefined;
+  private readonly releaseKept = (): void => {
+    this.releaseScheduled = false;
+    this.handBack();
+  };
+
+  /** The kept connection back to the pool, if one is kept. */
+  private readonly handBack = (): void => {
     const connection = this.kept;
     if (!connection) return;
     this.kept = undefined;

@@ -921,6 +921,7 @@ async function main(): Promise<void> {
     SAVE_N === 2_000 &&
     SAVE_BLOCK === 10 &&
     SAVE_LOAD === 1 &&
+    PGLITE_DIR === undefined && // a kept folder carries earlier runs' rows
     ULABELS === 1_000_000 &&
     RUNS === 100_000 &&
     PARTS.size === ALL_PARTS.length &&

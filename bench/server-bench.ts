@@ -451,8 +451,10 @@ async function main(): Promise<void> {
     process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
   const figures = await runServerBench();
   printTable(figures);
-  // figures are named for the full sizes; a smaller trial run is printed, not recorded
-  if (ULABELS === 1_000_000 && COMPLETIONS >= 2_000) console.log(`merged into ${mergeResults(figures)}`);
+  // figures are named for the full sizes; a smaller trial run is printed, not recorded, and so is an
+  // A/B (a second server took turns with this one) or a profiled run
+  if (ULABELS === 1_000_000 && COMPLETIONS >= 2_000 && !COMPARE && SERVER_ARGS.length === 0)
+    console.log(`merged into ${mergeResults(figures)}`);
 }
 
 if (process.argv[1] && /server-bench\.ts$/.test(process.argv[1])) {

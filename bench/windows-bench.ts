@@ -726,8 +726,8 @@ async function main(): Promise<void> {
     process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
   const figs = await runWindowsBench();
   printTable(figs);
-  // a short trial run is printed, not recorded
-  if (SECONDS >= 60 && !ONE_ONLY)
+  // a short trial run is printed, not recorded, and so is a profiled one
+  if (SECONDS >= 60 && !ONE_ONLY && NODE_ARGS.length === 0)
     console.log(`merged into ${mergeResults(figs, { replaces: (n) => n.startsWith("windows: ") })}`);
 }
 

@@ -12,6 +12,7 @@ import {
   pglitePreparedRows,
   PooledStatements,
   type StatementRunner,
+  type RawVariant,
 } from "./connection/pooled-query";
 import { throwIfCancelled } from "./connection/statement-guard";
 import type { Fragment } from "./query/sql";
@@ -126,11 +127,7 @@ export class Instance {
    * A statement's rows as arrays of its columns, each value as rows() reads it, by the driver's fastest
    * path for many rows (connection/array-rows.ts).
    */
-  arrayRows(
-    statement: Fragment,
-    db: Executor = this.knex,
-    raw?: { statement: Fragment; binaryColumns: readonly boolean[] },
-  ): Promise<unknown[][]> {
+  arrayRows(statement: Fragment, db: Executor = this.knex, raw?: RawVariant<Fragment>): Promise<unknown[][]> {
     const positional = statement.toPositional();
     const variant = raw && { statement: raw.statement.toPositional(), binaryColumns: raw.binaryColumns };
     // Knex does not send it: its "query" event still reports the statement the driver runs, as for

@@ -168,6 +168,18 @@ export async function pgliteBinaryArrayRows(
   return (await pgliteColumnsAndRows(pglite, statement, { binaryColumns }))?.rows;
 }
 
+/**
+ * The statement through PGlite's query(): its own serialisers for every parameter, and its own error
+ * when the statement fails.
+ */
+export async function pgliteQueryColumnsAndRows(
+  pglite: RawPglite,
+  statement: Statement,
+): Promise<ColumnsAndRows> {
+  const r = await pglite.query<unknown[]>(statement.text, [...statement.values], { rowMode: "array" });
+  return { columns: r.fields.map((f) => f.name), rows: r.rows };
+}
+
 /** A reply's column names (RowDescription) and rows as arrays. */
 export interface ColumnsAndRows {
   columns: string[];
@@ -205,10 +217,7 @@ export async function pgliteColumnsAndRows(
   options: { name?: string; binaryColumns?: readonly boolean[] } = {},
 ): Promise<ColumnsAndRows | undefined> {
   const values = statement.values.map(textParameter);
-  const viaQuery = async (): Promise<ColumnsAndRows> => {
-    const r = await pglite.query<unknown[]>(statement.text, [...statement.values], { rowMode: "array" });
-    return { columns: r.fields.map((f) => f.name), rows: r.rows };
-  };
+  const viaQuery = () => pgliteQueryColumnsAndRows(pglite, statement);
   // a Date, an array or an object: PGlite's serialisers for the parameter's type decide
   if (values.some((v) => v === undefined)) return options.binaryColumns ? undefined : viaQuery();
   const s = protocol.serialize;

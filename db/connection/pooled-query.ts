@@ -12,6 +12,7 @@ import {
   pgliteArrayRows,
   pgliteBinaryArrayRows,
   pgliteColumnsAndRows,
+  pgliteQueryColumnsAndRows,
   type RawPglite,
 } from "./array-rows";
 
@@ -179,8 +180,8 @@ export async function execScript(knex: Knex | Knex.Transaction, sql: string): Pr
  * A variant of a statement for PGlite's raw path, whose columns marked in `binaryColumns` come in
  * PostgreSQL's binary format (array-rows.ts reads binary timestamptz only): one entry per column.
  */
-export interface RawVariant {
-  statement: Statement;
+export interface RawVariant<S = Statement> {
+  statement: S;
   binaryColumns: readonly boolean[];
 }
 
@@ -202,14 +203,17 @@ export async function arrayRows(
       return pgArrayRows(connection as unknown as Parameters<typeof pgArrayRows>[0], statement);
     }
     const pglite = connection as unknown as RawPglite;
-    if (raw) {
-      sent(raw.statement);
-      const rows = await pgliteBinaryArrayRows(pglite, raw.statement, raw.binaryColumns);
-      if (rows) return rows;
+    if (!raw) {
+      sent(statement);
+      return pgliteArrayRows(pglite, statement);
     }
-    // values only query() can send, or an error reply: the statement itself (which raises the error)
+    sent(raw.statement);
+    const rows = await pgliteBinaryArrayRows(pglite, raw.statement, raw.binaryColumns);
+    if (rows) return rows;
+    // values only query() can send, or an error reply: the statement itself through query(), which
+    // raises the driver's own error (the raw path would run it once more only to fail the same way)
     sent(statement);
-    return pgliteArrayRows(pglite, statement);
+    return (await pgliteQueryColumnsAndRows(pglite, statement)).rows;
   });
 }
 

@@ -9,6 +9,7 @@ import { fromDbValue, toCount } from "../connection/normalise";
 import { featureNameOf, hasFeatures } from "../features/filter";
 import { deleteMatching, trashMatching } from "../records/delete";
 import type { DataFrame } from "../shapes";
+import type { RawVariant } from "../connection/pooled-query";
 import { searchQuery, type SearchOptions } from "./search";
 import { buildLookup, lookupField, type Lookup, type LookupOptions } from "./lookup";
 import { callIsScoped, compileNode } from "./compile";
@@ -198,7 +199,7 @@ export class QuerySet<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   async rawArrayRows(
     q: Fragment,
     db?: Knex | Knex.Transaction,
-    raw?: { statement: Fragment; binaryColumns: readonly boolean[] },
+    raw?: RawVariant<Fragment>,
   ): Promise<unknown[][]> {
     const instance = await this.resolveInstance();
     await this.checkFeatureNames(instance);

@@ -1,6 +1,7 @@
 // Rows as arrays of the statement's columns, for reads of many rows (toDataFrame()), each driver by
 // its fastest path that reads values exactly as its query() does (the same type parsers):
-// - PostgreSQL (pg): rowMode "array" on one unnamed statement, pooler-safe, through the statement guard.
+// - PostgreSQL (pg): one unnamed statement, pooler-safe, through the statement guard, each DataRow's
+//   field array converted in place into the row (ArrayRowsQuery).
 // - PGlite: its query() turns every DataRow into a message object and every row into an object or
 //   array through generic code (30 s for 100,000 runs on a loaded machine, against the 3 s PostgreSQL
 //   in WebAssembly takes to produce the rows); here the same extended-protocol statement is run with
@@ -9,7 +10,9 @@
 //   int8, date and jsonb read as through query(). Any error reply: the statement is run again through
 //   query(), which raises the driver's own error (mapDbError expects it).
 import { protocol, type PGlite } from "@electric-sql/pglite";
+import pg from "pg";
 import type { Statement } from "./pooled-query";
+import { pgTypes } from "./postgres";
 
 type Parser = (text: string, oid: number) => unknown;
 
@@ -329,11 +332,68 @@ function reader(
   return parse ? (start, end) => parse(text(start, end), oid) : text;
 }
 
-interface PgArrayClient {
-  query(config: { text: string; values: unknown[]; rowMode: "array" }): Promise<{ rows: unknown[][] }>;
+type TextParser = (text: string) => unknown;
+
+/** The parts of node-postgres' Query (pg/lib/query.js, a Submittable; not in its typings) used here. */
+interface QueryInternals {
+  handleRowDescription(message: { fields: Array<{ dataTypeID: number }> }): void;
+  /** A row that failed to parse: the query fails with it once the server is ready (as query()'s does). */
+  _canceledDueToError: unknown;
+}
+type QueryClass = new (config: { text: string; values: unknown[]; types: typeof pgTypes }) => QueryInternals;
+
+/**
+ * A node-postgres query whose rows are the DataRows' own field arrays (the text of each value, as
+ * the protocol parser made it), converted in place by the connection's type parsers: query()'s
+ * rowMode "array" copies each into a second array through generic code, and for 100,000 rows of a
+ * frame that copy and its garbage were a fifth of the read (issue 14). The values are query()'s.
+ */
+class ArrayRowsQuery extends (pg.Query as unknown as QueryClass) {
+  // not `rows`: Query reads that as the rows per portal execution (and then sends no Sync of its own)
+  readonly arrays: unknown[][] = [];
+  private textParsers: Array<TextParser | undefined> = [];
+
+  constructor(statement: Statement) {
+    super({ text: statement.text, values: [...statement.values], types: pgTypes });
+  }
+
+  override handleRowDescription(message: { fields: Array<{ dataTypeID: number }> }): void {
+    super.handleRowDescription(message);
+    // text needs no parser: its value is the text itself
+    this.textParsers = message.fields.map((f) =>
+      TEXT_OIDS.has(f.dataTypeID) ? undefined : (pgTypes.getTypeParser(f.dataTypeID, "text") as TextParser),
+    );
+  }
+
+  handleDataRow(message: { fields: unknown[] }): void {
+    if (this._canceledDueToError) return;
+    const row = message.fields;
+    const parsers = this.textParsers;
+    try {
+      for (let i = 0; i < row.length; i++) {
+        const parse = parsers[i];
+        const v = row[i];
+        if (parse && v !== null) row[i] = parse(v as string);
+      }
+    } catch (e) {
+      this._canceledDueToError = e;
+      return;
+    }
+    this.arrays.push(row);
+  }
 }
 
-/** node-postgres: rows as arrays, parsed by the connection's type parsers, one unnamed statement. */
-export async function pgArrayRows(client: PgArrayClient, statement: Statement): Promise<unknown[][]> {
-  return (await client.query({ text: statement.text, values: [...statement.values], rowMode: "array" })).rows;
+interface PgSubmitClient {
+  query(query: object, callback: (error: Error | null) => void): unknown;
+}
+
+/**
+ * node-postgres: rows as arrays, parsed by the connection's type parsers, one unnamed statement, through
+ * the connection's statement guard (which hands the query its callback, as for any other).
+ */
+export function pgArrayRows(client: PgSubmitClient, statement: Statement): Promise<unknown[][]> {
+  const query = new ArrayRowsQuery(statement);
+  return new Promise((resolve, reject) =>
+    client.query(query, (error) => (error ? reject(error) : resolve(query.arrays))),
+  );
 }

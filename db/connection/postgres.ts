@@ -7,7 +7,8 @@ import { guardConnection, type GuardedConnection, type GuardOptions } from "./st
 
 // asked for every column of every result: the imports read once (a module's exports may be getters)
 const [INT8, DATE, int8, date] = [INT8_OID, DATE_OID, parseInt8, parseDate];
-const types = {
+/** The type parsers of every connection (pg's, with int8 and date as PGlite reads them). */
+export const pgTypes = {
   getTypeParser(oid: number, format?: "text" | "binary") {
     if (oid === INT8) return int8;
     if (oid === DATE) return date;
@@ -50,7 +51,7 @@ export function openPostgres(
 ): Knex {
   const connection = {
     connectionString: url,
-    types,
+    types: pgTypes,
     ...(applicationName ? { application_name: applicationName } : {}),
   };
   return knexFactory({

@@ -158,7 +158,8 @@ export class LaminServer {
     const registry = change.table === "*" ? undefined : registryOfTable(change.table);
     if (change.table !== "*" && !registry) return;
     this.values?.invalidate(registry);
-    if (registry === "Transform" || change.table === "*") this.tracker?.forgetTransforms();
+    if (change.table === "*") this.tracker?.forgetTransforms();
+    else if (registry === "Transform") void this.tracker?.recheckTransforms();
     this.diagnostics?.refreshAll(registry);
     if (registry) this.notify("lamin/registryChanged", { registry });
     if (registry === "Run" && this.db)

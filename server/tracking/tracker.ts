@@ -96,9 +96,42 @@ export class Tracker {
 
   constructor(private readonly hooks: TrackerHooks) {}
 
-  /** Drops cached transforms (another process may have changed or deleted them). */
+  /** Drops cached transforms (what changed is unknown: the feed reconnected). */
   forgetTransforms(): void {
     this.transforms.clear();
+  }
+
+  /**
+   * `lamindb_transform` changed (the poll says neither which rows nor whose write): re-reads the cached
+   * transforms in one query, off the events' path, and drops those whose rows changed or are gone.
+   * Dropping them all made this server's next run re-resolve its Transform (a claim and a transaction
+   * of lookups on a cell event's path) after every poll that saw the server's own Transform insert.
+   * Rows another process inserted change no cached resolution: a key and source resolve to the live
+   * row with that key and hash (UNIQUE), which is the cached one while it is unchanged. Queued with the
+   * events: one that arrives after the change is applied after the check.
+   */
+  recheckTransforms(): Promise<void> {
+    const next = this.queue.then(() => this.recheck());
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async recheck(): Promise<void> {
+    const cached = [...this.transforms];
+    if (cached.length === 0) return;
+    const ids = [...new Set(cached.map(([, t]) => Number(t.id)))];
+    let rows: Transform[];
+    try {
+      rows = await this.hooks.use(() => transformsAll().filter({ id__in: ids }).toArray());
+    } catch {
+      this.forgetTransforms(); // unchecked: resolve again
+      return;
+    }
+    const now = new Map(rows.map((r) => [Number(r.id), r]));
+    for (const [key, t] of cached) {
+      const row = now.get(Number(t.id));
+      if (this.transforms.get(key) === t && (!row || !sameTransform(t, row))) this.transforms.delete(key);
+    }
   }
 
   /** Events are applied one at a time, in arrival order. */
@@ -582,6 +615,12 @@ export class Tracker {
       return aborted;
     });
   }
+}
+
+/** The fields a cached Transform stands for: its resolution (key, hash, live) and what a run's summary shows. */
+function sameTransform(a: Transform, b: Transform): boolean {
+  const fields = ["uid", "key", "hash", "branch_id", "description", "version_tag", "is_latest"] as const;
+  return fields.every((f) => String(a[f] ?? null) === String(b[f] ?? null));
 }
 
 /**

@@ -9,7 +9,8 @@
 //   - peak server connections: client backends in pg_stat_activity, sampled every 100 ms;
 //   - a cell's start event sent -> its run row committed (the server answers after the commit), p50/p95/p99;
 //   - a completion round trip, p50/p95/p99;
-//   - each server's RSS at the end (mean and max), which says how many windows a machine holds.
+//   - each server's RSS at the end (mean and max), which says how many windows a machine holds;
+//   - the servers' CPU (utime + stime from /proc) per window-second of the load.
 // First a ramp finds how many windows the machine holds on schedule (five more per step of
 // BENCH_WINDOWS_RAMP_SECONDS, default 20, until a step falls behind); the figures with goals are
 // measured with that many windows, and when it is fewer than BENCH_WINDOWS, that many run too, for their
@@ -24,7 +25,8 @@
 // figures say how many ran), BENCH_WINDOWS_SECONDS (default 120), BENCH_WINDOWS_ULABELS (default 100,000).
 // BENCH_WINDOWS_ONE_ONLY=1 runs only the one-window phase; BENCH_WINDOWS_SERVERS=a.js,b.js (with it)
 // runs that phase once per build's dist/server.js, BENCH_WINDOWS_ROUNDS times (default 1) interleaved,
-// for an A/B of two builds on the same database and load; BENCH_WINDOWS_NODE_ARGS adds node arguments to every
+// for an A/B of two builds on the same database and load (a build's entry may add node arguments after
+// its path: "dist/server.js --max-semi-space-size=8"); BENCH_WINDOWS_NODE_ARGS adds node arguments to every
 // server (e.g. --cpu-prof); BENCH_WINDOWS_LOG=<file> copies PostgreSQL's
 // log, with every statement and its duration, there (pooled statements through PgBouncer included).
 // Only runs of at least 60 s are merged into the results; shorter ones are printed.
@@ -144,6 +146,8 @@ interface PhaseResult {
   /** The primary cluster's CPU seconds during the load, and the load's wall seconds. */
   primaryCpuSeconds: number;
   loadSeconds: number;
+  /** The windows' servers' CPU (utime + stime) during the load, in ms per window-second. */
+  serverCpuMsPerWindowSecond: number;
   /** Windows whose lamin/status said, at the end, that reads go to the replica (replica phase). */
   onReplica: number;
 }
@@ -180,7 +184,11 @@ class Window {
         trusted: true,
         sessionId: `windows-bench-${phase}-${index}`,
       },
-      { ...(server ? { server } : {}), nodeArgs: NODE_ARGS },
+      // a build may carry its own node arguments after its path ("b/server.js --max-semi-space-size=8")
+      {
+        ...(server?.split(" ")[0] ? { server: server.split(" ")[0] } : {}),
+        nodeArgs: [...NODE_ARGS, ...(server ?? "").split(" ").slice(1).filter(Boolean)],
+      },
     );
     cleanups.push(() => client.stop());
     await client.ready();
@@ -430,11 +438,15 @@ async function phase(
   });
   const load = [loadavg()[0]!];
   const cpu0 = clusterCpuSeconds(postmaster);
+  const serverTicks = () => started.reduce((n, w) => n + (cpuTicks(w.client.child.pid!)?.ticks ?? 0), 0);
+  const serverTicks0 = serverTicks();
   const wall0 = performance.now();
   // windows start their seconds spread over the second, as independent users would
   await drive(started, t0, until);
   const primaryCpuSeconds = clusterCpuSeconds(postmaster) - cpu0;
   const loadSeconds = (performance.now() - wall0) / 1000;
+  const serverCpuMsPerWindowSecond =
+    ((serverTicks() - serverTicks0) * 1000) / CLOCK_TICKS / Math.max(1, started.length) / loadSeconds;
   load.push(loadavg()[0]!);
   const connections = await sampler.stop();
   // reads went to the replica only if each window's server says so (a replica down is a fallback, not a figure)
@@ -467,13 +479,15 @@ async function phase(
     rss,
     primaryCpuSeconds,
     loadSeconds,
+    serverCpuMsPerWindowSecond,
     onReplica,
   };
   log(
     `${name}: ${result.windows} windows, ${result.errors} errors, ${result.runsFound}/${result.cellsSent} runs ` +
       `(${result.cellsScheduled} cells scheduled), ` +
       `peak ${result.peakConnections} server connections (${result.connectionSamples} samples); ` +
-      `primary CPU ${primaryCpuSeconds.toFixed(1)} s in ${loadSeconds.toFixed(1)} s` +
+      `primary CPU ${primaryCpuSeconds.toFixed(1)} s in ${loadSeconds.toFixed(1)} s; ` +
+      `server CPU ${serverCpuMsPerWindowSecond.toFixed(1)} ms per window-second` +
       (readUrl ? `; ${onReplica} windows reading on the replica; ` : "; ") +
       `machine load average ${load.map((l) => l.toFixed(1)).join(" -> ")} on ${cpus().length} cores`,
   );
@@ -531,6 +545,12 @@ function figures(one: PhaseResult, many: PhaseResult): BenchFigure[] {
   );
   const rss = summarize(many.rss);
   out.push(
+    // flat in the number of windows unless windows react to each other's writes
+    figure(`windows: server CPU per window-second, ${tag}`, many.serverCpuMsPerWindowSecond, "ms", {
+      baseline: { name: "1 window", value: one.serverCpuMsPerWindowSecond },
+      backend: "postgres",
+      samples: `utime + stime of ${many.windows} servers over ${many.loadSeconds.toFixed(0)} s`,
+    }),
     figure(`windows: server RSS mean, ${tag}`, rss.mean, "MB", {
       baseline: { name: "1 window", value: summarize(one.rss).mean },
       backend: "postgres",
@@ -668,6 +688,8 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
       const merged = results.map((rs) => ({
         eventToRow: rs.flatMap((x) => x.eventToRow),
         completion: rs.flatMap((x) => x.completion),
+        serverCpu: rs.map((x) => x.serverCpuMsPerWindowSecond),
+        rss: rs.flatMap((x) => x.rss),
       }));
       for (const [b, m] of merged.entries()) {
         const tag = `1 window, build ${builds[b] ?? "dist/server.js"}, ${ROUNDS} x ${SECONDS} s [postgres]`;
@@ -681,6 +703,16 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
             "build 0",
           ),
           ...percentileFigures("completion round trip", tag, m.completion, first.completion, "build 0"),
+          figure(`windows: server CPU per window-second, ${tag}`, summarize(m.serverCpu).mean, "ms", {
+            baseline: { name: "build 0", value: summarize(first.serverCpu).mean },
+            backend: "postgres",
+            samples: m.serverCpu.map((c) => c.toFixed(1)).join(", "),
+          }),
+          figure(`windows: server RSS, ${tag}`, summarize(m.rss).mean, "MB", {
+            baseline: { name: "build 0", value: summarize(first.rss).mean },
+            backend: "postgres",
+            samples: m.rss.map((c) => c.toFixed(0)).join(", "),
+          }),
         );
       }
       return out;

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import knexFactory from "knex";
-import { at, type LspClient } from "./lsp-client";
+import { at, registryChanged, type LspClient } from "./lsp-client";
 import { evaluateOk, startServer, KINDS, type ServerFixture } from "./fixtures";
 
 let n = 0;
@@ -268,17 +268,7 @@ for (const kind of KINDS) {
           await other("lamindb_ulabel").insert({ uid: "FoXp3aaa", name: "FOXP3", created_by_id: 1 });
           // the server drops its cached ULabel values before it sends registryChanged; without the feed
           // neither happens (the hang guard ends that run)
-          await f.client.waitFor(
-            () =>
-              f.client.notifications
-                .slice(seen)
-                .find(
-                  (n) =>
-                    n.method === "lamin/registryChanged" &&
-                    (n.params as { registry: string }).registry === "ULabel",
-                ),
-            15 * 60_000,
-          );
+          await registryChanged(f.client, seen, "ULabel", 15 * 60_000);
           // requests are answered in order: the completion asked after the notification is fresh
           const items = await labels(f.client, "py", 'ln.ULabel.get(name="FOXP|")');
           assert.ok(

@@ -302,7 +302,7 @@ export function at(template: string): { text: string; position: Position } {
 
 /** Waits for a lamin/registryChanged of `registry` among the notifications after the first `seen`. */
 export function registryChanged(
-  client: LspClient,
+  client: LspSession,
   seen: number,
   registry: string,
   timeoutMs: number,

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { LaminInitializationOptions } from "../../server/protocol";
-import { LspClient } from "./lsp-client";
+import { LspClient, registryChanged } from "./lsp-client";
 import { evaluateOk } from "./fixtures";
 
 const RUNS_PER_WINDOW = 1000;
@@ -80,17 +80,7 @@ describe("two servers on one embedded folder", { timeout: 15 * 60_000 }, () => {
     // The feed (the folder's polled counters) sees the other window's commit and the server drops its
     // cached ULabel values before it sends registryChanged. Without the feed no notification comes (a
     // cache entry on a folder with a feed never expires by itself): the test's own timeout ends that run.
-    await first.waitFor(
-      () =>
-        first.notifications
-          .slice(seen)
-          .find(
-            (n) =>
-              n.method === "lamin/registryChanged" &&
-              (n.params as { registry: string }).registry === "ULabel",
-          ),
-      Infinity,
-    );
+    await registryChanged(first, seen, "ULabel", Infinity);
     // requests are answered in order: the completion asked after the notification is fresh, at once
     assert.ok((await labels()).includes("SharedLabel"), "the first window completes the other's write");
   });

@@ -13,6 +13,7 @@ import type { RunSummary, TrackEvent, TrackResult } from "../../server/protocol"
 import { createPostgresDatabase } from "../helpers/databases";
 import { throughPgbouncer } from "../helpers/pooler";
 import { startInProcess, type InProcessServer } from "./in-process";
+import { registryChanged } from "./lsp-client";
 
 const GUARD = 5 * 60_000;
 const URI = "file:///work/cache.ipynb";
@@ -57,19 +58,8 @@ for (const via of ["pgbouncer", "postgres"] as const)
       return { run: r.run, statements };
     }
 
-    /** Resolves once the poll reported a Transform change after the first `seen` notifications. */
-    const transformChanged = (seen: number) =>
-      served.client.waitFor(
-        () =>
-          served.client.notifications
-            .slice(seen)
-            .find(
-              (n) =>
-                n.method === "lamin/registryChanged" &&
-                (n.params as { registry: string }).registry === "Transform",
-            ),
-        GUARD,
-      );
+    /** Resolves once the feed reported a Transform change after the first `seen` notifications. */
+    const transformChanged = (seen: number) => registryChanged(served.client, seen, "Transform", GUARD);
 
     before(async () => {
       const db = await createPostgresDatabase();

@@ -168,8 +168,9 @@ export class RegistryValues {
     const unknown: string[] = [];
     for (const v of new Set(values)) {
       const cached = this.cache.get(keyOf(v));
-      if (!this.fresh(cached)) unknown.push(v);
-      else if (cached.items.length > 0) found.add(v);
+      const known = this.fresh(cached) ? cached.items.length > 0 : this.listed(registryName, field, v);
+      if (known === undefined) unknown.push(v);
+      else if (known) found.add(v);
     }
     for (let i = 0; i < unknown.length; i += EXISTS_CHUNK) {
       const chunk = unknown.slice(i, i + EXISTS_CHUNK);
@@ -182,6 +183,26 @@ export class RegistryValues {
       }
     }
     return found;
+  }
+
+  /**
+   * Whether a value exists, from the cached completion answers alone: a completion just listed it (the
+   * value the user accepted is then checked without a statement), or a complete answer for a prefix of
+   * it lacks it. Undefined when no cached answer tells. Only for ASCII values (lowercasing here and in
+   * PostgreSQL agree there) no longer than a searched prefix.
+   */
+  private listed(registryName: string, field: string, value: string): boolean | undefined {
+    if (value === "" || value.length > MAX_SEARCH_TERM || !ASCII.test(value)) return undefined;
+    const base = `${registryName}\u0000${field}\u0000^`;
+    const lower = value.toLowerCase();
+    for (let n = lower.length; n >= 0; n--) {
+      const entry = this.cache.get(base + lower.slice(0, n));
+      if (!this.fresh(entry) || !entry.typed) continue;
+      // case-sensitive, as get() compares; a complete prefix half holds every row starting with it
+      if (entry.typed.rows.some((r) => r.value === value)) return true;
+      if (entry.typed.prefixComplete) return false;
+    }
+    return undefined;
   }
 
   /** "Did you mean": the best search() matches for a value that does not exist. */

@@ -246,6 +246,21 @@ for (const kind of KINDS) {
       assert.deepEqual(await ask("DGBX"), []);
     });
 
+    test("values a cached answer lists, or a complete one lacks, are checked against it case-sensitively", async () => {
+      // "ADG" answers completely: its values' existence is then known without a statement
+      assert.deepEqual(
+        (await labels(f.client, "py", 'ln.ULabel.get(name="ADG|")')).map((i) => i.label),
+        ["ADGB-DT"],
+      );
+      const uri = `file:///work/e${unique()}.py`;
+      f.client.openText(
+        uri,
+        'import lamindb as ln\nln.ULabel.get(name="adgb-dt")\nln.ULabel.get(name="ADGB-DT")\nln.ULabel.get(name="ADGB-DTX")',
+      );
+      const warned = (await f.client.diagnosticsFor(uri)).map((d) => d.range.start.line).sort();
+      assert.deepEqual(warned, [1, 3]); // get() compares case-sensitively, as LaminDB does
+    });
+
     test("a cached complete answer is dropped when the server writes a row that extends it", async () => {
       const ask = async (p: string) =>
         (await labels(f.client, "py", `ln.ULabel.get(name="${p}|")`)).map((i) => i.label);

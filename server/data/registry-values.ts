@@ -125,10 +125,9 @@ export class RegistryValues {
   private extend(base: string, prefix: string): (Typed & { items: ValueItem[] }) | undefined {
     if (!ASCII.test(prefix)) return undefined;
     const lower = prefix.toLowerCase();
-    for (let n = lower.length - 1; n >= 0; n--) {
-      const entry = this.cache.get(base + "^" + lower.slice(0, n));
-      if (!this.fresh(entry) || !entry.typed?.prefixComplete) continue;
-      const { rows, containsComplete } = entry.typed;
+    for (const typed of this.answers(base, lower, lower.length - 1)) {
+      if (!typed.prefixComplete) continue;
+      const { rows, containsComplete } = typed;
       const starts: ValueItem[] = [];
       const contains: ValueItem[] = [];
       for (const r of rows) {
@@ -193,16 +192,21 @@ export class RegistryValues {
    */
   private listed(registryName: string, field: string, value: string): boolean | undefined {
     if (value === "" || value.length > MAX_SEARCH_TERM || !ASCII.test(value)) return undefined;
-    const base = `${registryName}\u0000${field}\u0000^`;
     const lower = value.toLowerCase();
-    for (let n = lower.length; n >= 0; n--) {
-      const entry = this.cache.get(base + lower.slice(0, n));
-      if (!this.fresh(entry) || !entry.typed) continue;
+    for (const typed of this.answers(`${registryName}\u0000${field}\u0000`, lower, lower.length)) {
       // case-sensitive, as get() compares; a complete prefix half holds every row starting with it
-      if (entry.typed.rows.some((r) => r.value === value)) return true;
-      if (entry.typed.prefixComplete) return false;
+      if (typed.rows.some((r) => r.value === value)) return true;
+      if (typed.prefixComplete) return false;
     }
     return undefined;
+  }
+
+  /** The fresh cached complete() answers for the prefixes of `lower` up to `longest` characters, longest first. */
+  private *answers(base: string, lower: string, longest: number): Generator<Typed> {
+    for (let n = longest; n >= 0; n--) {
+      const entry = this.cache.get(base + "^" + lower.slice(0, n));
+      if (this.fresh(entry) && entry.typed) yield entry.typed;
+    }
   }
 
   /** "Did you mean": the best search() matches for a value that does not exist. */

@@ -2,7 +2,9 @@
 // service's max_connections = 100, each window a real dist/server.js over stdio (the LSP client of the
 // server tests), all through PgBouncer in transaction mode with the default connection budget
 // (lamindb.postgres.maxConnections 3, idleSeconds 30). Every window tracks a notebook at one cell a second
-// (the lamin/track events a notebook execution sends) and completes at two requests a second. Each figure
+// (the lamin/track events a notebook execution sends) and completes at two requests a second, each a prefix
+// that window has not typed before (a cache miss), after BENCH_WINDOWS_WARM_SECONDS (default 10) of the same
+// load that is not measured (the windows' first cells and completions, logged apart). Each figure
 // stands beside the same figure for one window with the same per-window load, measured in the same run:
 //   - errors (rejected requests, a cell event answered without a run, a server that exited);
 //   - every run present: runs in the database vs cells sent (each cell is its own kernel session);
@@ -66,6 +68,15 @@ const MIN_AVAILABLE_MB = 1536;
 const START_BATCH = 5;
 /** Each step of the ramp that finds how many windows the machine holds. */
 const RAMP_SECONDS = envInt("BENCH_WINDOWS_RAMP_SECONDS", 20);
+/**
+ * Before a phase's measured load, its windows run the same load this long, not measured: a window's
+ * first cell (its notebook's Transform) and first completion (the parser, code not yet compiled) cost
+ * tens of ms each, and 50 servers paying them in the same second measure a synchronised cold start,
+ * not the load. The warm-up's cells and errors still count; its runs are under their own notebook keys.
+ */
+const WARM_SECONDS = envInt("BENCH_WINDOWS_WARM_SECONDS", 10);
+/** Prefixes one window types: a phase's warm-up and load, never one twice (a repeat is a cache hit). */
+const PREFIXES_PER_WINDOW = Math.ceil(((SECONDS + WARM_SECONDS) * 1000) / COMPLETION_MS) + 10;
 /**
  * A step holds while both latencies' p95 stay under this (ten times the event -> row goal): a saturated
  * machine keeps its schedule for a few seconds while its queues grow, then falls behind for good.
@@ -157,6 +168,10 @@ class Window {
   private seq = 0;
   private version = 1;
   private opened = false;
+  /** The next of this window's prefixes: never reset, so no drive() repeats an earlier one's. */
+  private typed = 0;
+  /** Appended to the phase in the notebook's key: "-warm" while warming up. */
+  section = "";
   cellsSent = 0;
   readonly eventToRow: number[] = [];
   readonly completion: number[] = [];
@@ -195,6 +210,14 @@ class Window {
     return new Window(client, phase, index, prefixList);
   }
 
+  /** Ends a warm-up: what follows is measured (errors are kept: the warm-up's count too). */
+  measureFromHere(): void {
+    this.section = "";
+    this.cellsSent = 0;
+    this.eventToRow.length = 0;
+    this.completion.length = 0;
+  }
+
   /** What the window has done so far: a step's share is the difference of two of these. */
   counts() {
     return {
@@ -206,7 +229,7 @@ class Window {
   }
 
   private get uri() {
-    return `file:///bench/${this.phase}/w${this.index}.ipynb`;
+    return `file:///bench/${this.phase}${this.section}/w${this.index}.ipynb`;
   }
 
   private fail(what: string, e: unknown): void {
@@ -229,7 +252,7 @@ class Window {
   async cells(t0: number, until: number): Promise<void> {
     const source = `import lamindb as ln\nx = ${this.index}`;
     const sourceHash = createHash("sha256").update(source, "utf8").digest("hex");
-    const key = `windows-bench/${this.phase}/w${this.index}.ipynb`;
+    const key = `windows-bench/${this.phase}${this.section}/w${this.index}.ipynb`;
     // a window that falls behind catches up, but sends nothing once the duration is over: an overloaded
     // machine then shows as fewer cells sent than scheduled, not as a bench that never ends
     for (let k = 0; t0 + k * CELL_MS < until && Date.now() < until; k++) {
@@ -268,7 +291,7 @@ class Window {
     this.opened = true;
     for (let k = 0; t0 + k * COMPLETION_MS < until && Date.now() < until; k++) {
       await sleepUntil(t0 + k * COMPLETION_MS);
-      const p = this.prefixList[k % this.prefixList.length]!;
+      const p = this.prefixList[this.typed++ % this.prefixList.length]!;
       const { text, position } = at(`import lamindb as ln\nln.ULabel.get(name="${p}|")`);
       try {
         const t = performance.now();
@@ -317,7 +340,7 @@ function startWindows(
   readUrl?: string,
   server?: string,
 ): Promise<Window[]> {
-  const per = Math.ceil((SECONDS * 1000) / COMPLETION_MS) + 10;
+  const per = PREFIXES_PER_WINDOW;
   return Promise.all(
     Array.from({ length: to - from }, (_, j) => {
       const w = from + j;
@@ -349,8 +372,8 @@ async function drive(
 }
 
 /**
- * How many windows this machine holds: windows are added five at a time, each step runs the same
- * per-window load for RAMP_SECONDS, and the ramp ends at the first step that falls behind (a cell not
+ * How many windows this machine holds: windows are added five at a time (each warmed up first, alone),
+ * each step runs the same per-window load for RAMP_SECONDS, and the ramp ends at the first step that falls behind (a cell not
  * sent on its second, fewer than 95% of the completions sent, an error, or a p95 over RAMP_MAX_P95_MS).
  * Every window's server runs here beside the database and the pooler; on a team each runs on its
  * user's own machine.
@@ -362,7 +385,9 @@ async function ramp(pooledUrl: string, allPrefixes: string[]): Promise<{ held: n
   try {
     for (let n = START_BATCH; n <= WINDOWS; n += START_BATCH) {
       if (availableMb() < MIN_AVAILABLE_MB) break;
-      windows.push(...(await startWindows("ramp", windows.length, n, pooledUrl, allPrefixes)));
+      const added = await startWindows("ramp", windows.length, n, pooledUrl, allPrefixes);
+      await warmUp(`ramp: ${n} windows`, added);
+      windows.push(...added);
       const before = windows.map((w) => w.counts());
       const t0 = Date.now() + 500;
       const scheduled = await drive(windows, t0, t0 + RAMP_SECONDS * 1000);
@@ -391,6 +416,24 @@ async function ramp(pooledUrl: string, allPrefixes: string[]): Promise<{ held: n
     for (const w of windows) await w.client.stop();
   }
   return { held, steps };
+}
+
+/** WARM_SECONDS of the phase's load, not measured; what it saw goes to the log. */
+async function warmUp(name: string, windows: Window[]): Promise<void> {
+  if (WARM_SECONDS <= 0) return;
+  for (const w of windows) w.section = "-warm";
+  const t0 = Date.now() + 500;
+  const scheduled = await drive(windows, t0, t0 + WARM_SECONDS * 1000);
+  const row = summarize(windows.flatMap((w) => w.eventToRow));
+  const completion = summarize(windows.flatMap((w) => w.completion));
+  const cells = windows.reduce((n, w) => n + w.cellsSent, 0);
+  log(
+    `${name}: warm-up ${WARM_SECONDS} s (not in the figures): ${cells}/${scheduled.cells} cells, ` +
+      `event -> row p50/p95/max ${row.p50.toFixed(1)}/${row.p95.toFixed(1)}/${row.max.toFixed(0)} ms, ` +
+      `completion ${completion.p50.toFixed(1)}/${completion.p95.toFixed(1)}/${completion.max.toFixed(0)} ms; ` +
+      `load average ${loadavg()[0]!.toFixed(1)}`,
+  );
+  for (const w of windows) w.measureFromHere();
 }
 
 async function phase(
@@ -422,6 +465,7 @@ async function phase(
       )),
     );
   }
+  await warmUp(name, started);
   log(`${name}: ${started.length} windows started; ${SECONDS} s of load`);
   const sampler = connectionSampler(admin);
   const t0 = Date.now() + 500;
@@ -661,7 +705,7 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
     const admin = new pg.Client({ connectionString: directUrl });
     await admin.connect();
     cleanups.push(() => admin.end());
-    const all = prefixes(Math.max(2000, WINDOWS * (Math.ceil((SECONDS * 1000) / COMPLETION_MS) + 10)));
+    const all = prefixes(Math.max(2000, WINDOWS * PREFIXES_PER_WINDOW));
     // the primary cluster's CPU is read from /proc: the admin backend's parent is the postmaster
     const backend = (await admin.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
     const postmaster = cpuTicks(backend)?.ppid;

@@ -15,8 +15,14 @@
 // A/B on PostgreSQL: BENCH_SERVER_COMPARE=/path/to/other/dist/server.js (a copy of dist/ inside the
 // checkout, so it finds node_modules) runs a second server of that build beside this one, on the same
 // database, its completions interleaved with this one's ("compare" figures; printed, not recorded).
+// BENCH_SERVER_COMPARE_NODE_ARGS adds node flags to the compare server only: with COMPARE set to this
+// checkout's own dist/server.js, an A/B of a flag (e.g. "--max-semi-space-size=8").
+// The tail: BENCH_SERVER_TRACE=/tmp/x writes /tmp/x-<backend>, a line per timed call (variant, index,
+// prefix, start as epoch ms, ms, diagnostics published meanwhile); with
+// BENCH_SERVER_NODE_ARGS="--import <checkout>/bench/gc-log.mjs" each server logs its GC pauses to
+// /tmp/gc-<pid>.log (epoch start ms, pause ms, kind), so slow completions can be matched to pauses.
 import { createHash } from "node:crypto";
-import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -166,6 +172,24 @@ async function completionFigures(
     statement: async (i) => statement(list[(i + list.length) % list.length]),
   };
   if (compare) variants.compare = (i) => complete(compare, i);
+  // BENCH_SERVER_TRACE: every timed call, to line up with the servers' GC logs (bench/gc-log.mjs)
+  const trace = process.env.BENCH_SERVER_TRACE;
+  const traced: string[] = [];
+  if (trace)
+    for (const k of Object.keys(variants)) {
+      const f = variants[k];
+      variants[k] = async (i) => {
+        const c = k === "compare" ? compare : client;
+        const d0 = c?.publishes.get(uri) ?? 0;
+        const t0 = performance.now();
+        await f(i);
+        const ms = performance.now() - t0;
+        const d = (c?.publishes.get(uri) ?? 0) - d0;
+        traced.push(
+          `${backend} ${k} ${i} ${list[(i + list.length) % list.length]} ${(performance.timeOrigin + t0).toFixed(3)} ${ms.toFixed(3)} ${d}`,
+        );
+      };
+    }
   const cpu0 = [client, compare].map((c) => (c ? cpuMs(c.child.pid!) : 0));
   const times = await timeInterleaved(variants, {
     iterations: COMPLETIONS,
@@ -173,6 +197,10 @@ async function completionFigures(
     warmup: 50,
     afterBlock: () => rss.push(rssMb(client.child.pid!)),
   });
+  if (trace) {
+    const pids = `# server ${client.child.pid}${compare ? ` compare ${compare.child.pid}` : ""}`;
+    writeFileSync(`${trace}-${backend}`, [pids, ...traced].join("\n") + "\n");
+  }
   const cpu = [client, compare].map((c, i) => (c ? (cpuMs(c.child.pid!) - cpu0[i]) / (COMPLETIONS + 50) : 0));
   const s = summarize(times.server);
   const r = summarize(rss);
@@ -353,7 +381,14 @@ async function onPostgres(): Promise<BenchFigure[]> {
           trusted: true,
           sessionId: "bench-compare",
         },
-        { nodeArgs: SERVER_ARGS, server: COMPARE },
+        {
+          // BENCH_SERVER_COMPARE_NODE_ARGS: flags for the compare server only (a V8 flag A/B, same build)
+          nodeArgs: [
+            ...SERVER_ARGS,
+            ...(process.env.BENCH_SERVER_COMPARE_NODE_ARGS ?? "").split(" ").filter(Boolean),
+          ],
+          server: COMPARE,
+        },
       )
     : undefined;
   if (compare) {

@@ -4,9 +4,10 @@
 // loading dist/languageclient.js, the language client the extension bundle no longer carries: it is
 // required on the server's first start, after activate() returned.
 // Then activate() in the real extension host, module load included, timed from outside by a probe
-// extension in code-server beside an empty extension's (bench/host-activation.ts).
+// extension in code-server beside an empty extension's (bench/host-activation.ts), on a settled host and
+// during its startup.
 // Run: node --import tsx bench/activation-bench.ts  (npm run bench -- activation; BENCH_ACTIVATION_N=40,
-// BENCH_HOST_ACTIVATION_N=5 extension-host starts per extension)
+// BENCH_HOST_ACTIVATION_N=5 rounds of extension-host starts, 4 per round)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
       `merged into ${mergeResults(merged, {
         replaces: (n) =>
           (N >= 40 && n.startsWith("activation:")) ||
-          (HOST_N >= HOST_N_DEFAULT && n.startsWith("activation in the extension host:")),
+          (HOST_N >= HOST_N_DEFAULT && n.startsWith("activation in the extension host")),
       })}`,
     );
   if (merged.length < figures.length + host.length)

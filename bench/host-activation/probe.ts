@@ -22,6 +22,14 @@ export interface ProbeSample {
    * after the probe called activate() (Date.now() resolution): where the time went, for the log.
    */
   phases?: Record<string, number>;
+  /** When the probe called activate() (Date.now()): the harness matches it against the page's long tasks. */
+  at?: number;
+  /** The host process's CPU time (user + system) over the activation, ms: how much of it the host computed. */
+  cpuMs?: number;
+  /** The host's event loop's gaps over 5 ms during the activation ("start+ms", relative to it): a busy host. */
+  loopGaps?: string;
+  /** Runnable threads on the machine (/proc/stat procs_running) as the activation began: CPU contention. */
+  running?: number;
   /** Already active when the probe came: not an activation to time. */
   wasActive?: boolean;
   error?: string;
@@ -36,7 +44,11 @@ export async function activate(): Promise<void> {
   if (!out || !ids.length) return;
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const done = existsSync(out) ? readFileSync(out, "utf8").split("\n").filter(Boolean).length : 0;
-  const id = ids[done % ids.length]!;
+  // LAMIN_BENCH_PROBE_GO=<prefix>: wait for the harness's go file <prefix><n>, which names the extension to
+  // activate (the harness writes it at once, or once the workbench page has been free of long tasks for a while)
+  const go = process.env.LAMIN_BENCH_PROBE_GO;
+  if (go) while (!existsSync(`${go}${done}`)) await new Promise((r) => setTimeout(r, 20));
+  const id = go ? readFileSync(`${go}${done}`, "utf8").trim() : ids[done % ids.length]!;
   const sample: ProbeSample = { pid: process.pid, id };
   try {
     const ext = vscode.extensions.getExtension(id);
@@ -47,10 +59,18 @@ export async function activate(): Promise<void> {
       // profiler's own cost lands on the time, so such a run's figures are for the breakdown only)
       const profile = process.env.LAMIN_BENCH_PROBE_PROFILE;
       const session = profile ? await startProfile() : undefined;
+      sample.running = procsRunning();
+      // LAMIN_BENCH_PROBE_TRACE=1 only: a 1 ms timer is work of its own on the host's thread
+      const beat = process.env.LAMIN_BENCH_PROBE_TRACE === "1" ? heartbeat() : undefined;
+      const cpu0 = process.cpuUsage();
       const d0 = Date.now();
+      sample.at = d0;
       const t0 = performance.now();
       await ext.activate();
       sample.ms = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      sample.cpuMs = (cpu.user + cpu.system) / 1000;
+      if (beat) sample.loopGaps = beat.stop(t0);
       sample.phases = hostMarks(id, d0);
       if (session && profile) await stopProfile(session, join(profile, `${id}-${process.pid}.cpuprofile`));
       const inside: unknown = (ext.exports as { activationMs?: unknown } | undefined)?.activationMs;
@@ -60,6 +80,32 @@ export async function activate(): Promise<void> {
     sample.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
   }
   appendFileSync(out, `${JSON.stringify(sample)}\n`);
+}
+
+/** Timers 1 ms apart, each noting how late it ran: the host's event loop's busy stretches. */
+function heartbeat(): { stop(t0: number): string } {
+  const gaps: [number, number][] = [];
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const t = performance.now();
+    if (t - last > 5) gaps.push([last, t - last]);
+    last = t;
+  }, 1);
+  return {
+    stop(t0) {
+      clearInterval(timer);
+      return gaps.map(([at, ms]) => `${(at - t0).toFixed(1)}+${ms.toFixed(1)}`).join(" ");
+    },
+  };
+}
+
+function procsRunning(): number | undefined {
+  try {
+    const m = /^procs_running (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** VS Code's performance marks (vs/base/common/performance keeps them on globalThis). */

@@ -110,6 +110,41 @@ for (const kind of KINDS) {
       assert.deepEqual([more.offset, more.rows.length, more.total, more.totalExact], [10, 10, n, true]);
     });
 
+    test("a forged load-more token: checked as toDataFrame's params, an InvalidArgument", async () => {
+      const token = (q: unknown) => Buffer.from(JSON.stringify(q)).toString("base64url");
+      for (const query of [
+        { registry: "ULabel", filter: "abc" },
+        { registry: "ULabel", orderBy: { a: 1 } },
+        { registry: "ULabel", features: { a: 1 } },
+        { registry: "ULabel", limit: -5 },
+        null,
+      ])
+        await assert.rejects(
+          raw("lamin/loadMore", { token: token(query), offset: 0 }),
+          invalid(/Unknown load-more token/),
+        );
+    });
+
+    test("100,000 include paths or feature names: answered at once, the frame's columns capped", async () => {
+      const started = Date.now();
+      const paths = Array.from({ length: 100_000 }, (_, i) => `created_by__handle${i % 2 ? "" : "x"}`);
+      await assert.rejects(
+        raw("lamin/toDataFrame", { registry: "ULabel", include: paths.map((p, i) => `${p}${i}`) }),
+        invalid(/include takes at most 1000 field paths/),
+      );
+      await assert.rejects(
+        raw("lamin/toDataFrame", { registry: "Run", features: paths.map((p, i) => `${p}${i}`) }),
+        invalid(/features takes at most 1000 feature names/),
+      );
+      // the same path many times is one column
+      const df = await f.client.request("lamin/toDataFrame", {
+        registry: "ULabel",
+        include: Array.from({ length: 100_000 }, () => "created_by__handle"),
+      });
+      assert.deepEqual(df.columns, ["uid", "name", "created_by__handle"]);
+      assert.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
+    });
+
     test("wrong types and an unknown language: typed errors naming the field", async () => {
       await assert.rejects(
         raw("lamin/evaluate", { code: "1", language: "python" }),

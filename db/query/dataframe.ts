@@ -9,6 +9,7 @@ import { fromDbValue } from "../connection/normalise";
 import { hasFeatures } from "../features/filter";
 import type { DataFrame, DType, JsonValue } from "../shapes";
 import { compileSelect } from "./compiler";
+import { checkLookupParts } from "./compile";
 import type { QuerySet } from "./queryset";
 import { sql, type Aliases, type Fragment } from "./sql";
 
@@ -127,6 +128,7 @@ function pathSelect(
   path: string,
   aliases: Aliases,
 ): { expr: Fragment; dtype: DType } {
+  checkLookupParts(path);
   const parts = path.split("__");
   const head = parts[0];
   const field = fieldOf(model, head);

@@ -145,6 +145,31 @@ for (const kind of KINDS) {
       assert.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
     });
 
+    test("a filter key or include path of thousands of relations: refused at once, the server answers", async () => {
+      const hops = "created_by__created_runs__transform__".repeat(20_000);
+      const long = /has more than 32 parts separated by __/;
+      const started = Date.now();
+      await assert.rejects(
+        raw("lamin/toDataFrame", { registry: "ULabel", filter: { [`${hops}key`]: "a" } }),
+        invalid(long),
+      );
+      await assert.rejects(
+        raw("lamin/toDataFrame", { registry: "ULabel", include: [`${hops}key`] }),
+        invalid(long),
+      );
+      await assert.rejects(
+        raw("lamin/toDataFrame", { registry: "Run", filter: { [`params__${"a__".repeat(70_000)}b`]: 1 } }),
+        invalid(long),
+      );
+      assert.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
+      // ten hops are still a query
+      const df = await f.client.request("lamin/toDataFrame", {
+        registry: "ULabel",
+        filter: { [`${"created_by__created_runs__transform__".repeat(10)}key`]: "a" },
+      });
+      assert.equal(df.rows.length, 0);
+    });
+
     test("wrong types and an unknown language: typed errors naming the field", async () => {
       await assert.rejects(
         raw("lamin/evaluate", { code: "1", language: "python" }),

@@ -64,6 +64,29 @@ for (const kind of KINDS) {
       assert.equal(await runs(), before, "nothing was inserted");
     });
 
+    test("lamin/track with params nested 1000 deep: a typed error, no transform or run inserted", async () => {
+      const transforms = async () =>
+        Number((await knex.raw("SELECT count(*) AS n FROM lamindb_transform")).rows[0].n);
+      const [runsBefore, transformsBefore] = [await runs(), await transforms()];
+      let params: Record<string, unknown> = { x: 1 };
+      for (let i = 0; i < 1000; i++) params = { a: params };
+      await assert.rejects(
+        raw("lamin/track", {
+          eventId: `deep-params-${Date.now()}`,
+          at: Date.now(),
+          type: "cellStarted",
+          notebook: { uri: "file:///w/deep.ipynb", key: "deep.ipynb", source: "x = 1", params },
+          cell: { index: 0 },
+        }),
+        invalid(/params\.notebook\.params: expected an object nested at most 64 deep/),
+      );
+      assert.deepEqual(
+        [await runs(), await transforms()],
+        [runsBefore, transformsBefore],
+        "nothing inserted",
+      );
+    });
+
     test("absent optional fields (no execution order, no timing) are accepted; a failed cell errors the run", async () => {
       const uri = "file:///w/no-order.ipynb";
       const notebook = { uri, key: "no-order.ipynb", source: "1 / 0" };

@@ -9,6 +9,7 @@ import { fromDbValue } from "../connection/normalise";
 import { hasFeatures } from "../features/filter";
 import type { DataFrame, DType, JsonValue } from "../shapes";
 import { compileSelect } from "./compiler";
+import { checkLookupParts } from "./compile";
 import type { QuerySet } from "./queryset";
 import { sql, type Aliases, type Fragment } from "./sql";
 
@@ -32,6 +33,11 @@ export const DEFAULT_DATAFRAME_LIMIT = 100;
 // (issue 14). The bounded count stops at the next multiple of this past the page's last row.
 export const COUNT_BOUND = 10_000;
 const FEATURE_REGISTRIES = ["Artifact", "Record", "Run"];
+/**
+ * Distinct include paths and feature names a frame takes at most: each is a column of one statement
+ * (PostgreSQL's target list stops at 1664), and checking more cost seconds of the server's event loop.
+ */
+export const MAX_FRAME_COLUMNS = 1000;
 const MOVED_TO_END = [
   "version_tag",
   "is_latest",
@@ -122,6 +128,7 @@ function pathSelect(
   path: string,
   aliases: Aliases,
 ): { expr: Fragment; dtype: DType } {
+  checkLookupParts(path);
   const parts = path.split("__");
   const head = parts[0];
   const field = fieldOf(model, head);
@@ -266,14 +273,24 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
     throw new InvalidArgument("include takes field paths as strings");
   const privates = include.includes("privates");
   let features: true | string[] | false =
-    options.features === true ? true : Array.isArray(options.features) ? options.features : false;
+    options.features === true
+      ? true
+      : Array.isArray(options.features)
+        ? [...new Set(options.features)]
+        : false;
+  if (Array.isArray(features) && features.some((f) => typeof f !== "string"))
+    throw new InvalidArgument("features takes feature names as strings");
+  if (Array.isArray(features) && features.length > MAX_FRAME_COLUMNS)
+    throw new InvalidArgument(`features takes at most ${MAX_FRAME_COLUMNS} feature names`);
   if (include.includes("features")) features = true;
   // LaminDB offers features for Artifact, Record and Run; only runs have feature links in this schema,
   // so artifact and record frames get the requested feature columns without values
   if (features !== false && !FEATURE_REGISTRIES.includes(model.name)) {
     throw new InvalidArgument(`${model.name} has no features to include`);
   }
-  const paths = include.filter((i) => i !== "privates" && i !== "features");
+  const paths = [...new Set(include.filter((i) => i !== "privates" && i !== "features"))];
+  if (paths.length > MAX_FRAME_COLUMNS)
+    throw new InvalidArgument(`include takes at most ${MAX_FRAME_COLUMNS} field paths`);
   const limit = options.limit === undefined ? DEFAULT_DATAFRAME_LIMIT : options.limit;
   if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0))
     throw new InvalidArgument("limit needs a non-negative integer or null");

@@ -2,6 +2,7 @@
 import { InvalidArgument, type QuerySet, type SQLRecord } from "../../db/index";
 import { describe, registryByName, toDataFrame } from "../data/query-api";
 import type { Params as P, Result as R } from "../protocol";
+import { parseParams } from "./params";
 
 async function recordOf(registry: string, by: { id?: number; uid?: string }): Promise<SQLRecord> {
   const reg = registryByName(registry);
@@ -54,8 +55,14 @@ export async function loadMore(p: P<"lamin/loadMore">): Promise<R<"lamin/loadMor
   } catch {
     throw new InvalidArgument("Unknown load-more token");
   }
-  if (typeof query?.registry !== "string") throw new InvalidArgument("Unknown load-more token");
-  return frame({ ...query, offset: p.offset });
+  // the token is the client's to forge: its query is checked as lamin/toDataFrame's params are
+  let params: P<"lamin/toDataFrame">;
+  try {
+    params = parseParams("lamin/toDataFrame", { ...query, offset: p.offset });
+  } catch {
+    throw new InvalidArgument("Unknown load-more token");
+  }
+  return frame(params);
 }
 
 export async function deleteRecord(p: P<"lamin/delete">): Promise<R<"lamin/delete">> {

@@ -13,7 +13,23 @@ const text = v.string();
 const nonEmpty = v.pipe(v.string(), v.minLength(1));
 const isJsonObject = (x: unknown): x is JsonObject =>
   typeof x === "object" && x !== null && !Array.isArray(x);
-const jsonObject = v.custom<JsonObject>(isJsonObject, "an object");
+/** How deep a JSON value in params (a run's params) may nest: deeper, storing it overflowed the stack. */
+export const MAX_JSON_DEPTH = 64;
+/** Whether `x` nests arrays and objects at most `max` deep (iteratively: any depth is safe to check). */
+function nestsAtMost(x: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[x, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    if (depth > max) return false;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+const jsonObject = v.custom<JsonObject>(
+  (x) => isJsonObject(x) && nestsAtMost(x, MAX_JSON_DEPTH),
+  `an object nested at most ${MAX_JSON_DEPTH} deep`,
+);
 const jsonRecord = v.custom<Record<string, JsonValue>>(isJsonObject, "an object");
 const none = v.custom<Record<string, never>>(isJsonObject, "an object");
 const stringOrStrings = v.union([text, v.array(text)]);
@@ -140,8 +156,10 @@ export function parseParams<M extends LaminMethod>(method: M, params: unknown): 
   if (result.success) return result.output;
   const issue = result.issues[0];
   const path = v.getDotPath(issue);
+  // a custom check's message is what it expects ("an object"); valibot's own `expected` is "unknown"
+  const expected = issue.type === "custom" ? issue.message : issue.expected;
   throw new InvalidArgument(
-    `${method}: ${path ? `params.${path}` : "params"}: ${issue.expected ? `expected ${issue.expected}, ` : ""}received ${issue.received}`,
+    `${method}: ${path ? `params.${path}` : "params"}: ${expected ? `expected ${expected}, ` : ""}received ${issue.received}`,
   );
 }
 

@@ -64,6 +64,29 @@ for (const kind of KINDS) {
       assert.equal(await runs(), before, "nothing was inserted");
     });
 
+    test("lamin/track with params nested 1000 deep: a typed error, no transform or run inserted", async () => {
+      const transforms = async () =>
+        Number((await knex.raw("SELECT count(*) AS n FROM lamindb_transform")).rows[0].n);
+      const [runsBefore, transformsBefore] = [await runs(), await transforms()];
+      let params: Record<string, unknown> = { x: 1 };
+      for (let i = 0; i < 1000; i++) params = { a: params };
+      await assert.rejects(
+        raw("lamin/track", {
+          eventId: `deep-params-${Date.now()}`,
+          at: Date.now(),
+          type: "cellStarted",
+          notebook: { uri: "file:///w/deep.ipynb", key: "deep.ipynb", source: "x = 1", params },
+          cell: { index: 0 },
+        }),
+        invalid(/params\.notebook\.params: expected an object nested at most 64 deep/),
+      );
+      assert.deepEqual(
+        [await runs(), await transforms()],
+        [runsBefore, transformsBefore],
+        "nothing inserted",
+      );
+    });
+
     test("absent optional fields (no execution order, no timing) are accepted; a failed cell errors the run", async () => {
       const uri = "file:///w/no-order.ipynb";
       const notebook = { uri, key: "no-order.ipynb", source: "1 / 0" };
@@ -108,6 +131,66 @@ for (const kind of KINDS) {
       assert.ok(exact.next, "a truncated frame carries a load-more token");
       const more = await f.client.request("lamin/loadMore", exact.next);
       assert.deepEqual([more.offset, more.rows.length, more.total, more.totalExact], [10, 10, n, true]);
+    });
+
+    test("a forged load-more token: checked as toDataFrame's params, an InvalidArgument", async () => {
+      const token = (q: unknown) => Buffer.from(JSON.stringify(q)).toString("base64url");
+      for (const query of [
+        { registry: "ULabel", filter: "abc" },
+        { registry: "ULabel", orderBy: { a: 1 } },
+        { registry: "ULabel", features: { a: 1 } },
+        { registry: "ULabel", limit: -5 },
+        null,
+      ])
+        await assert.rejects(
+          raw("lamin/loadMore", { token: token(query), offset: 0 }),
+          invalid(/Unknown load-more token/),
+        );
+    });
+
+    test("100,000 include paths or feature names: answered at once, the frame's columns capped", async () => {
+      const started = Date.now();
+      const paths = Array.from({ length: 100_000 }, (_, i) => `created_by__handle${i % 2 ? "" : "x"}`);
+      await assert.rejects(
+        raw("lamin/toDataFrame", { registry: "ULabel", include: paths.map((p, i) => `${p}${i}`) }),
+        invalid(/include takes at most 1000 field paths/),
+      );
+      await assert.rejects(
+        raw("lamin/toDataFrame", { registry: "Run", features: paths.map((p, i) => `${p}${i}`) }),
+        invalid(/features takes at most 1000 feature names/),
+      );
+      // the same path many times is one column
+      const df = await f.client.request("lamin/toDataFrame", {
+        registry: "ULabel",
+        include: Array.from({ length: 100_000 }, () => "created_by__handle"),
+      });
+      assert.deepEqual(df.columns, ["uid", "name", "created_by__handle"]);
+      assert.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
+    });
+
+    test("a filter key or include path of thousands of relations: refused at once, the server answers", async () => {
+      const hops = "created_by__created_runs__transform__".repeat(20_000);
+      const long = /has more than 32 parts separated by __/;
+      const started = Date.now();
+      await assert.rejects(
+        raw("lamin/toDataFrame", { registry: "ULabel", filter: { [`${hops}key`]: "a" } }),
+        invalid(long),
+      );
+      await assert.rejects(
+        raw("lamin/toDataFrame", { registry: "ULabel", include: [`${hops}key`] }),
+        invalid(long),
+      );
+      await assert.rejects(
+        raw("lamin/toDataFrame", { registry: "Run", filter: { [`params__${"a__".repeat(70_000)}b`]: 1 } }),
+        invalid(long),
+      );
+      assert.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
+      // ten hops are still a query
+      const df = await f.client.request("lamin/toDataFrame", {
+        registry: "ULabel",
+        filter: { [`${"created_by__created_runs__transform__".repeat(10)}key`]: "a" },
+      });
+      assert.equal(df.rows.length, 0);
     });
 
     test("wrong types and an unknown language: typed errors naming the field", async () => {

@@ -1,7 +1,7 @@
 // Variables that earlier code bound to LaminDB objects: `labels = ln.ULabel.lookup()` in this
 // document (before the cursor) or in an earlier cell of the notebook.
 import type { Node } from "web-tree-sitter";
-import { tokensOf } from "../python/tokens";
+import { childrenOf, tokensOf } from "../python/tokens";
 import { receiverEndingAt, type Receiver } from "./receiver";
 
 /** `name = value` (Python) and `const name = value` (JavaScript/TypeScript) of a top-level statement. */
@@ -24,8 +24,7 @@ function assignmentsOf(stmt: Node): Array<[string, Node]> {
 
 /** Adds the bindings of `root`'s top-level assignments that end before `until` to `into`. */
 export function collectBindings(root: Node, into: Map<string, Receiver>, until = Infinity): void {
-  for (let i = 0; i < root.childCount; i++) {
-    const stmt = root.child(i)!;
+  for (const stmt of childrenOf(root)) {
     if (stmt.endIndex > until) break;
     for (const [left, right] of assignmentsOf(stmt)) {
       const tokens = tokensOf(right);

@@ -62,8 +62,8 @@ export function stringValue(node: Node): string | undefined {
   if (prefix.includes("b") || prefix.includes("f")) return undefined;
   const raw = prefix.includes("r");
   let value = "";
-  for (let i = 1; i < node.childCount - 1; i++) {
-    const part = node.child(i)!;
+  // one read of the children: node.child(i) in a loop is quadratic in their number
+  for (const part of node.children.slice(1, -1)) {
     if (part.type !== "string_content") return undefined;
     if (raw) {
       value += part.text;

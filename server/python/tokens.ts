@@ -56,11 +56,27 @@ function normalType(n: Node): string {
   }
 }
 
+/**
+ * The children of `node` in order, through a tree cursor. `node.child(i)` walks the siblings from the
+ * first on every call, so a loop over it is quadratic: 100,000 top-level children (an unclosed
+ * `filter([[[...`) blocked the server for 36 s per completion.
+ */
+export function* childrenOf(node: Node): Generator<Node> {
+  const cursor = node.walk();
+  try {
+    if (!cursor.gotoFirstChild()) return;
+    do yield cursor.currentNode;
+    while (cursor.gotoNextSibling());
+  } finally {
+    cursor.delete();
+  }
+}
+
 /** The top-level statement (child of the module) around an offset, or the module itself. */
 export function statementAt(root: Node, offset: number): Node {
-  for (let i = 0; i < root.childCount; i++) {
-    const c = root.child(i)!;
-    if (c.startIndex <= offset && offset <= c.endIndex) return c;
+  for (const c of childrenOf(root)) {
+    if (c.startIndex > offset) break;
+    if (offset <= c.endIndex) return c;
   }
   return root;
 }

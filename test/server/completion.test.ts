@@ -123,6 +123,29 @@ for (const kind of KINDS) {
       });
     }
 
+    // node.child(i) walks the siblings from the first: a loop over the module's children was quadratic, and
+    // 100,000 unclosed brackets blocked the server for 36 s per request (the timeout bounds a hang)
+    test(
+      "a line of 200,000 unclosed brackets: completion and hover answer, at its end and past it",
+      { timeout: 60_000 },
+      async () => {
+        const brackets = "[".repeat(200_000);
+        const uri = `file:///work/brackets${unique()}.py`;
+        f.client.openText(uri, `import lamindb as ln\nln.ULabel.filter(${brackets}`);
+        const end = { line: 1, character: "ln.ULabel.filter(".length + brackets.length };
+        const past = { line: 1e9, character: 1e9 };
+        for (const position of [end, past]) {
+          assert.deepEqual(await f.client.completion(uri, position), []);
+          assert.equal(await f.client.hover(uri, position), null);
+        }
+        // the same document, one field name on a line before the brackets, still completes
+        const t = at(`import lamindb as ln\nln.ULabel.filter(na|)\nx = (${brackets}`);
+        const fields = `file:///work/brackets${unique()}.py`;
+        f.client.openText(fields, t.text);
+        assert.ok((await f.client.completion(fields, t.position)).some((i) => i.label.startsWith("name")));
+      },
+    );
+
     test("JavaScript and TypeScript query cells complete registries, fields, values and lookups", async () => {
       const cell = async (template: string, languageId: string, earlier = "") => {
         const { text, position } = at(template);

@@ -8,6 +8,7 @@ import {
   TEXT_LOOKUPS,
   isLookup,
   jsonLookup,
+  lookupParts,
   relatedId,
   textLookup,
   type Lookup,
@@ -30,9 +31,9 @@ export function compileFeatureLeaf(
   value: unknown,
   ctx: { aliases: Aliases },
 ): Fragment {
+  const parts = lookupParts(key);
   if (!hasFeatures(model))
     throw new FieldError(`${model.name} has no features: '${key}' is not a field`, key);
-  const parts = key.split("__");
   let lookup: Lookup = "exact";
   if (parts.length > 1 && isLookup(parts[parts.length - 1])) lookup = parts.pop() as Lookup;
   const name = parts.join("__");

@@ -11,33 +11,16 @@ import { coerceFilterValue, type ValueType } from "./values";
 import type { QNode } from "./q";
 import { sql, type Aliases, type Fragment } from "./sql";
 import {
-  LOOKUPS,
   fieldLookup,
   isLookup,
   jsonLookup,
+  lookupParts,
+  LOOKUPS,
   relatedId,
   valueTypeOf,
   type Lookup,
   type Target,
 } from "./field-lookups";
-
-/**
- * Parts (relations, JSON keys, the lookup) a filter key or an include path has at most. Each relation is
- * one nested EXISTS and each JSON key one bound parameter: a key of thousands of parts blocked the server
- * for minutes (PGlite parses in its process) before it failed with a stack overflow.
- */
-export const MAX_LOOKUP_PARTS = 32;
-
-/** An InvalidArgument for a key or path with more than MAX_LOOKUP_PARTS parts (quoting its start only). */
-export function checkLookupParts(key: string): void {
-  let parts = 1;
-  for (let i = key.indexOf("__"); i !== -1; i = key.indexOf("__", i + 2)) {
-    if (++parts > MAX_LOOKUP_PARTS) {
-      const shown = key.length > 80 ? `${key.slice(0, 80)}…` : key;
-      throw new InvalidArgument(`'${shown}' has more than ${MAX_LOOKUP_PARTS} parts separated by __`);
-    }
-  }
-}
 
 export interface CompileContext {
   aliases: Aliases;
@@ -103,8 +86,7 @@ export function compileLeaf(
   value: unknown,
   ctx: CompileContext,
 ): Fragment {
-  checkLookupParts(key);
-  const parts = key.split("__");
+  const parts = lookupParts(key);
   if (parts.some((p) => p === "")) throw FieldError.unknown(key, queryableNames(model), model.name);
   const [head, ...rest] = parts;
 
@@ -186,7 +168,6 @@ export function compileNode(model: ModelSpec, alias: string, node: QNode, ctx: C
     case "leaf":
       return compileLeaf(model, alias, node.key, node.value, ctx);
     case "feature":
-      checkLookupParts(node.key);
       return compileFeatureLeaf(model, alias, node.key, node.value, ctx);
     case "not":
       // NULL-safe negation: NOT (x = 1) is NULL, not TRUE, when x is NULL; Django includes such rows

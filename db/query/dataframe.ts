@@ -9,7 +9,7 @@ import { fromDbValue } from "../connection/normalise";
 import { hasFeatures } from "../features/filter";
 import type { DataFrame, DType, JsonValue } from "../shapes";
 import { compileSelect } from "./compiler";
-import { checkLookupParts } from "./compile";
+import { lookupParts } from "./field-lookups";
 import type { QuerySet } from "./queryset";
 import { sql, type Aliases, type Fragment } from "./sql";
 
@@ -38,6 +38,15 @@ const FEATURE_REGISTRIES = ["Artifact", "Record", "Run"];
  * (PostgreSQL's target list stops at 1664), and checking more cost seconds of the server's event loop.
  */
 export const MAX_FRAME_COLUMNS = 1000;
+/** `list`'s distinct names (strings), at most MAX_FRAME_COLUMNS of them; else an InvalidArgument. */
+function columnNames(option: string, what: string, list: readonly unknown[]): string[] {
+  if (list.some((x) => typeof x !== "string"))
+    throw new InvalidArgument(`${option} takes ${what} as strings`);
+  const names = [...new Set(list as string[])];
+  if (names.length > MAX_FRAME_COLUMNS)
+    throw new InvalidArgument(`${option} takes at most ${MAX_FRAME_COLUMNS} ${what}`);
+  return names;
+}
 const MOVED_TO_END = [
   "version_tag",
   "is_latest",
@@ -128,8 +137,7 @@ function pathSelect(
   path: string,
   aliases: Aliases,
 ): { expr: Fragment; dtype: DType } {
-  checkLookupParts(path);
-  const parts = path.split("__");
+  const parts = lookupParts(path);
   const head = parts[0];
   const field = fieldOf(model, head);
   if (parts.length === 1 && field) return { expr: sql.col(alias, field.column), dtype: fieldDType(field) };
@@ -269,28 +277,24 @@ export async function toDataFrame<T>(qs: QuerySet<T>, options: ToDataFrameOption
   const instance = await qs.resolveInstance();
   const include =
     options.include === undefined ? [] : Array.isArray(options.include) ? options.include : [options.include];
-  if (include.some((i) => typeof i !== "string"))
-    throw new InvalidArgument("include takes field paths as strings");
+  const paths = columnNames(
+    "include",
+    "field paths",
+    include.filter((i) => i !== "privates" && i !== "features"),
+  );
   const privates = include.includes("privates");
   let features: true | string[] | false =
     options.features === true
       ? true
       : Array.isArray(options.features)
-        ? [...new Set(options.features)]
+        ? columnNames("features", "feature names", options.features)
         : false;
-  if (Array.isArray(features) && features.some((f) => typeof f !== "string"))
-    throw new InvalidArgument("features takes feature names as strings");
-  if (Array.isArray(features) && features.length > MAX_FRAME_COLUMNS)
-    throw new InvalidArgument(`features takes at most ${MAX_FRAME_COLUMNS} feature names`);
   if (include.includes("features")) features = true;
   // LaminDB offers features for Artifact, Record and Run; only runs have feature links in this schema,
   // so artifact and record frames get the requested feature columns without values
   if (features !== false && !FEATURE_REGISTRIES.includes(model.name)) {
     throw new InvalidArgument(`${model.name} has no features to include`);
   }
-  const paths = [...new Set(include.filter((i) => i !== "privates" && i !== "features"))];
-  if (paths.length > MAX_FRAME_COLUMNS)
-    throw new InvalidArgument(`include takes at most ${MAX_FRAME_COLUMNS} field paths`);
   const limit = options.limit === undefined ? DEFAULT_DATAFRAME_LIMIT : options.limit;
   if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0))
     throw new InvalidArgument("limit needs a non-negative integer or null");

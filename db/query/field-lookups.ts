@@ -6,6 +6,25 @@ import type { FieldSpec } from "../schema/fields";
 import { likeEscape, sql, type Fragment } from "./sql";
 import { coerceFilterValue, type ValueType } from "./values";
 
+/**
+ * Parts (relations, JSON keys, the lookup) a filter key or an include path has at most. Each relation is
+ * one nested EXISTS and each JSON key one bound parameter: a key of thousands of parts blocked the server
+ * for minutes (PGlite parses in its process) before it failed with a stack overflow.
+ */
+export const MAX_LOOKUP_PARTS = 32;
+
+/** A key's or path's parts separated by `__`; an InvalidArgument (quoting its start) past MAX_LOOKUP_PARTS. */
+export function lookupParts(key: string): string[] {
+  let parts = 1;
+  for (let i = key.indexOf("__"); i !== -1; i = key.indexOf("__", i + 2)) {
+    if (++parts > MAX_LOOKUP_PARTS) {
+      const shown = key.length > 80 ? `${key.slice(0, 80)}…` : key;
+      throw new InvalidArgument(`'${shown}' has more than ${MAX_LOOKUP_PARTS} parts separated by __`);
+    }
+  }
+  return key.split("__");
+}
+
 export const LOOKUPS = [
   "exact",
   "iexact",

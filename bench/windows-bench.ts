@@ -72,7 +72,8 @@ const RAMP_SECONDS = envInt("BENCH_WINDOWS_RAMP_SECONDS", 20);
  * Before a phase's measured load, its windows run the same load this long, not measured: a window's
  * first cell (its notebook's Transform) and first completion (the parser, code not yet compiled) cost
  * tens of ms each, and 50 servers paying them in the same second measure a synchronised cold start,
- * not the load. The warm-up's cells and errors still count; its runs are under their own notebook keys.
+ * not the load. The warm-up runs the same notebooks as the load, so its first cell creates each
+ * notebook's Transform; its errors still count, and its runs are left out by counting runs before and after.
  */
 const WARM_SECONDS = envInt("BENCH_WINDOWS_WARM_SECONDS", 10);
 /**
@@ -173,8 +174,6 @@ class Window {
   private opened = false;
   /** The next of this window's prefixes: never reset, so no drive() repeats an earlier one's. */
   private typed = 0;
-  /** Appended to the phase in the notebook's key: "-warm" while warming up. */
-  section = "";
   cellsSent = 0;
   readonly eventToRow: number[] = [];
   readonly completion: number[] = [];
@@ -215,7 +214,6 @@ class Window {
 
   /** Ends a warm-up: what follows is measured (errors are kept: the warm-up's count too). */
   measureFromHere(): void {
-    this.section = "";
     this.cellsSent = 0;
     this.eventToRow.length = 0;
     this.completion.length = 0;
@@ -232,7 +230,7 @@ class Window {
   }
 
   private get uri() {
-    return `file:///bench/${this.phase}${this.section}/w${this.index}.ipynb`;
+    return `file:///bench/${this.phase}/w${this.index}.ipynb`;
   }
 
   private fail(what: string, e: unknown): void {
@@ -255,7 +253,7 @@ class Window {
   async cells(t0: number, until: number): Promise<void> {
     const source = `import lamindb as ln\nx = ${this.index}`;
     const sourceHash = createHash("sha256").update(source, "utf8").digest("hex");
-    const key = `windows-bench/${this.phase}${this.section}/w${this.index}.ipynb`;
+    const key = `windows-bench/${this.phase}/w${this.index}.ipynb`;
     // a window that falls behind catches up, but sends nothing once the duration is over: an overloaded
     // machine then shows as fewer cells sent than scheduled, not as a bench that never ends
     for (let k = 0; t0 + k * CELL_MS < until && Date.now() < until; k++) {
@@ -424,7 +422,6 @@ async function ramp(pooledUrl: string, allPrefixes: string[]): Promise<{ held: n
 /** WARM_SECONDS of the phase's load, not measured; what it saw goes to the log. */
 async function warmUp(name: string, windows: Window[]): Promise<void> {
   if (WARM_SECONDS <= 0) return;
-  for (const w of windows) w.section = "-warm";
   const t0 = Date.now() + 500;
   const scheduled = await drive(windows, t0, t0 + WARM_SECONDS * 1000);
   const row = summarize(windows.flatMap((w) => w.eventToRow));
@@ -437,6 +434,16 @@ async function warmUp(name: string, windows: Window[]): Promise<void> {
       `load average ${loadavg()[0]!.toFixed(1)}`,
   );
   for (const w of windows) w.measureFromHere();
+}
+
+/** Completed runs of a phase's notebooks. */
+async function completedRuns(admin: pg.Client, phase: string): Promise<number> {
+  const r = await admin.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM lamindb_run r JOIN lamindb_transform t ON t.id = r.transform_id
+      WHERE t.key LIKE $1 AND r._status_code = 0`,
+    [`windows-bench/${phase}/%`],
+  );
+  return r.rows[0]!.n;
 }
 
 async function phase(
@@ -487,6 +494,9 @@ async function phase(
       if (!stopping) exited.push(`window ${i} exited (${code ?? signal})`);
     });
   });
+  // the warm-up's runs are in the same notebooks: the load's are the difference (each cell's events were
+  // answered before the warm-up ended, so none completes later)
+  const runsBefore = await completedRuns(admin, name);
   const load = [loadavg()[0]!];
   const cpu0 = clusterCpuSeconds(postmaster);
   const serverTicks = () => started.reduce((n, w) => n + (cpuTicks(w.client.child.pid!)?.ticks ?? 0), 0);
@@ -508,11 +518,7 @@ async function phase(
       if (status.replica?.connected) onReplica++;
     }
   const rss = started.map((w) => rssMb(w.client.child.pid!));
-  const runs = await admin.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM lamindb_run r JOIN lamindb_transform t ON t.id = r.transform_id
-      WHERE t.key LIKE $1 AND r._status_code = 0`,
-    [`windows-bench/${name}/%`],
-  );
+  const runsFound = (await completedRuns(admin, name)) - runsBefore;
   stopping = true;
   for (const w of started) await w.client.stop();
   const errors = [...started.flatMap((w) => w.errors), ...exited];
@@ -522,7 +528,7 @@ async function phase(
     errorSamples: errors.slice(0, 5),
     cellsSent: started.reduce((n, w) => n + w.cellsSent, 0),
     cellsScheduled: started.length * Math.ceil((SECONDS * 1000) / CELL_MS),
-    runsFound: runs.rows[0]!.n,
+    runsFound,
     peakConnections: connections.peak,
     connectionSamples: connections.samples,
     eventToRow: started.flatMap((w) => w.eventToRow),

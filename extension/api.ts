@@ -58,6 +58,8 @@ export interface LaminExtensionApi {
   };
   readonly panels: {
     readonly describeVisible: boolean;
+    /** The describe panel's page has loaded and said so ("ready"): it draws what it is sent. */
+    readonly describeReady: boolean;
     readonly onDidDescribe: vscode.Event<{ registry: string; uid: string }>;
     readonly onDidRunQuery: vscode.Event<{ query: string; frame?: DataFrame; error?: string }>;
     /** The labels of each completion list the explorer's editor received. */

@@ -9,6 +9,7 @@ import { LaminServer } from "./client/server";
 import { ServerWatchdog } from "./client/watchdog";
 import { registerCommands } from "./commands/register";
 import { Commands, Settings } from "./commands/ids";
+import { RunDescriptions } from "./commands/run-descriptions";
 import {
   affectsConnection,
   affectsQueryCellLimits,
@@ -64,6 +65,7 @@ class LaminExtension extends Disposable {
     this.track(reportVisibleRanges(this.server));
     for (const d of registerCommands({
       server: this.server,
+      descriptions: this.track(new RunDescriptions(this.server)),
       passwords,
       log: this.log,
       tracking: () => this.trackingPart,
@@ -283,6 +285,9 @@ class LaminExtension extends Disposable {
       panels: {
         get describeVisible() {
           return describePanel.visible;
+        },
+        get describeReady() {
+          return describePanel.isReady;
         },
         onDidDescribe: describePanel.onDidShow,
         onDidRunQuery: explorer.onDidRunQuery,

@@ -28,6 +28,9 @@ export const Commands = {
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
+/** The URI scheme of a run's describe() notebook (read-only; commands/run-descriptions.ts). */
+export const DESCRIBE_SCHEME = "lamindb-describe";
+
 /** Settings keys (section "lamindb"). */
 export const Settings = {
   section: "lamindb",

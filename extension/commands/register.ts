@@ -7,10 +7,12 @@ import type { Tracking } from "../tracking/tracking";
 import { type CommandId, Commands } from "./ids";
 import { inspectHandlers, type InspectDeps } from "./inspect";
 import { loadDemoData } from "./demo-data";
+import type { RunDescriptions } from "./run-descriptions";
 import { showRun } from "./show-run";
 
 export interface CommandDeps {
   server: LaminServer;
+  descriptions: RunDescriptions;
   passwords: Passwords;
   log: vscode.LogOutputChannel;
   tracking: () => Tracking | undefined;
@@ -44,7 +46,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     [Commands.switchInstance]: () => switchInstance(passwords, restart),
     [Commands.setDirectUrl]: () => setDirectUrl(passwords, restart),
     [Commands.setReadUrl]: () => setReadUrl(passwords, restart),
-    [Commands.showRun]: (uid) => showRun(server, typeof uid === "string" ? uid : undefined),
+    [Commands.showRun]: (uid) =>
+      showRun(server, deps.descriptions, typeof uid === "string" ? uid : undefined),
     [Commands.toggleTracking]: async () => {
       const on = !trackingEnabled();
       await setTrackingEnabled(on);
@@ -78,8 +81,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         log.error(`${id}: ${message}`);
-        const pick = await vscode.window.showErrorMessage(`LaminDB: ${message}`, "Show log");
-        if (pick) log.show();
+        // not awaited: the command ends now, not when the user dismisses the message (a caller of
+        // executeCommand would wait on it)
+        void vscode.window.showErrorMessage(`LaminDB: ${message}`, "Show log").then((pick) => {
+          if (pick) log.show();
+        });
         return undefined;
       }
     }),

@@ -1,10 +1,16 @@
-// Shows a run's describe() in the describe renderer: an untitled notebook whose one cell carries the
+// Shows a run's describe() in the describe renderer: a read-only notebook whose one cell carries the
 // application/vnd.lamindb.describe+json output (plus text/plain), as a kernel would have produced it.
 import * as vscode from "vscode";
-import { DESCRIBE_MIME } from "../../db/shapes";
 import type { LaminServer } from "../client/server";
+import { describedRun, type RunDescriptions } from "./run-descriptions";
 
-export async function showRun(server: LaminServer, uid: string | undefined): Promise<void> {
+export async function showRun(
+  server: LaminServer,
+  descriptions: RunDescriptions,
+  uid: string | undefined,
+): Promise<void> {
+  // from the palette on a description: that run, read again
+  uid ??= vscode.window.activeNotebookEditor && describedRun(vscode.window.activeNotebookEditor.notebook.uri);
   if (!uid) {
     const nb = vscode.window.activeNotebookEditor?.notebook;
     const run = nb ? await server.request("lamin/activeRun", { notebookUri: nb.uri.toString() }) : null;
@@ -16,21 +22,7 @@ export async function showRun(server: LaminServer, uid: string | undefined): Pro
     }
     uid = run.uid;
   }
-  const description = await server.request("lamin/describe", { registry: "Run", uid });
-  const cell = new vscode.NotebookCellData(
-    vscode.NotebookCellKind.Code,
-    `ln.Run.get("${uid}").describe()`,
-    "python",
-  );
-  cell.outputs = [
-    new vscode.NotebookCellOutput([
-      vscode.NotebookCellOutputItem.json(description, DESCRIBE_MIME),
-      vscode.NotebookCellOutputItem.text(description.text, "text/plain"),
-    ]),
-  ];
-  const doc = await vscode.workspace.openNotebookDocument(
-    "jupyter-notebook",
-    new vscode.NotebookData([cell]),
-  );
+  const uri = await descriptions.refresh(uid);
+  const doc = await vscode.workspace.openNotebookDocument(uri);
   await vscode.window.showNotebookDocument(doc, { preview: true });
 }

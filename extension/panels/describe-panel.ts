@@ -39,6 +39,11 @@ export class DescribePanel extends Disposable {
     return this.panel?.visible ?? false;
   }
 
+  /** Whether the panel's page has loaded (its webview posted "ready"). */
+  get isReady(): boolean {
+    return this.panel !== undefined && this.ready;
+  }
+
   async show(target: RecordTarget): Promise<void> {
     const description = await this.server.request("lamin/describe", {
       registry: target.registry,

@@ -3,6 +3,7 @@
 import * as vscode from "vscode";
 import { randomUUID } from "node:crypto";
 import type { NotebookInfo, TrackEvent } from "../../server/protocol";
+import { DESCRIBE_SCHEME } from "../commands/ids";
 import { Disposable } from "../util/disposable";
 import { type ExecutionEvent, NotebookExecutions } from "./executions";
 import { matchesAny } from "./glob";
@@ -42,6 +43,7 @@ export class NotebookObserver extends Disposable {
   /** Whether `nb` is tracked at all: a saved file, not excluded, tracking on. */
   isTracked(nb: vscode.NotebookDocument): boolean {
     if (!this.options.enabled() || nb.isUntitled || nb.notebookType === "interactive") return false;
+    if (nb.uri.scheme === DESCRIBE_SCHEME) return false; // a run's describe(), read-only
     return !matchesAny(notebookKey(nb.uri), this.options.exclude());
   }
 

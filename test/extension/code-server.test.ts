@@ -90,21 +90,22 @@ describe("extension in code-server", { timeout: 30 * 60_000 }, () => {
         assert.ok((await table.frame.locator("tr.ldb-row").count()) >= 3);
         await screenshot(page, "notebook-table");
         // the status bar's run, described: its params came from the cell tagged "parameters"
+        const short = /Run (\w+) completed/.exec(await status.innerText())![1]!; // the uid's first 8
         await status.click();
-        const described = await inFrames(page, ".ldb-describe, [class*=ldb-]", {
-          hasText: "cell_type",
-          timeout: 30000,
-        });
-        assert.match(await described.locator.first().innerText(), /T cell/);
-        // showRun opens the description as an untitled notebook: on screen once its tab is the active one
+        // showRun opens the description as a read-only notebook, "Run <uid>.ipynb": on screen once its
+        // tab is the active one
+        const tab = page.locator(".tabs-container .tab", { hasText: `Run ${short}` });
         await page
-          .locator(".tabs-container .tab.active", { hasText: "Untitled" })
+          .locator(".tabs-container .tab.active", { hasText: `Run ${short}` })
           .waitFor({ timeout: 30000 });
+        const described = await inFrames(page, ".ldb-describe", { hasText: "cell_type", timeout: 30000 });
+        assert.match(await described.locator.first().innerText(), /T cell/);
         await screenshot(page, "describe-run");
-        // the untitled description is dirty: left open, the next window would restore it and stop
-        // "Close All Editors" at a save prompt
-        await runCommand(page, "View: Revert and Close Editor");
-        await page.locator(".tabs-container .tab", { hasText: "Untitled" }).waitFor({ state: "detached" });
+        // never dirty: its own close button closes it without a save prompt
+        assert.doesNotMatch(String(await tab.getAttribute("class")), /\bdirty\b/);
+        await tab.hover();
+        await tab.locator(".codicon-close").click();
+        await tab.waitFor({ state: "detached" });
         // registry values complete in a Python cell (the language server, no kernel involved)
         await page
           .locator(".explorer-folders-view .monaco-list-row", { hasText: "complete.ipynb" })

@@ -6,8 +6,8 @@
 import * as vscode from "vscode";
 import assert from "node:assert/strict";
 import type { LaminExtensionApi, TreeRow } from "../../../extension/api";
-import { Commands } from "../../../extension/commands/ids";
-import { DATAFRAME_MIME } from "../../../db/shapes";
+import { Commands, DESCRIBE_SCHEME } from "../../../extension/commands/ids";
+import { DATAFRAME_MIME, DESCRIBE_MIME, type Description } from "../../../db/shapes";
 import { lookupKey } from "../../../db/query/lookup";
 import type { RunSummary } from "../../../server/protocol";
 import { waitFor, type TestFn } from "./harness";
@@ -110,6 +110,44 @@ export function inspectTests(api: LaminExtensionApi, ws: string): Array<[string,
         const e = await shown;
         assert.equal(e.registry, "Run");
         await waitFor("the panel is visible", () => api.panels.describeVisible);
+        // its page loaded: also what the next test needs, since a webview starting in the same instant as
+        // another can wait forever in VS Code for the web (docs/extension.md, "Two webviews at once")
+        await waitFor("the panel's page is ready", () => api.panels.describeReady);
+      },
+    ],
+    [
+      "Show run: the run's describe() as a read-only notebook, never dirty; shown again, one tab; closed, no prompt",
+      async () => {
+        const uid = tracked!.uid;
+        const tabsOf = (uri: vscode.Uri) =>
+          vscode.window.tabGroups.all
+            .flatMap((g) => g.tabs)
+            .filter(
+              (t) => t.input instanceof vscode.TabInputNotebook && t.input.uri.toString() === uri.toString(),
+            );
+        await vscode.commands.executeCommand(Commands.showRun, uid);
+        const nb = vscode.window.activeNotebookEditor?.notebook;
+        assert.equal(nb?.uri.scheme, DESCRIBE_SCHEME);
+        assert.equal(nb.uri.path, `/Run ${uid}.ipynb`);
+        assert.equal(nb.isDirty, false);
+        const item = nb.cellAt(0).outputs[0]?.items.find((i) => i.mime === DESCRIBE_MIME);
+        const description = JSON.parse(new TextDecoder().decode(item?.data)) as Description;
+        assert.equal(description.uid, uid);
+        assert.equal(description.registry, "Run");
+        // the text/plain beside it, as a kernel's output has
+        assert.ok(nb.cellAt(0).outputs[0]?.items.some((i) => i.mime === "text/plain"));
+        // shown again (the status bar clicked twice): read again into the same tab, still clean
+        await vscode.commands.executeCommand(Commands.showRun, uid);
+        assert.equal(tabsOf(nb.uri).length, 1);
+        assert.equal(vscode.window.activeNotebookEditor?.notebook.uri.toString(), nb.uri.toString());
+        assert.equal(vscode.window.activeNotebookEditor?.notebook.isDirty, false);
+        // a dirty notebook would stop here at a save prompt
+        await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+        await waitFor("the description's tab closed", () => tabsOf(nb.uri).length === 0);
+        // an unknown run: the command reports the server's error and opens nothing
+        const unknown = "0000000000000000";
+        await vscode.commands.executeCommand(Commands.showRun, unknown);
+        assert.ok(!vscode.workspace.notebookDocuments.some((d) => d.uri.path.includes(unknown)));
       },
     ],
     [

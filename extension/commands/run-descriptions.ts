@@ -1,0 +1,143 @@
+// A run's describe() as a read-only notebook, `lamindb-describe:/Run <uid>.ipynb`, read from the server
+// when VS Code opens it. Read-only, so it is never dirty: closing it asks nothing, showing the same run
+// again reuses its tab, and a window restored with it open reads it again. (An untitled notebook was
+// dirty from the start and asked to be saved on close.)
+import * as vscode from "vscode";
+import type { Description } from "../../db/shapes";
+import { DESCRIBE_MIME } from "../../db/shapes";
+import type { LaminServer } from "../client/server";
+import { Disposable } from "../util/disposable";
+import { DESCRIBE_SCHEME } from "./ids";
+
+const PATH = /^\/Run ([0-9A-Za-z]{1,64})\.ipynb$/;
+
+export function runDescriptionUri(uid: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: DESCRIBE_SCHEME, path: `/Run ${uid}.ipynb` });
+}
+
+/** The run a description notebook describes, or undefined for any other URI. */
+export function describedRun(uri: vscode.Uri): string | undefined {
+  return uri.scheme === DESCRIBE_SCHEME ? PATH.exec(uri.path)?.[1] : undefined;
+}
+
+/** The .ipynb of one code cell whose output is the description, as a kernel would have saved it. */
+export function describeNotebook(uid: string, description: Description): Uint8Array {
+  const nb = {
+    cells: [
+      {
+        cell_type: "code",
+        execution_count: null,
+        metadata: {},
+        source: [`ln.Run.get(${JSON.stringify(uid)}).describe()`],
+        outputs: [
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: { [DESCRIBE_MIME]: description, "text/plain": description.text },
+          },
+        ],
+      },
+    ],
+    metadata: { language_info: { name: "python" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  return new TextEncoder().encode(JSON.stringify(nb, null, 1));
+}
+
+interface Entry {
+  data: Uint8Array;
+  mtime: number;
+}
+
+export class RunDescriptions extends Disposable implements vscode.FileSystemProvider {
+  private readonly entries = new Map<string, Entry>();
+  private readonly changed = this.track(new vscode.EventEmitter<vscode.FileChangeEvent[]>());
+  readonly onDidChangeFile = this.changed.event;
+
+  constructor(private readonly server: LaminServer) {
+    super();
+    this.track(
+      vscode.workspace.registerFileSystemProvider(DESCRIBE_SCHEME, this, {
+        isReadonly: true,
+        isCaseSensitive: true,
+      }),
+    );
+    // a closed description is read again when opened again
+    this.track(vscode.workspace.onDidCloseNotebookDocument((nb) => this.entries.delete(nb.uri.toString())));
+  }
+
+  /**
+   * Reads the run's description again; an open notebook of it reloads (it is never dirty). Returns its
+   * URI. Throws the server's error (an unknown uid, no connection) for the command to report.
+   */
+  async refresh(uid: string): Promise<vscode.Uri> {
+    const uri = runDescriptionUri(uid);
+    const had = this.entries.has(uri.toString());
+    await this.load(uri, uid);
+    if (had) this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+    return uri;
+  }
+
+  private async load(uri: vscode.Uri, uid: string): Promise<Entry> {
+    const description = await this.server.request("lamin/describe", { registry: "Run", uid });
+    // mtime only grows, so VS Code sees every reload as newer than what it shows
+    const mtime = Math.max(Date.now(), (this.entries.get(uri.toString())?.mtime ?? 0) + 1);
+    const entry = { data: describeNotebook(uid, description), mtime };
+    this.entries.set(uri.toString(), entry);
+    return entry;
+  }
+
+  private async entry(uri: vscode.Uri): Promise<Entry> {
+    const uid = describedRun(uri);
+    if (!uid) throw vscode.FileSystemError.FileNotFound(uri);
+    const cached = this.entries.get(uri.toString());
+    if (cached) return cached;
+    try {
+      return await this.load(uri, uid);
+    } catch (e) {
+      throw vscode.FileSystemError.Unavailable(
+        `LaminDB could not describe run ${uid}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
+
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    const { data, mtime } = await this.entry(uri);
+    return {
+      type: vscode.FileType.File,
+      ctime: mtime,
+      mtime,
+      size: data.byteLength,
+      permissions: vscode.FilePermission.Readonly,
+    };
+  }
+
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    return (await this.entry(uri)).data;
+  }
+
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => {}); // changes come from refresh()
+  }
+
+  readDirectory(): never {
+    throw vscode.FileSystemError.NoPermissions("run descriptions are not listed");
+  }
+
+  createDirectory(): never {
+    throw vscode.FileSystemError.NoPermissions("run descriptions are read-only");
+  }
+
+  writeFile(): never {
+    throw vscode.FileSystemError.NoPermissions("run descriptions are read-only");
+  }
+
+  delete(): never {
+    throw vscode.FileSystemError.NoPermissions("run descriptions are read-only");
+  }
+
+  rename(): never {
+    throw vscode.FileSystemError.NoPermissions("run descriptions are read-only");
+  }
+}

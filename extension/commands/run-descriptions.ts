@@ -9,6 +9,7 @@ import type { LaminServer } from "../client/server";
 import { Disposable } from "../util/disposable";
 import { DESCRIBE_SCHEME } from "./ids";
 
+const UID = /^[0-9A-Za-z]{1,64}$/;
 const PATH = /^\/Run ([0-9A-Za-z]{1,64})\.ipynb$/;
 
 export function runDescriptionUri(uid: string): vscode.Uri {
@@ -72,6 +73,8 @@ export class RunDescriptions extends Disposable implements vscode.FileSystemProv
    * URI. Throws the server's error (an unknown uid, no connection) for the command to report.
    */
   async refresh(uid: string): Promise<vscode.Uri> {
+    if (!UID.test(uid))
+      throw new Error(`${JSON.stringify(uid.slice(0, 80))} is not a run uid (letters and digits)`);
     const uri = runDescriptionUri(uid);
     const had = this.entries.has(uri.toString());
     await this.load(uri, uid);

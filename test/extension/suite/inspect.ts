@@ -147,7 +147,13 @@ export function inspectTests(api: LaminExtensionApi, ws: string): Array<[string,
         // an unknown run: the command reports the server's error and opens nothing
         const unknown = "0000000000000000";
         await vscode.commands.executeCommand(Commands.showRun, unknown);
-        assert.ok(!vscode.workspace.notebookDocuments.some((d) => d.uri.path.includes(unknown)));
+        // and one that is no uid at all (a path) is refused before anything is asked or opened
+        await vscode.commands.executeCommand(Commands.showRun, "../notebooks/running");
+        const described = vscode.workspace.notebookDocuments.filter((d) => d.uri.scheme === DESCRIBE_SCHEME);
+        assert.deepEqual(
+          described.filter((d) => d.uri.path !== nb.uri.path).map((d) => d.uri.toString()),
+          [],
+        );
       },
     ],
     [

@@ -1,7 +1,6 @@
 // A run's describe() as a read-only notebook, `lamindb-describe:/Run <uid>.ipynb`, read from the server
-// when VS Code opens it. Read-only, so it is never dirty: closing it asks nothing, showing the same run
-// again reuses its tab, and a window restored with it open reads it again. (An untitled notebook was
-// dirty from the start and asked to be saved on close.)
+// when VS Code opens it. Read-only, so it is never dirty: closing it asks nothing and showing the same run
+// again reuses its tab. (An untitled notebook was dirty from the start and asked to be saved on close.)
 import * as vscode from "vscode";
 import type { Description } from "../../db/shapes";
 import { DESCRIBE_MIME } from "../../db/shapes";
@@ -9,6 +8,8 @@ import type { LaminServer } from "../client/server";
 import { Disposable } from "../util/disposable";
 import { DESCRIBE_SCHEME } from "./ids";
 
+/** How long a description waits for the server's database before it reports what the server says. */
+const CONNECT_WAIT_MS = 30_000;
 const UID = /^[0-9A-Za-z]{1,64}$/;
 const PATH = /^\/Run ([0-9A-Za-z]{1,64})\.ipynb$/;
 
@@ -83,12 +84,32 @@ export class RunDescriptions extends Disposable implements vscode.FileSystemProv
   }
 
   private async load(uri: vscode.Uri, uid: string): Promise<Entry> {
+    await this.connected();
     const description = await this.server.request("lamin/describe", { registry: "Run", uid });
     // mtime only grows, so VS Code sees every reload as newer than what it shows
     const mtime = Math.max(Date.now(), (this.entries.get(uri.toString())?.mtime ?? 0) + 1);
     const entry = { data: describeNotebook(uid, description), mtime };
     this.entries.set(uri.toString(), entry);
     return entry;
+  }
+
+  /**
+   * Waits for the server's database, at most CONNECT_WAIT_MS: a window restored with a description open
+   * reads it while the server it just started is still connecting (which answers "not connected").
+   */
+  private async connected(): Promise<void> {
+    let done = () => {};
+    const connected = new Promise<void>((resolve) => (done = resolve));
+    // subscribed before asking, so a connection made in between is not missed
+    const sub = this.server.onNotification("lamin/connectionChanged", (p) => p.connected && done());
+    const timer = setTimeout(done, CONNECT_WAIT_MS);
+    try {
+      if ((await this.server.request("lamin/status", {})).connected) return;
+      await connected;
+    } finally {
+      clearTimeout(timer);
+      sub.dispose();
+    }
   }
 
   private async entry(uri: vscode.Uri): Promise<Entry> {

@@ -84,7 +84,6 @@ export class RunDescriptions extends Disposable implements vscode.FileSystemProv
   }
 
   private async load(uri: vscode.Uri, uid: string): Promise<Entry> {
-    await this.connected();
     const description = await this.server.request("lamin/describe", { registry: "Run", uid });
     // mtime only grows, so VS Code sees every reload as newer than what it shows
     const mtime = Math.max(Date.now(), (this.entries.get(uri.toString())?.mtime ?? 0) + 1);
@@ -118,6 +117,9 @@ export class RunDescriptions extends Disposable implements vscode.FileSystemProv
     const cached = this.entries.get(uri.toString());
     if (cached) return cached;
     try {
+      // VS Code reads on its own (a restored window): give a starting server its connection; a click on
+      // Show run (refresh) reports an outage at once instead
+      await this.connected();
       return await this.load(uri, uid);
     } catch (e) {
       throw vscode.FileSystemError.Unavailable(

@@ -10,10 +10,11 @@ import { DESCRIBE_SCHEME } from "./ids";
 
 /** How long a description waits for the server's database before it reports what the server says. */
 const CONNECT_WAIT_MS = 30_000;
-const UID = /^[0-9A-Za-z]{1,64}$/;
-const PATH = /^\/Run ([0-9A-Za-z]{1,64})\.ipynb$/;
+const UID_CHARS = "[0-9A-Za-z]{1,64}";
+const UID = new RegExp(`^${UID_CHARS}$`);
+const PATH = new RegExp(`^/Run (${UID_CHARS})\\.ipynb$`);
 
-export function runDescriptionUri(uid: string): vscode.Uri {
+function runDescriptionUri(uid: string): vscode.Uri {
   return vscode.Uri.from({ scheme: DESCRIBE_SCHEME, path: `/Run ${uid}.ipynb` });
 }
 
@@ -53,7 +54,10 @@ interface Entry {
 }
 
 export class RunDescriptions extends Disposable implements vscode.FileSystemProvider {
-  private readonly entries = new Map<string, Entry>();
+  /** By URI; a read in flight is there too, so VS Code's stat and readFile of it ask the server once. */
+  private readonly entries = new Map<string, Promise<Entry>>();
+  /** The last mtime given: it only grows, so VS Code sees every reload as newer than what it shows. */
+  private lastMtime = 0;
   private readonly changed = this.track(new vscode.EventEmitter<vscode.FileChangeEvent[]>());
   readonly onDidChangeFile = this.changed.event;
 
@@ -78,18 +82,16 @@ export class RunDescriptions extends Disposable implements vscode.FileSystemProv
       throw new Error(`${JSON.stringify(uid.slice(0, 80))} is not a run uid (letters and digits)`);
     const uri = runDescriptionUri(uid);
     const had = this.entries.has(uri.toString());
-    await this.load(uri, uid);
+    // a failed read leaves what was there
+    this.entries.set(uri.toString(), Promise.resolve(await this.load(uid)));
     if (had) this.changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     return uri;
   }
 
-  private async load(uri: vscode.Uri, uid: string): Promise<Entry> {
+  private async load(uid: string): Promise<Entry> {
     const description = await this.server.request("lamin/describe", { registry: "Run", uid });
-    // mtime only grows, so VS Code sees every reload as newer than what it shows
-    const mtime = Math.max(Date.now(), (this.entries.get(uri.toString())?.mtime ?? 0) + 1);
-    const entry = { data: describeNotebook(uid, description), mtime };
-    this.entries.set(uri.toString(), entry);
-    return entry;
+    this.lastMtime = Math.max(Date.now(), this.lastMtime + 1);
+    return { data: describeNotebook(uid, description), mtime: this.lastMtime };
   }
 
   /**
@@ -111,16 +113,26 @@ export class RunDescriptions extends Disposable implements vscode.FileSystemProv
     }
   }
 
-  private async entry(uri: vscode.Uri): Promise<Entry> {
+  private entry(uri: vscode.Uri): Promise<Entry> {
     const uid = describedRun(uri);
-    if (!uid) throw vscode.FileSystemError.FileNotFound(uri);
-    const cached = this.entries.get(uri.toString());
-    if (cached) return cached;
+    if (!uid) return Promise.reject(vscode.FileSystemError.FileNotFound(uri));
+    const key = uri.toString();
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const read = this.read(uid);
+      // a failed read is not kept: the next one asks again
+      read.catch(() => this.entries.get(key) === read && this.entries.delete(key));
+      this.entries.set(key, (entry = read));
+    }
+    return entry;
+  }
+
+  /** VS Code's own read (a restored window): a starting server gets its connection first. */
+  private async read(uid: string): Promise<Entry> {
     try {
-      // VS Code reads on its own (a restored window): give a starting server its connection; a click on
-      // Show run (refresh) reports an outage at once instead
+      // a click on Show run (refresh) reports an outage at once instead
       await this.connected();
-      return await this.load(uri, uid);
+      return await this.load(uid);
     } catch (e) {
       throw vscode.FileSystemError.Unavailable(
         `LaminDB could not describe run ${uid}: ${e instanceof Error ? e.message : String(e)}`,

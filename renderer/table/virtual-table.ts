@@ -64,6 +64,8 @@ export class TableView {
   /** Rendered rows by model row; reused while scrolling so a frame only builds the rows that came into view. */
   private rowCache = new Map<number, HTMLTableRowElement[]>();
   private lastCopyValue: LastCopy | null = null;
+  /** Counts copies, so a slow clipboard write does not overwrite the status of a later copy. */
+  private copies = 0;
   private empty: HTMLDivElement | null = null;
 
   constructor(
@@ -448,7 +450,10 @@ export class TableView {
     this.lastCopyValue = { format, rows: rows.length, text };
     this.root.setAttribute("data-last-copy-format", format);
     this.root.setAttribute("data-last-copy-rows", String(rows.length));
+    const copy = ++this.copies;
+    this.toolbar.status.textContent = "";
     const ok = await copyText(this.doc, text);
+    if (copy !== this.copies) return;
     this.toolbar.status.textContent = ok
       ? `Copied ${fmtCount(rows.length)} row${rows.length === 1 ? "" : "s"} as ${format.toUpperCase()}`
       : "Copy failed: the clipboard is not available here";

@@ -259,10 +259,41 @@ describe("table renderer", () => {
       all?.text.split("\r\n")[1] ?? "",
       /^1,uid0000000000000,run 00,completed,.*,,true,"\{""lr"":0,""layers"":\[0,1\],""note"":""row 0""\}"$/,
     );
-    assert.match(
-      (await page.$eval(`${sel} .ldb-copy-status`, (e) => e.textContent)) ?? "",
-      /^(Copied 10 rows as CSV|Copy failed)/,
+    // The status is written when the clipboard answers, after the click returns: wait for it.
+    const status = await page.waitForFunction(
+      (s) => document.querySelector(`${s} .ldb-copy-status`)?.textContent || null,
+      sel,
     );
+    assert.match(String(await status.jsonValue()), /^(Copied 10 rows as CSV|Copy failed)/);
+    await page.context().close();
+  });
+
+  test("a slow clipboard: the status tells of the last copy, not of the write that finished last", async () => {
+    const page = await h.open();
+    const sel = await render(page, "table", DATAFRAME_MIME, runsFrame(10));
+    // The first write answers only when the test says so, after the second has answered.
+    await page.evaluate(() => {
+      const w = window as unknown as { __release?: () => void };
+      let calls = 0;
+      Object.defineProperty(navigator, "clipboard", {
+        configurable: true,
+        value: {
+          writeText: () =>
+            ++calls === 1 ? new Promise<void>((resolve) => (w.__release = resolve)) : Promise.resolve(),
+        },
+      });
+    });
+    const status = () => page.$eval(`${sel} .ldb-copy-status`, (e) => e.textContent);
+    await page.click(`${sel} tr[data-row="1"] td >> nth=1`);
+    await page.click(`${sel} .ldb-copy-selection`);
+    assert.equal(await status(), "");
+    await page.click(`${sel} .ldb-copy-all`);
+    await page.waitForFunction((s) => document.querySelector(`${s} .ldb-copy-status`)?.textContent, sel);
+    assert.equal(await status(), "Copied 10 rows as TSV");
+    await page.evaluate(() => (window as unknown as { __release: () => void }).__release());
+    await nextPaint(page);
+    assert.equal(await status(), "Copied 10 rows as TSV");
+    assert.equal((await lastCopy(page, sel))?.rows, 10);
     await page.context().close();
   });
 

@@ -2,8 +2,9 @@
 // client, each figure beside the bare operation it stands on, measured in the same run:
 //   - completion round trip in `ln.ULabel.get(name="<prefix>` with 1,000,000 ULabels vs the bare
 //     SQL prefix query (lower(name) LIKE 'x%' LIMIT 50) from this process, on PostgreSQL and PGlite,
-//     and beside both the server's own statement (typeahead's prefix half + contains half) sent bare
-//     from this process: round trip - statement = what the server and LSP add, statement - prefix
+//     and beside both the server's own statements sent bare from this process (PostgreSQL: the
+//     prefix half + contains half in one; PGlite: the prefix half, then the contains half when it
+//     found few): round trip - statements = what the server and LSP add, statements - prefix
 //     query = what the contains half and its planning add;
 //   - server RSS after that, on PostgreSQL and on PGlite (the holder, PGlite inside it), and its
 //     median, p99 and max sampled after every 100 of the 2,000 completions (one point after the run
@@ -29,7 +30,14 @@ import { pathToFileURL } from "node:url";
 import { spawnSync } from "node:child_process";
 import knexFactory, { type Knex } from "knex";
 import pg from "pg";
-import { connect, Transform, typeaheadStatement, ULabel } from "../db/index";
+import {
+  connect,
+  runTypeahead,
+  Transform,
+  typeaheadStatement,
+  ULabel,
+  type TypeaheadPlan,
+} from "../db/index";
 import { LspClient, at } from "../test/server/lsp-client";
 import { holderUrl } from "../server/connection/embedded";
 import type { TrackEvent } from "../server/protocol";
@@ -113,24 +121,33 @@ export function prefixes(n: number): string[] {
   return [...out];
 }
 
-/** The statement the server sends for a ULabel name prefix (server/data/registry-values.ts: the value
- * column, uid and description; 50 rows a half; the contains half below 10 prefix matches). */
-export function serverStatement(prefix: string): { text: string; values: unknown[] } {
-  return typeaheadStatement(ULabel.filter({}), "name", prefix, {
-    fields: ["name", "uid", "description"],
+/** The statements the server sends for a ULabel name prefix (server/data/registry-values.ts: the value
+ * column, uid and description; 50 rows a half; the contains half below 10 prefix matches), on a
+ * PostgreSQL server one, on PGlite the prefix half and, when it found few, the contains half. */
+export function serverStatements(
+  prefix: string,
+  backend: Backend,
+): TypeaheadPlan<"name" | "uid" | "description"> {
+  const options = {
+    fields: ["name", "uid", "description"] as Array<"name" | "uid" | "description">,
     limit: 50,
     few: 10,
-  }).statement;
+  };
+  return typeaheadStatement(ULabel.filter({}), "name", prefix, options, backend === "pglite");
 }
 
-/** The bench's own connection to the server's database: the bare prefix query and the server's statement. */
-function bareQueries(raw: pg.Client) {
+/** The bench's own connection to the server's database: the bare prefix query and the server's statements. */
+function bareQueries(raw: pg.Client, backend: Backend) {
   return {
     bare: (prefix: string) =>
       raw.query("SELECT * FROM lamindb_ulabel WHERE lower(name) LIKE $1 AND branch_id IN (1) LIMIT 50", [
         `${prefix}%`,
       ]),
-    statement: (prefix: string) => raw.query(serverStatement(prefix)),
+    statement: (prefix: string) =>
+      runTypeahead(
+        serverStatements(prefix, backend),
+        async (s) => (await raw.query(s)).rows as Array<Record<string, unknown>>,
+      ),
   };
 }
 
@@ -140,7 +157,7 @@ async function completionFigures(
   raw: pg.Client,
   compare?: LspClient,
 ): Promise<BenchFigure[]> {
-  const { bare, statement } = bareQueries(raw);
+  const { bare, statement } = bareQueries(raw, backend);
   const uri = `file:///bench/${backend}.py`;
   const list = prefixes(COMPLETIONS + 200);
   // The goal figures are the uncached path: the server answers a prefix that extends an earlier one
@@ -240,11 +257,11 @@ async function completionFigures(
       target: { max: 8 },
       backend,
     }),
-    figure(`server: its typeahead statement sent bare p50, 1M ULabels [${backend}]`, st.p50, "ms", {
+    figure(`server: its typeahead statements sent bare p50, 1M ULabels [${backend}]`, st.p50, "ms", {
       baseline: { name: "bare SQL prefix query p50", value: b.p50 },
       backend,
     }),
-    figure(`server: its typeahead statement sent bare p99, 1M ULabels [${backend}]`, st.p99, "ms", {
+    figure(`server: its typeahead statements sent bare p99, 1M ULabels [${backend}]`, st.p99, "ms", {
       baseline: { name: "bare SQL prefix query p99", value: b.p99 },
       backend,
     }),

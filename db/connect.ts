@@ -2,6 +2,7 @@
 // database ({ memory: true }); bring the schema up to date; return the Instance.
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
+import type { Duplex } from "node:stream";
 import type { Knex } from "knex";
 import { InvalidArgument } from "./errors";
 import { Instance } from "./instance";
@@ -12,6 +13,7 @@ import { makePrivate } from "./connection/private-folder";
 import { openPglite } from "./connection/pglite";
 import { openPostgres, redactUrl } from "./connection/postgres";
 import { poolerFromUrl, reachesDirectly } from "./connection/pooler";
+import type { GuardOptions } from "./connection/statement-guard";
 
 /** A window's connections to a PostgreSQL server at most: see docs/scaling.md for the arithmetic. */
 export const MAX_CONNECTIONS = 3;
@@ -31,6 +33,11 @@ export type ConnectOptions = ({ url: string } | { dir: string } | { memory: true
   idleTimeoutMs?: number;
   /** application_name of the PostgreSQL connections (pg_stat_activity shows it). */
   applicationName?: string;
+  /**
+   * `{ url }` only: each connection's transport, instead of a socket to the URL's host (node-postgres'
+   * `stream`): the embedded folder's holder reaches its own PGlite in process this way.
+   */
+  stream?: () => Duplex;
   /**
    * The URL reaches the server through a transaction-mode pooler (PgBouncer, Supavisor): no named
    * statements, no session state. Default: the URL's `pgbouncer=true`, else detected on connecting.
@@ -76,7 +83,7 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
   let location: string;
   let release: () => Promise<void>;
   let pooledBySetting = false;
-  const guard = { pooled: false };
+  const guard: GuardOptions = { pooled: false };
 
   if ("url" in options) {
     if (typeof options.url !== "string" || !/^postgres(ql)?:\/\//.test(options.url)) {
@@ -95,6 +102,7 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
       readOnly: options.readOnly === true,
       idleTimeoutMs: options.idleTimeoutMs,
       applicationName: options.applicationName,
+      stream: options.stream,
       guard,
     });
     release = () => knex.destroy();
@@ -137,12 +145,19 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
       ? await inspectSchema(knex)
       : await migrate(knex, progress, storage ? { storage: { root: storage } } : {});
     const version = String((await knex.raw("SELECT version() AS v")).rows[0].v);
-    const server = kind === "postgres" && !/pglite|emscripten/i.test(version); // not pglite-socket
+    const server = kind === "postgres" && !/pglite|emscripten/i.test(version); // not PGlite behind its holder's socket
     const pooled = server && (pooledBySetting || !(await reachesDirectly(knex)));
     guard.pooled = pooled;
+    guard.timeouts = server;
     const namedStatements = server && !pooled;
     const userId = await resolveUser(knex, options.user, options.readOnly === true);
-    const instance = new Instance(knex, { kind, location, schema, namedStatements, pooled }, userId, release);
+    const engine = kind === "pglite" || !server ? "pglite" : "postgres";
+    const instance = new Instance(
+      knex,
+      { kind, location, schema, namedStatements, pooled, engine },
+      userId,
+      release,
+    );
     if (options.setDefault !== false) Instance.setDefault(instance);
     progress("Connected");
     return instance;

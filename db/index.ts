@@ -46,7 +46,14 @@ export { createPglite } from "./connection/pglite";
 export { redactUrl } from "./connection/postgres";
 export { defaultLookupField, lookupKey, type Lookup, type LookupOptions } from "./query/lookup";
 export { type SearchOptions } from "./query/search";
-export { typeahead, typeaheadStatement, type TypeaheadOptions, type TypeaheadRow } from "./query/typeahead";
+export {
+  runTypeahead,
+  typeahead,
+  typeaheadStatement,
+  type TypeaheadOptions,
+  type TypeaheadPlan,
+  type TypeaheadRow,
+} from "./query/typeahead";
 export { type Scored } from "./query/queryset";
 export { type ToDataFrameOptions } from "./query/dataframe";
 export { setInstances, instanceNames, closeNamedInstances, NamedInstances } from "./instances";

@@ -28,12 +28,18 @@ export async function rowsOf(db: Executor, statement: Fragment): Promise<Array<R
 export interface InstanceInfo {
   kind: "postgres" | "pglite";
   /**
-   * Whether connections may hold named prepared statements. Not through pglite-socket: its
+   * Whether connections may hold named prepared statements. Not to PGlite through its holder's socket: its
    * connections share PGlite's single session, where a second PREPARE of a name fails (42P05).
    */
   namedStatements: boolean;
   /** A PostgreSQL server reached through a transaction-mode pooler (connection/pooler.ts). */
   pooled: boolean;
+  /**
+   * What answers the statements: PGlite also when reached through its holder's socket (`kind` is then
+   * "postgres"). PGlite plans in WebAssembly, on this machine: a statement costs more to plan, a round
+   * trip less, than on a server.
+   */
+  engine: "postgres" | "pglite";
   /** Where the data lives, without credentials: a URL, a folder, or ":memory:". */
   location: string;
   schema: SchemaState;

@@ -21,7 +21,6 @@ const nodeExternals = [
   ...knexDialectExternals,
   "@electric-sql/pglite",
   "@electric-sql/pglite/*",
-  "@electric-sql/pglite-socket",
   "web-tree-sitter",
   "@vscode/tree-sitter-wasm",
   "vscode",

@@ -13,12 +13,7 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The external packages the bundles require at run time (scripts/build.mjs keeps them out of dist/). */
-export const RUNTIME_PACKAGES = [
-  "@electric-sql/pglite",
-  "@electric-sql/pglite-socket",
-  "web-tree-sitter",
-  "@vscode/tree-sitter-wasm",
-];
+export const RUNTIME_PACKAGES = ["@electric-sql/pglite", "web-tree-sitter", "@vscode/tree-sitter-wasm"];
 
 const GRAMMARS = new Set([
   "tree-sitter-python.wasm",
@@ -38,7 +33,7 @@ const PGLITE_FILES = new Set([
 /** Files of the shipped packages that nothing loads at run time. */
 function keep(src) {
   const name = basename(src);
-  // source maps, type declarations, and TypeScript sources, tests and configs (pglite-socket ships them)
+  // source maps, type declarations, and TypeScript sources, tests and configs
   if (name.endsWith(".map") || /\.[cm]?ts$/.test(name)) return false;
   // the grammars the server loads; not this package's own tree-sitter runtime (web-tree-sitter's is used)
   if (src.includes(join("tree-sitter-wasm", "wasm") + sep)) return GRAMMARS.has(name);
@@ -57,8 +52,6 @@ function keep(src) {
   // web-tree-sitter's debug build ("web-tree-sitter/debug") and its ES module entry: the server requires it
   if (src.includes(join("node_modules", "web-tree-sitter")))
     return !/[\\/]debug([\\/]|$)/.test(src) && name !== "web-tree-sitter.js";
-  // pglite-socket: likewise required, its index.cjs only
-  if (src.includes(join("@electric-sql", "pglite-socket", "dist"))) return !name.endsWith(".js");
   return true;
 }
 
@@ -90,7 +83,7 @@ export function packageExtension({ build = true, log = console.log } = {}) {
     cpSync(src, join(stage, "node_modules", name), { recursive: true, filter: keep });
     dependencies[name] = JSON.parse(readFileSync(join(src, "package.json"), "utf8")).version;
   }
-  // optional peers that are not shipped (pglite-socket names every PGlite extension) would fail npm list
+  // optional peers that are not shipped would fail npm list
   for (const name of packages) {
     const file = join(stage, "node_modules", name, "package.json");
     const meta = JSON.parse(readFileSync(file, "utf8"));

@@ -5,7 +5,7 @@
 // - PGlite: its query() turns every DataRow into a message object and every row into an object or
 //   array through generic code (30 s for 100,000 runs on a loaded machine, against the 3 s PostgreSQL
 //   in WebAssembly takes to produce the rows); here the same extended-protocol statement is run with
-//   execProtocolRawStream (what pglite-socket does, under the same runExclusive lock) and its DataRows
+//   execProtocolRawStream (what the embedded holder's sessions do, under the same runExclusive lock) and its DataRows
 //   read straight from the bytes. Column values go through PGlite's parsers for their type OIDs, so
 //   int8, date and jsonb read as through query(). Any error reply: the statement is run again through
 //   query(), which raises the driver's own error (mapDbError expects it).

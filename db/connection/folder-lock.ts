@@ -36,7 +36,7 @@ export interface LockHolder {
   bootId?: string;
   /** Field 22 of /proc/<pid>/stat (clock ticks since boot): tells the holder from a later process with its pid. */
   procStart?: string;
-  /** Set by a holder that serves the folder to other processes (pglite-socket). */
+  /** Set by a holder that serves the folder to other processes (server/connection/socket-server.ts). */
   port?: number;
 }
 

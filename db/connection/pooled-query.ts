@@ -80,7 +80,7 @@ export function statementName(text: string): string {
 
 /**
  * Statements on connections of a Knex pool. `namedStatements`: whether its connections may hold
- * named prepared statements (PostgreSQL servers; not pglite-socket, not a transaction-mode pooler);
+ * named prepared statements (PostgreSQL servers; not PGlite through its holder's socket, not a transaction-mode pooler);
  * where they may not, every statement runs unnamed.
  *
  * A statement's connection is kept (still checked out of the pool) until the event loop's next check

@@ -1,4 +1,5 @@
 // A PostgreSQL server through `pg`, with the same type parsing as the embedded database.
+import type { Duplex } from "node:stream";
 import knexFactory, { type Knex } from "knex";
 import pg from "pg";
 import { DATE_OID, INT8_OID, parseDate, parseInt8 } from "./normalise";
@@ -35,6 +36,8 @@ export interface PostgresOptions {
   applicationName?: string;
   /** Read by every connection's guard at each statement: connect() sets `pooled` once it knows. */
   guard?: GuardOptions;
+  /** Each connection's transport instead of a socket to the URL's host (node-postgres' `stream`). */
+  stream?: () => Duplex;
 }
 
 export function openPostgres(
@@ -47,12 +50,14 @@ export function openPostgres(
     idleTimeoutMs = 30_000,
     applicationName,
     guard = { pooled },
+    stream,
   }: PostgresOptions = {},
 ): Knex {
   const connection = {
     connectionString: url,
     types: pgTypes,
     ...(applicationName ? { application_name: applicationName } : {}),
+    ...(stream ? { stream } : {}),
   };
   return knexFactory({
     client: "pg",

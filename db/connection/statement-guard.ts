@@ -1,7 +1,7 @@
 // What must hold for every statement of a connection, through a transaction-mode pooler too: a
 // read-only instance (an untrusted workspace) and a `statement_timeout` for bounded work (completion,
 // hover, diagnostics). A session `SET` would outlive our transaction on a pooler's shared server
-// connection (and on pglite-socket, whose connections share PGlite's one session), so both are
+// connection (and on the embedded holder's socket, whose connections share PGlite's one session), so both are
 // transaction-local: a statement outside a transaction runs in one transaction with them and a
 // transaction Knex opens gets them right after its BEGIN. A statement with values (the extended
 // protocol: completion's typeahead, save()'s INSERT) takes them in the same round trip, pipelined before
@@ -264,6 +264,13 @@ function pipelinableConfig(
 export interface GuardOptions {
   /** Behind a transaction-mode pooler: bounded statements get an answer deadline (ANSWER_MARGIN_MS). */
   pooled: boolean;
+  /**
+   * false: the database is PGlite (behind its holder's socket), which never ends a statement at its
+   * statement_timeout (it runs in one thread, with no timer to interrupt it), so bounded statements
+   * are sent without the setting: on PGlite it cost a statement planned and run in WebAssembly
+   * before each one, for nothing. Unknown (undefined) counts as true.
+   */
+  timeouts?: boolean;
 }
 
 /** Wraps connection.query (callback and promise forms) with the settings above. */
@@ -337,7 +344,8 @@ export function guardConnection(
     }
     const callback = args.find((a, i) => i > 0 && typeof a === "function") as Callback | undefined;
     const values = args.length > 1 && Array.isArray(args[1]) ? args[1] : undefined;
-    const { timeoutMs, signal: scoped, inFlight } = store ?? {};
+    const { signal: scoped, inFlight } = store ?? {};
+    const timeoutMs = options.timeouts === false ? undefined : store?.timeoutMs;
     // a transaction's end is always sent: cancelling it would leave the connection inside it
     // `pipelined`: the statement with the settings statement before it, in one round trip
     const send = (cancellable = true, pipelined?: PipelinableConfig): Promise<unknown> =>
@@ -380,7 +388,7 @@ export function guardConnection(
       result = send(false);
     } else {
       counts.total++;
-      if (timeoutMs) counts.bounded++;
+      if (store?.timeoutMs) counts.bounded++;
       const extra = settings(timeoutMs);
       const pipelinable = pipelinableConfig(config, text, values);
       if (inTransaction || !extra || scoped?.aborted) result = send();

@@ -1,11 +1,13 @@
 // Values as they are typed: the records whose text field starts with a prefix and, only when that
-// finds few, those that contain it, in one statement. The contains half sits behind a one-time
-// filter on the prefix half's count, so PostgreSQL skips it when the prefix found enough; either
-// way a keystroke costs one round trip. The statement is built from the query's WHERE and the two
-// lookups' fragments and sent straight on a pooled connection, unnamed: an unnamed statement is
-// always planned for its values, while a named one would switch to a generic plan after five runs,
-// and a generic plan of `lower(name) LIKE $1` scans the table (see connection/pooler.ts). Measured
-// in bench/server-bench.ts beside the bare prefix query.
+// finds few, those that contain it. On a PostgreSQL server that is one statement: the contains half
+// sits behind a one-time filter on the prefix half's count, so PostgreSQL skips it when the prefix
+// found enough, and a keystroke costs one round trip whatever the network. On PGlite, which plans in
+// WebAssembly on this machine, planning both halves costs more than a second round trip: the prefix
+// half goes alone, and the contains half follows only when it found few (docs/server.md). Either way
+// the statements are built from the query's WHERE and the lookups' fragments and sent straight on a
+// pooled connection, unnamed: an unnamed statement is always planned for its values, while a named
+// one would switch to a generic plan after five runs, and a generic plan of `lower(name) LIKE $1`
+// scans the table (see connection/pooler.ts). Measured in bench/server-bench.ts.
 import { fieldOf } from "../schema/catalog";
 import { InvalidArgument } from "../errors";
 import { compileWhere } from "./compiler";
@@ -24,19 +26,31 @@ export interface TypeaheadOptions<K extends string> {
 
 export type TypeaheadRow<K extends string> = Record<K | "id", unknown> & { match: "prefix" | "contains" };
 
+type Statement = { text: string; values: unknown[] };
+type RawRow = Record<string, unknown>;
+
+/** The statements typeahead() sends, and how to read their rows. */
+export interface TypeaheadPlan<K extends string> {
+  /** Both halves in one statement, or, split, the prefix half alone. */
+  first: Statement;
+  /** Split only: the contains half, sent when `first` found fewer than `few` rows. */
+  contains?: Statement;
+  few: number;
+  read(rows: RawRow[]): Array<TypeaheadRow<K>>;
+}
+
 /**
- * The statement typeahead() sends and how to read its rows, without sending it: the benchmark runs the
- * same text on a bare connection, to tell the statement's own time from the layers above it.
+ * The statements typeahead() sends and how to read their rows, without sending them: the benchmark
+ * runs the same on a bare connection, to tell the statements' own time from the layers above them.
+ * `split`: the prefix half alone first (what typeahead() does on PGlite).
  */
 export function typeaheadStatement<T, K extends string>(
   qs: QuerySet<T>,
   field: string,
   prefix: string,
   options: TypeaheadOptions<K>,
-): {
-  statement: { text: string; values: unknown[] };
-  read(rows: Array<Record<string, unknown>>): Array<TypeaheadRow<K>>;
-} {
+  split = false,
+): TypeaheadPlan<K> {
   const model = qs.registry.spec;
   const spec = fieldOf(model, field);
   if (!spec || (spec.type !== "char" && spec.type !== "text"))
@@ -50,19 +64,38 @@ export function typeaheadStatement<T, K extends string>(
     return sql`${select} WHERE (${textLookup(target, lookup, prefix)}) AND (${where}) LIMIT ${options.limit}`;
   };
   const starts = half("istartswith");
-  const statement =
-    prefix.length < 2
-      ? sql`SELECT s.*, 0 AS lamin_pass FROM (${starts}) s`
-      : sql`WITH p AS (${starts}) SELECT p.*, 0 AS lamin_pass FROM p UNION ALL SELECT c.*, 1 FROM (${half("icontains")}) c WHERE (SELECT count(*) FROM p) < ${options.few} AND c.id NOT IN (SELECT id FROM p)`;
-  return {
-    statement: statement.toPositional(),
-    read: (rows) =>
-      columns
-        .read(rows)
-        .map(
-          (r, i) => ({ ...r, match: rows[i].lamin_pass === 0 ? "prefix" : "contains" }) as TypeaheadRow<K>,
-        ),
-  };
+  const read = (rows: RawRow[]): Array<TypeaheadRow<K>> =>
+    columns
+      .read(rows)
+      .map((r, i) => ({ ...r, match: rows[i].lamin_pass === 0 ? "prefix" : "contains" }) as TypeaheadRow<K>);
+  const few = options.few;
+  if (prefix.length < 2)
+    return { first: sql`SELECT s.*, 0 AS lamin_pass FROM (${starts}) s`.toPositional(), few, read };
+  if (split)
+    return {
+      first: sql`SELECT s.*, 0 AS lamin_pass FROM (${starts}) s`.toPositional(),
+      contains: sql`SELECT c.*, 1 AS lamin_pass FROM (${half("icontains")}) c`.toPositional(),
+      few,
+      read,
+    };
+  const statement = sql`WITH p AS (${starts}) SELECT p.*, 0 AS lamin_pass FROM p UNION ALL SELECT c.*, 1 FROM (${half("icontains")}) c WHERE (SELECT count(*) FROM p) < ${few} AND c.id NOT IN (SELECT id FROM p)`;
+  return { first: statement.toPositional(), few, read };
+}
+
+/**
+ * Sends a plan's statements through `send` and reads their rows: a split plan's contains half only
+ * when the prefix half found fewer than `few`, without the rows the prefix half has (as the one
+ * statement's `NOT IN`, after its limit).
+ */
+export async function runTypeahead<K extends string>(
+  plan: TypeaheadPlan<K>,
+  send: (statement: Statement) => Promise<RawRow[]>,
+): Promise<Array<TypeaheadRow<K>>> {
+  const first = await send(plan.first);
+  if (!plan.contains || first.length >= plan.few) return plan.read(first);
+  const seen = new Set(first.map((r) => r.id));
+  const contains = (await send(plan.contains)).filter((r) => !seen.has(r.id));
+  return plan.read(first.concat(contains));
 }
 
 export async function typeahead<T, K extends string>(
@@ -71,7 +104,7 @@ export async function typeahead<T, K extends string>(
   prefix: string,
   options: TypeaheadOptions<K>,
 ): Promise<Array<TypeaheadRow<K>>> {
-  const { statement, read } = typeaheadStatement(qs, field, prefix, options);
   const instance = await qs.resolveInstance();
-  return read(await instance.run(() => instance.statements.query(statement)));
+  const plan = typeaheadStatement(qs, field, prefix, options, instance.info.engine === "pglite");
+  return runTypeahead(plan, (statement) => instance.run(() => instance.statements.query(statement)));
 }

@@ -1,11 +1,12 @@
 // One embedded (PGlite) folder shared by several VS Code windows. The first server takes the
-// folder's lock, opens PGlite and serves it on a loopback port through pglite-socket, behind a
+// folder's lock, opens PGlite and serves it on a loopback port (socket-server.ts), behind a
 // SCRAM-SHA-256 password that is a secret file only the folder's owner can read (socket-server.ts);
 // it advertises the port in the lock file. Every server, the holder included, then talks to the
 // folder through that socket with the ordinary PostgreSQL driver: the socket's queue keeps each
 // connection's transaction whole, which an in-process handle beside the socket would not. When the
 // holder exits, a client notices (its pid is gone or the socket drops) and the next opener takes over.
 import { existsSync, mkdirSync, statSync } from "node:fs";
+import type { Duplex } from "node:stream";
 import { join } from "node:path";
 import {
   connect,
@@ -32,7 +33,8 @@ export interface EmbeddedConnection {
 const MAX_SOCKET_CONNECTIONS = 64;
 const OPEN_TIMEOUT_MS = 60_000;
 // One connection per server: PGlite runs one statement at a time anyway, and concurrent extended-
-// protocol conversations from one process through pglite-socket were seen to interleave (08P01).
+// protocol conversations from one process through pglite-socket (which the holder used before its own
+// sessions) were seen to interleave (08P01).
 const SOCKET_POOL = 1;
 // The holder's PGlite runs in its event loop: while it executes a long statement (another window's
 // query cell, a load of demo data) it accepts and authenticates no one, and a loaded machine stretches
@@ -96,7 +98,15 @@ export function holderUrl(dir: string): string | undefined {
   return holder?.port ? socketUrl(holder.port, readSecret(dir)) : undefined;
 }
 
-async function serveFolder(dir: string): Promise<{ port: number; secret: string; stop(): Promise<void> }> {
+interface Served {
+  port: number;
+  secret: string;
+  /** A connection of this process to the folder, in process (the same queue as the socket's). */
+  connectLocal(): Duplex;
+  stop(): Promise<void>;
+}
+
+async function serveFolder(dir: string): Promise<Served> {
   const lock = FolderLock.acquire(dir);
   try {
     const pglite = await createPglite(dir);
@@ -115,6 +125,7 @@ async function serveFolder(dir: string): Promise<{ port: number; secret: string;
     return {
       port,
       secret,
+      connectLocal: () => server.connectLocal(),
       stop: async () => {
         try {
           await server.stop();
@@ -178,7 +189,7 @@ export async function openEmbedded(
       await sleep(100); // the holder is still starting, or going away
       continue;
     }
-    let served: { port: number; secret: string; stop(): Promise<void> };
+    let served: Served;
     try {
       served = await serveFolder(dir);
     } catch (e) {
@@ -189,9 +200,11 @@ export async function openEmbedded(
       throw e;
     }
     try {
+      // the holder's own connection skips the socket: the URL names the database and user only
       const url = socketUrl(served.port, served.secret);
       const instance = await connect({
         url,
+        stream: served.connectLocal,
         user,
         readOnly,
         maxConnections: SOCKET_POOL,

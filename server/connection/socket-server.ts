@@ -1,15 +1,15 @@
-// The embedded holder's socket: PGlite served on a loopback port to the other windows' servers, but
-// only to a client that proves it knows the folder's secret. pglite-socket itself accepts anyone, so
+// The embedded holder's sessions: PGlite served on a loopback port to the other windows' servers, but
+// only to a client that proves it knows the folder's secret. PGlite itself asks no password, so
 // every connection first goes through PostgreSQL's own SCRAM-SHA-256 exchange here (the ordinary `pg`
-// driver speaks it); only then does the startup message reach pglite-socket's handler, and PGlite
-// answers it as usual. The secret is a file only the folder's owner can read (0600, in a 0700 folder),
-// made anew by each holder.
+// driver speaks it); only then does its startup message reach PGlite, which answers it as usual. The
+// secret is a file only the folder's owner can read (0600, in a 0700 folder), made anew by each holder.
+// The holder's own driver is a session too, in process (connectLocal).
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
+import { Duplex } from "node:stream";
 import type { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from "@electric-sql/pglite-socket";
 import { SCRAM_MECHANISM, ScramError, ScramExchange, scramVerifier, type ScramVerifier } from "./scram";
 
 export const SECRET_FILE = "lamin-vscode.secret";
@@ -201,31 +201,34 @@ function authenticate(socket: Socket, verifier: ScramVerifier): Promise<Buffer> 
   });
 }
 
-// ---- one statement at a time --------------------------------------------------------------------
+// ---- one batch of messages at a time ---------------------------------------------------------
 
 interface Pending {
-  handlerId: number;
-  message: Uint8Array;
-  onData: (data: Uint8Array) => void;
-  resolve: (bytes: number) => void;
+  sessionId: number;
+  messages: Uint8Array;
+  resolve: (out: Buffer) => void;
   reject: (e: unknown) => void;
 }
 
 /**
- * The queue pglite-socket's handlers send their messages through (its own is not exported): one
- * message at a time into PGlite, and while a connection holds a transaction open, only that
- * connection's messages. Unlike pglite-socket 0.2's, a failed message does not stop the queue.
+ * Every session's messages go into PGlite through this queue, one batch at a time, and while a
+ * session holds a transaction open, only that session's batches. A failed batch does not stop it.
  */
 class ExclusiveQueue {
   private readonly queue: Pending[] = [];
   private processing = false;
-  private lastHandlerId: number | null = null;
+  private lastSessionId: number | null = null;
+  /** Batches run since the start. */
+  ran = 0;
+  /** Sessions that went away since the queue last looked; one may hold PGlite's transaction. */
+  private readonly gone = new Set<number>();
 
   constructor(private readonly db: PGlite) {}
 
-  enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+  /** Runs `messages` (whole protocol messages, in order) and resolves with everything PGlite answered. */
+  run(sessionId: number, messages: Uint8Array): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ handlerId, message, onData, resolve, reject });
+      this.queue.push({ sessionId, messages, resolve, reject });
       void this.process();
     });
   }
@@ -234,25 +237,33 @@ class ExclusiveQueue {
     if (this.processing) return;
     this.processing = true;
     try {
-      while (this.queue.length > 0) {
-        let i = 0;
-        if (this.db.isInTransaction() && this.lastHandlerId !== null) {
-          i = this.queue.findIndex((p) => p.handlerId === this.lastHandlerId);
-          if (i < 0) break; // the transaction's owner has not sent its next message yet
+      for (;;) {
+        const owner = this.db.isInTransaction() ? this.lastSessionId : null;
+        if (owner !== null && this.gone.has(owner)) {
+          // its session went away inside the transaction (perhaps while the batch that opened it
+          // ran): rolled back, so the others can go on
+          await this.db.exec("ROLLBACK");
+          this.lastSessionId = null;
+          continue;
         }
+        this.gone.clear(); // a session that went away owns no transaction now
+        let i = 0;
+        if (owner !== null) {
+          i = this.queue.findIndex((p) => p.sessionId === owner);
+          if (i < 0) break; // the transaction's owner has not sent its next messages yet
+        } else if (this.queue.length === 0) break;
         const [item] = this.queue.splice(i, 1);
-        let bytes = 0;
+        const out: Buffer[] = [];
         try {
           await this.db.runExclusive(() =>
-            this.db.execProtocolRawStream(item.message, {
-              onRawData: (d: Uint8Array) => {
-                bytes += d.length;
-                item.onData(d);
-              },
+            this.db.execProtocolRawStream(item.messages, {
+              // a view of PGlite's buffer, which the next chunk overwrites: copied
+              onRawData: (d: Uint8Array) => void out.push(Buffer.from(d)),
             }),
           );
-          this.lastHandlerId = item.handlerId;
-          item.resolve(bytes);
+          this.lastSessionId = item.sessionId;
+          this.ran++;
+          item.resolve(out.length === 1 ? out[0] : Buffer.concat(out));
         } catch (e) {
           item.reject(e);
         }
@@ -262,25 +273,150 @@ class ExclusiveQueue {
     }
   }
 
-  getQueueLength(): number {
+  get length(): number {
     return this.queue.length;
   }
 
-  clearQueueForHandler(handlerId: number): void {
+  /** A session that went away: its waiting batches fail, and a transaction it holds is rolled back. */
+  forget(sessionId: number): void {
     for (let i = this.queue.length - 1; i >= 0; i--) {
-      if (this.queue[i].handlerId !== handlerId) continue;
+      if (this.queue[i].sessionId !== sessionId) continue;
       const [item] = this.queue.splice(i, 1);
-      item.reject(new Error("Handler disconnected"));
+      item.reject(new Error("the session closed"));
     }
+    this.gone.add(sessionId);
+    void this.process().catch(() => {});
+  }
+}
+
+const TERMINATE = 0x58; // 'X'
+
+/**
+ * One client's conversation with PGlite, after its handshake. The messages that have arrived whole
+ * go to PGlite in one call, as PostgreSQL reads them off its socket in turn, and PGlite's answer to
+ * them goes back in one write. (pglite-socket's handler made a call, a turn of the queue and a write
+ * per message: a statement in the extended protocol with its settings pipelined before it is eight.)
+ */
+class Session {
+  private static nextId = 1;
+  private readonly id = Session.nextId++;
+  private pending: Buffer = Buffer.alloc(0);
+  private started = false;
+  private closed = false;
+  private last: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly queue: ExclusiveQueue,
+    private readonly peer: Duplex,
+    private readonly onClose: () => void,
+  ) {
+    peer.on("data", (d: Buffer) => this.receive(d));
+    peer.on("error", () => this.close());
+    peer.on("close", () => this.close());
   }
 
-  /** A connection that went away inside a transaction: roll it back so the others can go on. */
-  async clearTransactionIfNeeded(handlerId: number): Promise<void> {
-    if (this.db.isInTransaction() && this.lastHandlerId === handlerId) {
-      await this.db.exec("ROLLBACK");
-      this.lastHandlerId = null;
-      await this.process();
+  private receive(data: Buffer): void {
+    if (this.closed) return;
+    const buffer = this.pending.length > 0 ? Buffer.concat([this.pending, data]) : data;
+    let start = 0;
+    if (!this.started) {
+      // the startup message: no type byte; PGlite opens the session on its own
+      if (buffer.length < 4) return void (this.pending = buffer);
+      const len = buffer.readInt32BE(0);
+      if (len < 8) return this.close();
+      if (buffer.length < len) return void (this.pending = buffer);
+      this.started = true;
+      this.send(buffer.subarray(0, len));
+      start = len;
     }
+    let end = start;
+    let terminate = false;
+    while (buffer.length - end >= 5) {
+      const len = buffer.readInt32BE(end + 1);
+      if (len < 4) return this.close(); // not the protocol: nothing sensible follows
+      if (buffer.length - end < len + 1) break;
+      // Terminate is the session's end, never PGlite's (it would end PGlite's one backend)
+      if (buffer[end] === TERMINATE) {
+        terminate = true;
+        break;
+      }
+      end += len + 1;
+    }
+    if (end > start) this.send(buffer.subarray(start, end));
+    this.pending = terminate ? Buffer.alloc(0) : buffer.subarray(end);
+    if (terminate) void this.last.finally(() => this.close());
+  }
+
+  private send(messages: Buffer): void {
+    this.last = this.queue.run(this.id, messages).then(
+      (out) => {
+        if (out.length > 0 && !this.closed && this.peer.writable) this.peer.write(out);
+      },
+      () => this.close(),
+    );
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.forget(this.id);
+    if (!this.peer.destroyed) this.peer.destroy();
+    this.onClose();
+  }
+}
+
+/**
+ * Two ends of an in-process connection, for the holder's own driver: what one end writes, the other
+ * reads, with no socket between them. It has what node-postgres calls on a socket.
+ */
+class LocalEnd extends Duplex {
+  other!: LocalEnd;
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (e?: Error | null) => void): void {
+    this.other.push(chunk);
+    callback();
+  }
+
+  // node-postgres corks a statement's messages: they arrive as one chunk, one batch, as from a socket
+  override _writev(
+    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
+    callback: (e?: Error | null) => void,
+  ): void {
+    this.other.push(Buffer.concat(chunks.map((c) => c.chunk)));
+    callback();
+  }
+
+  override _final(callback: (e?: Error | null) => void): void {
+    this.other.push(null);
+    callback();
+  }
+
+  override _read(): void {}
+
+  override _destroy(error: Error | null, callback: (e?: Error | null) => void): void {
+    if (!this.other.destroyed) this.other.destroy();
+    callback(error);
+  }
+
+  connect(): this {
+    process.nextTick(() => this.emit("connect"));
+    return this;
+  }
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  setKeepAlive(): this {
+    return this;
+  }
+
+  ref(): this {
+    return this;
+  }
+
+  unref(): this {
+    return this;
   }
 }
 
@@ -296,7 +432,7 @@ export interface SocketServerOptions {
 
 export class AuthenticatedSocketServer {
   private server: Server | undefined;
-  private readonly handlers = new Set<PGLiteSocketHandler>();
+  private readonly sessions = new Set<Session>();
   private readonly pending = new Set<Socket>();
   private readonly queue: ExclusiveQueue;
   private readonly verifier: ScramVerifier;
@@ -324,7 +460,7 @@ export class AuthenticatedSocketServer {
   }
 
   private async accept(socket: Socket): Promise<void> {
-    if (this.handlers.size + this.pending.size >= this.options.maxConnections) {
+    if (this.sessions.size + this.pending.size >= this.options.maxConnections) {
       socket.end(errorResponse("53300", "sorry, too many clients already"));
       return;
     }
@@ -343,25 +479,39 @@ export class AuthenticatedSocketServer {
       socket.destroy();
       return;
     }
-    const handler = new PGLiteSocketHandler({
-      queryQueue: this.queue as unknown as PGLiteSocketHandlerOptions["queryQueue"],
-      closeOnDetach: true,
-    });
-    this.handlers.add(handler);
-    const forget = () => this.handlers.delete(handler);
-    handler.addEventListener("close", forget);
-    handler.addEventListener("error", forget);
-    await handler.attach(socket);
+    this.open(socket);
     // the startup message (and anything after it) now goes to PGlite, which answers AuthenticationOk
     socket.emit("data", handshake);
+  }
+
+  private open(peer: Duplex): void {
+    const session = new Session(this.queue, peer, () => this.sessions.delete(session));
+    this.sessions.add(session);
+  }
+
+  /** Sessions open, batches of messages waiting for PGlite, and batches run since the start. */
+  stats(): { sessions: number; queued: number; ran: number } {
+    return { sessions: this.sessions.size, queued: this.queue.length, ran: this.queue.ran };
+  }
+
+  /**
+   * A connection of this process's own driver (node-postgres' `stream`): the same queue as the
+   * sockets' clients, without a socket or a handshake; the process holds the folder already.
+   */
+  connectLocal(): Duplex {
+    const client = new LocalEnd();
+    const server = new LocalEnd();
+    client.other = server;
+    server.other = client;
+    this.open(server);
+    return client;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
     for (const s of this.pending) s.destroy();
-    await Promise.all([...this.handlers].map((h) => h.detach(true)));
-    this.handlers.clear();
+    for (const session of [...this.sessions]) session.close();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

@@ -1,5 +1,5 @@
 // Two servers (two VS Code windows) on one embedded folder: the first holds it and serves it over
-// pglite-socket, the second connects through it; nothing is lost; when the holder dies the other
+// its socket, the second connects through it; nothing is lost; when the holder dies the other
 // takes over.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -1,10 +1,11 @@
 // One embedded (PGlite) folder shared by several VS Code windows. The first server takes the
 // folder's lock, opens PGlite and serves it on a loopback port (socket-server.ts), behind a
 // SCRAM-SHA-256 password that is a secret file only the folder's owner can read (socket-server.ts);
-// it advertises the port in the lock file. Every server, the holder included, then talks to the
-// folder through that socket with the ordinary PostgreSQL driver: the socket's queue keeps each
-// connection's transaction whole, which an in-process handle beside the socket would not. When the
-// holder exits, a client notices (its pid is gone or the socket drops) and the next opener takes over.
+// it advertises the port in the lock file. Every server then talks to the folder with the ordinary
+// PostgreSQL driver, the other windows' through that socket and the holder's own in process, through a
+// session on the same queue: the queue keeps each session's transaction whole, which a PGlite handle
+// used beside it would not. When the holder exits, a client notices (its pid is gone or the socket
+// drops) and the next opener takes over.
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import type { Duplex } from "node:stream";
 import { join } from "node:path";

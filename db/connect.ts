@@ -151,7 +151,7 @@ export async function connect(options: ConnectOptions): Promise<Instance> {
     guard.timeouts = server;
     const namedStatements = server && !pooled;
     const userId = await resolveUser(knex, options.user, options.readOnly === true);
-    const engine = kind === "pglite" || !server ? "pglite" : "postgres";
+    const engine = server ? "postgres" : "pglite"; // `server` is false for kind "pglite" too
     const instance = new Instance(
       knex,
       { kind, location, schema, namedStatements, pooled, engine },

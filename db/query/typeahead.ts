@@ -69,17 +69,19 @@ export function typeaheadStatement<T, K extends string>(
       .read(rows)
       .map((r, i) => ({ ...r, match: rows[i].lamin_pass === 0 ? "prefix" : "contains" }) as TypeaheadRow<K>);
   const few = options.few;
-  if (prefix.length < 2)
-    return { first: sql`SELECT s.*, 0 AS lamin_pass FROM (${starts}) s`.toPositional(), few, read };
-  if (split)
-    return {
-      first: sql`SELECT s.*, 0 AS lamin_pass FROM (${starts}) s`.toPositional(),
-      contains: sql`SELECT c.*, 1 AS lamin_pass FROM (${half("icontains")}) c`.toPositional(),
-      few,
-      read,
-    };
-  const statement = sql`WITH p AS (${starts}) SELECT p.*, 0 AS lamin_pass FROM p UNION ALL SELECT c.*, 1 FROM (${half("icontains")}) c WHERE (SELECT count(*) FROM p) < ${few} AND c.id NOT IN (SELECT id FROM p)`;
-  return { first: statement.toPositional(), few, read };
+  if (prefix.length >= 2 && !split) {
+    const statement = sql`WITH p AS (${starts}) SELECT p.*, 0 AS lamin_pass FROM p UNION ALL SELECT c.*, 1 FROM (${half("icontains")}) c WHERE (SELECT count(*) FROM p) < ${few} AND c.id NOT IN (SELECT id FROM p)`;
+    return { first: statement.toPositional(), few, read };
+  }
+  // one character: the prefix half only; split: the prefix half first
+  const first = sql`SELECT s.*, 0 AS lamin_pass FROM (${starts}) s`.toPositional();
+  if (prefix.length < 2) return { first, few, read };
+  return {
+    first,
+    contains: sql`SELECT c.*, 1 AS lamin_pass FROM (${half("icontains")}) c`.toPositional(),
+    few,
+    read,
+  };
 }
 
 /**

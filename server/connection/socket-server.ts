@@ -277,15 +277,18 @@ class ExclusiveQueue {
     return this.queue.length;
   }
 
-  /** A session that went away: its waiting batches fail, and a transaction it holds is rolled back. */
-  forget(sessionId: number): void {
+  /**
+   * A session that went away: its waiting batches fail, and a transaction it holds is rolled back.
+   * Resolves when the queue has looked (unless it is running a batch, which looks after it).
+   */
+  forget(sessionId: number): Promise<void> {
     for (let i = this.queue.length - 1; i >= 0; i--) {
       if (this.queue[i].sessionId !== sessionId) continue;
       const [item] = this.queue.splice(i, 1);
       item.reject(new Error("the session closed"));
     }
     this.gone.add(sessionId);
-    void this.process().catch(() => {});
+    return this.process().catch(() => {});
   }
 }
 
@@ -311,8 +314,8 @@ class Session {
     private readonly onClose: () => void,
   ) {
     peer.on("data", (d: Buffer) => this.receive(d));
-    peer.on("error", () => this.close());
-    peer.on("close", () => this.close());
+    peer.on("error", () => void this.close());
+    peer.on("close", () => void this.close());
   }
 
   private receive(data: Buffer): void {
@@ -323,7 +326,7 @@ class Session {
       // the startup message: no type byte; PGlite opens the session on its own
       if (buffer.length < 4) return void (this.pending = buffer);
       const len = buffer.readInt32BE(0);
-      if (len < 8) return this.close();
+      if (len < 8) return void this.close();
       if (buffer.length < len) return void (this.pending = buffer);
       this.started = true;
       this.send(buffer.subarray(0, len));
@@ -333,7 +336,7 @@ class Session {
     let terminate = false;
     while (buffer.length - end >= 5) {
       const len = buffer.readInt32BE(end + 1);
-      if (len < 4) return this.close(); // not the protocol: nothing sensible follows
+      if (len < 4) return void this.close(); // not the protocol: nothing sensible follows
       if (buffer.length - end < len + 1) break;
       // Terminate is the session's end, never PGlite's (it would end PGlite's one backend)
       if (buffer[end] === TERMINATE) {
@@ -356,12 +359,14 @@ class Session {
     );
   }
 
-  close(): void {
-    if (this.closed) return;
+  /** Ends the session; resolves once a transaction it held is rolled back (see forget()). */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.closed = true;
-    this.queue.forget(this.id);
+    const forgotten = this.queue.forget(this.id);
     if (!this.peer.destroyed) this.peer.destroy();
     this.onClose();
+    return forgotten;
   }
 }
 
@@ -511,7 +516,8 @@ export class AuthenticatedSocketServer {
     const server = this.server;
     this.server = undefined;
     for (const s of this.pending) s.destroy();
-    for (const session of [...this.sessions]) session.close();
+    // as pglite-socket's handlers did, a session's open transaction is rolled back before PGlite closes
+    await Promise.all([...this.sessions].map((session) => session.close()));
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

@@ -1,4 +1,4 @@
-// npm run bench [-- db server schema renderer queue activation windows]: runs each benchmark that exists in its own Node
+// npm run bench [-- db server schema renderer queue activation package windows]: runs each benchmark that exists in its own Node
 // process (one failure or crash does not hide the others' figures). Each merges its figures into this
 // run's own file (LAMIN_BENCH_RESULTS, bench/data/results.run.json, emptied first), so nothing from an
 // earlier run is mixed in. The runner then saves the assembled figures to bench/data/results.last.json
@@ -37,6 +37,7 @@ const BENCHES = [
   { name: "renderer", file: "bench/renderer/table-bench.ts" },
   { name: "queue", file: "bench/queue-bench.ts" },
   { name: "activation", file: "bench/activation-bench.ts" },
+  { name: "package", file: "bench/package-bench.ts" },
   { name: "windows", file: "bench/windows-bench.ts" },
 ];
 

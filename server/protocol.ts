@@ -256,7 +256,11 @@ export interface LaminRequests {
       error?: string;
       /** Embedded only: whether this server holds the folder or reaches it through the holder. */
       role?: "holder" | "client";
-      /** How caches learn of other processes' writes: LISTEN/NOTIFY, polled counters, or not at all. */
+      /**
+       * How caches learn of other processes' writes: LISTEN/NOTIFY, polled counters, or not at all (also
+       * while the feed does not see commits: a dropped LISTEN connection). Connected is first said once
+       * the feed sees commits.
+       */
       notifications?: "listen" | "poll" | "none";
       /**
        * Statements this server sent since it started; `bounded`: those of completion, hover and

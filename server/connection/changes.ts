@@ -12,8 +12,48 @@ export interface Change {
 }
 
 export interface ChangeFeed {
+  /**
+   * Settles when the feed's first attempt ends: true once it sees every later commit (LISTEN is active,
+   * or the counters' first sums are read), false if that attempt failed or the feed was closed. A
+   * caller announces its connection after this, so a write made once it is announced is never missed.
+   */
+  readonly ready: Promise<boolean>;
+  /** Whether it sees commits now (a LISTEN connection that dropped does not, until it listens again). */
+  readonly live: boolean;
   close(): void;
 }
+
+/**
+ * What the feeds share: `ready` settles on the first attempt; every later start of seeing commits
+ * reports `*` (whatever changed while not seeing them is unknown), the first one that settles `ready`
+ * does not (the caller's connection announcement covers it).
+ */
+class FeedState {
+  live = false;
+  private settle?: (live: boolean) => void;
+  readonly ready = new Promise<boolean>((resolve) => (this.settle = resolve));
+
+  constructor(private readonly onChange: (c: Change) => void) {}
+
+  started(): void {
+    this.live = true;
+    if (this.settle) this.settled(true);
+    else this.onChange({ table: "*" });
+  }
+
+  stopped(): void {
+    this.live = false;
+    if (this.settle) this.settled(false);
+  }
+
+  private settled(live: boolean): void {
+    this.settle?.(live);
+    this.settle = undefined;
+  }
+}
+
+/** The LISTEN connection's attempt ends within this: an unreachable directUrl must not hold the window. */
+const LISTEN_TIMEOUT_MS = 10_000;
 
 const CHANNEL = "lamin_changes";
 
@@ -37,19 +77,25 @@ export function listenPostgres(
   let closed = false;
   let client: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const state = new FeedState(onChange);
   const start = async () => {
     if (closed) return;
     const c = new pg.Client({
       connectionString: url,
+      connectionTimeoutMillis: LISTEN_TIMEOUT_MS,
+      query_timeout: LISTEN_TIMEOUT_MS,
       ...(applicationName ? { application_name: applicationName } : {}),
     });
     client = c;
     const retry = (e?: unknown) => {
+      if (client !== c) return; // an error and an end of one connection: one retry
+      state.stopped();
       if (e) log("warn", `LISTEN connection lost: ${errorMessage(e)}`);
       c.removeAllListeners();
       c.on("error", () => {});
       c.end().catch(() => {});
-      if (!closed && client === c) timer = setTimeout(() => void start(), 1000);
+      client = undefined;
+      if (!closed) timer = setTimeout(() => void start(), 1000);
     };
     c.on("notification", (m) => {
       const change = parsePayload(m.payload);
@@ -60,16 +106,20 @@ export function listenPostgres(
     try {
       await c.connect();
       await c.query(`LISTEN ${CHANNEL}`);
-      // Whatever changed while not listening is unknown: invalidate everything once.
-      onChange({ table: "*" });
+      if (client === c) state.started();
     } catch (e) {
       retry(e);
     }
   };
   void start();
   return {
+    ready: state.ready,
+    get live() {
+      return state.live;
+    },
     close: () => {
       closed = true;
+      state.stopped();
       if (timer) clearTimeout(timer);
       const c = client;
       client = undefined;
@@ -104,12 +154,15 @@ export function pollCounters(
   options: PollOptions,
 ): PollFeed {
   const seen = new Map<string, number>();
+  const state = new FeedState(onChange);
   let first = true;
   let busy = false;
   let closed = false;
   let sentAt = 0;
   const tick = async () => {
-    if (busy || closed || instance.isClosed || (options.active && !options.active())) return;
+    if (busy || closed || instance.isClosed) return;
+    // the first sums are read whatever the focus: until then a commit would go unseen
+    if (!first && options.active && !options.active()) return;
     busy = true;
     sentAt = Date.now();
     options.onPoll?.();
@@ -122,9 +175,12 @@ export function pollCounters(
         if (!first && seen.get(row.tbl) !== v) onChange({ table: row.tbl });
         seen.set(row.tbl, v);
       }
+      if (first && !closed) state.started();
       first = false;
     } catch {
-      // the connection's own monitor reports outages
+      // the connection's own monitor reports outages; the sums are cumulative, so the next poll that
+      // reads them still sees what this one missed, unless there were no sums to compare with yet
+      if (first) state.stopped();
     } finally {
       busy = false;
     }
@@ -133,12 +189,17 @@ export function pollCounters(
   const timer = setInterval(() => void tick(), options.everyMs);
   timer.unref();
   return {
+    ready: state.ready,
+    get live() {
+      return state.live;
+    },
     // refocusing often must not poll more often: within everyMs of the last poll the interval's comes soon
     now: () => {
       if (Date.now() - sentAt >= options.everyMs) void tick();
     },
     close: () => {
       closed = true;
+      state.stopped();
       clearInterval(timer);
     },
   };

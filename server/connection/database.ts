@@ -92,7 +92,7 @@ export class Database {
   }
 
   status(): DatabaseStatus {
-    const notifications = !this.instance || !this.feed ? "none" : this.poll ? "poll" : "listen";
+    const notifications = !this.instance || !this.feed?.live ? "none" : this.poll ? "poll" : "listen";
     return {
       connected: this.instance !== undefined && !this.reportedDown,
       kind: this.kind,
@@ -144,7 +144,14 @@ export class Database {
       }
       this.lastError = undefined;
       void this.replica?.start(); // after the primary: its migrations must be there to replay
-      this.startFeed();
+      const opened = this.open;
+      // connected is said once the feed sees commits: a write made after that reaches the caches
+      await this.startFeed()?.ready;
+      if (this.closed) return;
+      if (this.open !== opened) {
+        this.scheduleRetry(); // lost while the feed started: lost()'s own start() found this one running
+        return;
+      }
       this.startMonitor();
       log("info", `Connected to ${this.location}${this.open.role ? ` (${this.open.role})` : ""}`);
       this.events.onConnection(true);
@@ -169,10 +176,10 @@ export class Database {
   // LISTEN where a direct connection is possible (the URL itself, or directUrl beside a pooled one);
   // otherwise a poll of the change counter: through a pooler at most once a second and only while the
   // window is focused (50 windows must not keep a server busy), on an embedded folder every 250 ms.
-  private startFeed(): void {
+  private startFeed(): ChangeFeed | undefined {
     this.closeFeed();
     const instance = this.instance!;
-    if (instance.info.schema.managedBy === "lamindb") return; // no triggers there: TTL only
+    if (instance.info.schema.managedBy === "lamindb") return undefined; // no triggers there: TTL only
     const d = this.options.database;
     // with a replica, caches are invalidated once it has the write, so they refill with it
     const replica = this.replica;
@@ -181,7 +188,7 @@ export class Database {
       : (c: Change) => this.events.onChange(c);
     if (d.kind === "postgres" && (d.directUrl || !instance.info.pooled)) {
       this.feed = listenPostgres(d.directUrl ?? d.url, onChange, this.applicationName);
-      return;
+      return this.feed;
     }
     const pooled = d.kind === "postgres";
     this.poll = pollCounters(instance, onChange, {
@@ -190,6 +197,7 @@ export class Database {
       onPoll: () => this.polls++,
     });
     this.feed = this.poll;
+    return this.feed;
   }
 
   private closeFeed(): void {

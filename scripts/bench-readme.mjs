@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const BEGIN = "<!-- bench:begin -->";
 export const END = "<!-- bench:end -->";
 /** The benchmarks in the runner's order; a figure's group is the first word of its name. */
-export const GROUPS = ["db", "server", "schema", "renderer", "queue", "activation", "windows"];
+export const GROUPS = ["db", "server", "schema", "renderer", "queue", "activation", "package", "windows"];
 
 /** The first word of a figure's name: "db [postgres]: ..." is in "db". */
 export function groupOf(name) {

@@ -25,8 +25,8 @@
 // Run: node --import tsx bench/windows-bench.ts (or npm run bench -- windows).
 // Knobs: BENCH_WINDOWS (default 50; fewer start when the machine's available memory runs low, and the
 // figures say how many ran), BENCH_WINDOWS_SECONDS (default 120), BENCH_WINDOWS_ULABELS (default 100,000).
-// BENCH_WINDOWS_ONE_ONLY=1 runs only the one-window phase; BENCH_WINDOWS_SERVERS=a.js,b.js (with it)
-// runs that phase once per build's dist/server.js, BENCH_WINDOWS_ROUNDS times (default 1) interleaved,
+// BENCH_WINDOWS_ONLY=<n> runs only one phase of n windows (BENCH_WINDOWS_ONE_ONLY=1: of one window);
+// BENCH_WINDOWS_SERVERS=a.js,b.js (with it) runs that phase once per build's dist/server.js, BENCH_WINDOWS_ROUNDS times (default 1) interleaved,
 // for an A/B of two builds on the same database and load (a build's entry may add node arguments after
 // its path: "dist/server.js --max-semi-space-size=8"); BENCH_WINDOWS_NODE_ARGS adds node arguments to every
 // server (e.g. --cpu-prof); BENCH_WINDOWS_LOG=<file> copies PostgreSQL's
@@ -50,7 +50,8 @@ import { load, prefixes } from "./server-bench";
 const WINDOWS = envInt("BENCH_WINDOWS", 50);
 const SECONDS = envInt("BENCH_WINDOWS_SECONDS", 120);
 const ULABELS = envInt("BENCH_WINDOWS_ULABELS", 100_000);
-const ONE_ONLY = process.env.BENCH_WINDOWS_ONE_ONLY === "1";
+/** Only one phase of this many windows (an A/B of builds, a profile), or 0: the whole bench. */
+const ONLY = process.env.BENCH_WINDOWS_ONE_ONLY === "1" ? 1 : envInt("BENCH_WINDOWS_ONLY", 0);
 const SERVERS = (process.env.BENCH_WINDOWS_SERVERS ?? "").split(",").filter(Boolean);
 const ROUNDS = envInt("BENCH_WINDOWS_ROUNDS", 1);
 const STATEMENT_LOG = process.env.BENCH_WINDOWS_LOG;
@@ -115,19 +116,27 @@ function cpuTicks(pid: number, children = false): { ppid: number; ticks: number 
 }
 
 /**
- * CPU seconds a PostgreSQL cluster has used so far: the postmaster, its live children (backends,
- * walsender, background workers) and the children it has reaped (backends that ended). Two readings'
- * difference is what the cluster used in between, whichever backends came and went.
+ * CPU seconds a process tree has used so far: the root, its live descendants and the children it has
+ * reaped. For a PostgreSQL cluster's postmaster: its backends, walsender and background workers, and the
+ * backends that ended; two readings' difference is what the tree used in between, whoever came and went.
  */
-function clusterCpuSeconds(postmaster: number): number {
-  let ticks = 0;
+function treeCpuSeconds(root: number): number {
+  const children = new Map<number, number[]>();
+  const ticks = new Map<number, number>();
   for (const e of readdirSync("/proc")) {
     if (!/^\d+$/.test(e)) continue;
     const c = cpuTicks(Number(e));
-    if (c && c.ppid === postmaster) ticks += c.ticks;
+    if (!c) continue;
+    ticks.set(Number(e), c.ticks);
+    children.set(c.ppid, [...(children.get(c.ppid) ?? []), Number(e)]);
   }
-  ticks += cpuTicks(postmaster, true)?.ticks ?? 0;
-  return ticks / CLOCK_TICKS;
+  let sum = cpuTicks(root, true)?.ticks ?? 0;
+  const stack = [...(children.get(root) ?? [])];
+  for (let pid = stack.pop(); pid !== undefined; pid = stack.pop()) {
+    sum += ticks.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return sum / CLOCK_TICKS;
 }
 
 function rssMb(pid: number): number {
@@ -165,6 +174,14 @@ interface PhaseResult {
   serverCpuMsPerWindowSecond: number;
   /** Windows whose lamin/status said, at the end, that reads go to the replica (replica phase). */
   onReplica: number;
+}
+
+/** The processes whose CPU a phase reports beside the servers'. */
+interface Pids {
+  /** The primary cluster's postmaster. */
+  postmaster: number;
+  /** PgBouncer's (or, as root, the runuser above it). */
+  bouncer: number;
 }
 
 /** One window: its server, and the two loads it drives until `until`. */
@@ -452,7 +469,7 @@ async function phase(
   pooledUrl: string,
   admin: pg.Client,
   allPrefixes: string[],
-  postmaster: number,
+  pids: Pids,
   readUrl?: string,
   server?: string,
 ): Promise<PhaseResult> {
@@ -498,13 +515,18 @@ async function phase(
   // answered before the warm-up ended, so none completes later)
   const runsBefore = await completedRuns(admin, name);
   const load = [loadavg()[0]!];
-  const cpu0 = clusterCpuSeconds(postmaster);
+  const cpu0 = treeCpuSeconds(pids.postmaster);
+  const bouncerCpu0 = treeCpuSeconds(pids.bouncer);
+  const benchCpu0 = process.cpuUsage();
   const serverTicks = () => started.reduce((n, w) => n + (cpuTicks(w.client.child.pid!)?.ticks ?? 0), 0);
   const serverTicks0 = serverTicks();
   const wall0 = performance.now();
   // windows start their seconds spread over the second, as independent users would
   await drive(started, t0, until);
-  const primaryCpuSeconds = clusterCpuSeconds(postmaster) - cpu0;
+  const primaryCpuSeconds = treeCpuSeconds(pids.postmaster) - cpu0;
+  const bouncerCpuSeconds = treeCpuSeconds(pids.bouncer) - bouncerCpu0;
+  const benchCpu = process.cpuUsage(benchCpu0);
+  const benchCpuSeconds = (benchCpu.user + benchCpu.system) / 1e6;
   const loadSeconds = (performance.now() - wall0) / 1000;
   const serverCpuMsPerWindowSecond =
     ((serverTicks() - serverTicks0) * 1000) / CLOCK_TICKS / Math.max(1, started.length) / loadSeconds;
@@ -543,7 +565,8 @@ async function phase(
     `${name}: ${result.windows} windows, ${result.errors} errors, ${result.runsFound}/${result.cellsSent} runs ` +
       `(${result.cellsScheduled} cells scheduled), ` +
       `peak ${result.peakConnections} server connections (${result.connectionSamples} samples); ` +
-      `primary CPU ${primaryCpuSeconds.toFixed(1)} s in ${loadSeconds.toFixed(1)} s; ` +
+      `primary CPU ${primaryCpuSeconds.toFixed(1)} s in ${loadSeconds.toFixed(1)} s ` +
+      `(PgBouncer ${bouncerCpuSeconds.toFixed(1)} s, this bench's clients ${benchCpuSeconds.toFixed(1)} s); ` +
       `server CPU ${serverCpuMsPerWindowSecond.toFixed(1)} ms per window-second` +
       (readUrl ? `; ${onReplica} windows reading on the replica; ` : "; ") +
       `machine load average ${load.map((l) => l.toFixed(1)).join(" -> ")} on ${cpus().length} cores`,
@@ -693,7 +716,7 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
     startPostgres: (o: object) => Promise<{ url: string; stop(): Promise<void> }>;
   };
   const { startPgbouncer } = (await import(pathToFileURL(join(root, "scripts", "pgbouncer.mjs")).href)) as {
-    startPgbouncer: (url: string, o: object) => Promise<{ url: string; stop(): Promise<void> }>;
+    startPgbouncer: (url: string, o: object) => Promise<{ url: string; pid: number; stop(): Promise<void> }>;
   };
   const { startReplica } = (await import(pathToFileURL(join(root, "scripts", "replica.mjs")).href)) as {
     startReplica: (primary: object, o: object) => Promise<{ url: string; stop(): Promise<void> }>;
@@ -723,6 +746,7 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
     const backend = (await admin.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
     const postmaster = cpuTicks(backend)?.ppid;
     if (!postmaster) throw new Error("cannot read the primary's postmaster from /proc");
+    const pids: Pids = { postmaster, bouncer: bouncer.pid };
     // one window first, while PgBouncer has opened no more server connections than it needs (it keeps
     // idle ones for server_idle_timeout, so after the ramp its peak would count the ramp's)
     if (STATEMENT_LOG) {
@@ -733,14 +757,14 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
         .d;
       cleanups.push(async () => void spawnSync("cp", [join(dir, "..", "log"), STATEMENT_LOG]));
     }
-    if (ONE_ONLY) {
+    if (ONLY) {
       const out: BenchFigure[] = [];
       const builds = SERVERS.length ? SERVERS : [undefined];
       const results = builds.map(() => [] as PhaseResult[]);
       for (let r = 0; r < ROUNDS; r++)
         for (const [b, server] of builds.entries())
           results[b]!.push(
-            await phase(`one${b}r${r}`, 1, bouncer.url, admin, all, postmaster, undefined, server),
+            await phase(`only${b}r${r}`, ONLY, bouncer.url, admin, all, pids, undefined, server),
           );
       const merged = results.map((rs) => ({
         eventToRow: rs.flatMap((x) => x.eventToRow),
@@ -749,7 +773,7 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
         rss: rs.flatMap((x) => x.rss),
       }));
       for (const [b, m] of merged.entries()) {
-        const tag = `1 window, build ${builds[b] ?? "dist/server.js"}, ${ROUNDS} x ${SECONDS} s [postgres]`;
+        const tag = `${ONLY} window${ONLY === 1 ? "" : "s"}, build ${builds[b] ?? "dist/server.js"}, ${ROUNDS} x ${SECONDS} s [postgres]`;
         const first = merged[0]!;
         out.push(
           ...percentileFigures(
@@ -774,20 +798,20 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
       }
       return out;
     }
-    const one = await phase("one", 1, bouncer.url, admin, all, postmaster);
+    const one = await phase("one", 1, bouncer.url, admin, all, pids);
     const { held, steps } = await ramp(bouncer.url, all);
     const measured = Math.max(held, 1);
     // the goals are measured with as many windows as the machine held; the number asked for runs too
     // when it is more, for its correctness figures (errors, runs, connections) and its latencies
-    const many = await phase("many", measured, bouncer.url, admin, all, postmaster);
+    const many = await phase("many", measured, bouncer.url, admin, all, pids);
     const asked =
-      WINDOWS > measured ? await phase("asked", WINDOWS, bouncer.url, admin, all, postmaster) : undefined;
+      WINDOWS > measured ? await phase("asked", WINDOWS, bouncer.url, admin, all, pids) : undefined;
     // the replica only now, so the primary-only phases ran without a walsender; it copies what they wrote
     const standby = await startReplica(server, { log });
     cleanups.push(() => standby.stop());
     const r = new URL(standby.url);
     r.pathname = "/lamin_windows_bench";
-    const replicated = await phase("replica", measured, bouncer.url, admin, all, postmaster, r.toString());
+    const replicated = await phase("replica", measured, bouncer.url, admin, all, pids, r.toString());
     return [
       figure(
         `windows: windows this machine held on schedule (ramp of ${RAMP_SECONDS} s steps)`,
@@ -816,7 +840,7 @@ async function main(): Promise<void> {
   const figs = await runWindowsBench();
   printTable(figs);
   // a short trial run is printed, not recorded, and so is a profiled one
-  if (SECONDS >= 60 && !ONE_ONLY && NODE_ARGS.length === 0)
+  if (SECONDS >= 60 && !ONLY && NODE_ARGS.length === 0)
     console.log(`merged into ${mergeResults(figs, { replaces: (n) => n.startsWith("windows: ") })}`);
 }
 

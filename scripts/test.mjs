@@ -5,7 +5,7 @@
 // `node scripts/test.mjs <suite>...` runs only some suites: static, db, renderer, server, extension;
 // test files named after them (`node scripts/test.mjs server test/server/pooler.test.ts`) narrow those suites
 // to the named files.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { startPgbouncer } from "./pgbouncer.mjs";
@@ -18,15 +18,37 @@ const argv = args.filter((a) => !a.endsWith(".test.ts"));
 const wanted = (s) => argv.length === 0 || argv.includes(s);
 let failed = false;
 
-function step(name, cmd, args, env = {}) {
+// An interrupt (Ctrl-C, a CI timeout's SIGTERM) reaches the running step, no later step starts, and the
+// clusters and PgBouncer this script started are stopped below before it exits: with a blocking spawn
+// the interrupt ended this script at once and left them running.
+let interrupted;
+let running;
+for (const signal of ["SIGINT", "SIGTERM"])
+  process.on(signal, () => {
+    if (!interrupted) console.log(`\n== ${signal}: stopping`);
+    interrupted = signal;
+    running?.kill(signal);
+  });
+
+async function step(name, cmd, args, env = {}) {
+  if (interrupted) return false;
   console.log(`\n== ${name}: ${cmd} ${args.join(" ")}`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  const child = spawn(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  running = child;
+  const status = await new Promise((resolve) => {
+    child.once("error", (e) => {
+      console.log(`== ${name}: ${e.message}`);
+      resolve(1);
+    });
+    child.once("close", (code) => resolve(code ?? 1));
+  });
+  running = undefined;
   console.log(
-    `== ${name}: ${r.status === 0 ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `== ${name}: ${status === 0 ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
-  if (r.status !== 0) failed = true;
-  return r.status === 0;
+  if (status !== 0) failed = true;
+  return status === 0;
 }
 
 function testFiles(dir) {
@@ -42,7 +64,7 @@ function testFiles(dir) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 mkdirSync(".test-output", { recursive: true });
 
-function nodeTests(name, files, env, concurrency = 2) {
+async function nodeTests(name, files, env, concurrency = 2) {
   if (files.length === 0) return;
   // per process: two runs in one checkout (a helper's targeted suite beside another) must not read
   // each other's half-written file
@@ -50,28 +72,33 @@ function nodeTests(name, files, env, concurrency = 2) {
   const reporters = ["--test-reporter=spec", "--test-reporter-destination=stdout"];
   reporters.push("--test-reporter=./scripts/count-reporter.mjs", `--test-reporter-destination=${countFile}`);
   rmSync(countFile, { force: true });
-  const ok = step(
+  const ok = await step(
     name,
     process.execPath,
     ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, ...reporters, ...files],
     env,
   );
-  if (existsSync(countFile)) {
-    const c = JSON.parse(readFileSync(countFile, "utf8"));
-    rmSync(countFile, { force: true });
-    for (const k of Object.keys(totals)) totals[k] += c[k];
-  } else if (!ok) totals.failed++;
+  // an interrupted reporter may leave the file empty: then the suite counts as one failure
+  let counts;
+  try {
+    counts = JSON.parse(readFileSync(countFile, "utf8"));
+  } catch {
+    counts = undefined;
+  }
+  rmSync(countFile, { force: true });
+  if (counts) for (const k of Object.keys(totals)) totals[k] += counts[k];
+  else if (!ok) totals.failed++;
 }
 
 if (wanted("static")) {
-  step("lint", "npx", ["eslint", "."]);
-  step("format", "npx", ["prettier", "--check", "."]);
-  step("types", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
+  await step("lint", "npx", ["eslint", "."]);
+  await step("format", "npx", ["prettier", "--check", "."]);
+  await step("types", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
   // checks of the code itself: each boundary rule refuses a violating import, no import cycles, the
   // protocol's documentation in step with its types
-  nodeTests("static", testFiles("test/static"), {});
+  await nodeTests("static", testFiles("test/static"), {});
 }
-step("build", process.execPath, ["scripts/build.mjs"]);
+await step("build", process.execPath, ["scripts/build.mjs"]);
 
 const pg = wanted("db") || wanted("server") ? await startPostgres({ log: console.log }) : undefined;
 let pooler;
@@ -88,9 +115,9 @@ try {
         ...(replica ? { LAMIN_TEST_REPLICA_URL: replica.url } : {}),
       }
     : {};
-  if (wanted("db")) nodeTests("db", testFiles("test/db"), env);
-  if (wanted("renderer")) nodeTests("renderer", testFiles("test/renderer"), env);
-  if (wanted("server")) nodeTests("server", testFiles("test/server"), env);
+  if (wanted("db")) await nodeTests("db", testFiles("test/db"), env);
+  if (wanted("renderer")) await nodeTests("renderer", testFiles("test/renderer"), env);
+  if (wanted("server")) await nodeTests("server", testFiles("test/server"), env);
 } finally {
   await pooler?.stop();
   await replica?.stop();
@@ -101,14 +128,14 @@ try {
 if (wanted("extension")) {
   // what every end-to-end file's prepare() installs (Chromium, code-server, the Jupyter packages), done
   // once up front: two files' installs of code-server into one folder raced (fresh clone 31)
-  step("e2e prerequisites", process.execPath, ["--import", "tsx", "test/extension/e2e/prepare.ts"]);
+  await step("e2e prerequisites", process.execPath, ["--import", "tsx", "test/extension/e2e/prepare.ts"]);
   // one end-to-end file at a time: each drives a whole code-server, Chromium and Python kernel, which two
   // at once leave starved on a 2-core machine
-  nodeTests("extension", testFiles("test/extension"), {}, 1);
+  await nodeTests("extension", testFiles("test/extension"), {}, 1);
 }
 
 const skipped = totals.skipped ? `, ${totals.skipped} skipped` : "";
 if (failed && totals.failed === 0) console.log("\na step failed (see above)");
 // the closing line CI reads: N passed, N failed
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${skipped}`);
-process.exit(failed ? 1 : 0);
+process.exit(interrupted ? 130 : failed ? 1 : 0);

@@ -161,7 +161,8 @@ export class LaminServer {
     if (change.table === "*") this.tracker?.forgetTransforms();
     else if (registry === "Transform") void this.tracker?.recheckTransforms();
     this.diagnostics?.refreshAll(registry);
-    if (registry) this.notify("lamin/registryChanged", { registry });
+    // "*": what changed is unknown (the feed saw no commits for a while), so every tree refreshes
+    this.notify("lamin/registryChanged", { registry: registry ?? "*" });
     if (registry === "Run" && this.db)
       void this.recent.announce(change, this.db, (m, p) => this.notify(m, p));
   }

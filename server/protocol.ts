@@ -398,7 +398,10 @@ export interface LaminErrorData {
 export interface LaminNotifications {
   /** A run was created or changed, by this server or (through LISTEN/NOTIFY) by anyone else. */
   "lamin/runChanged": { run: RunSummary; change: "created" | "updated" | "deleted" };
-  /** Records of a registry changed: caches and trees refresh. */
+  /**
+   * Records of a registry changed: caches and trees refresh. `"*"`: any registry may have changed (the
+   * connection or its change feed came back, and what changed meanwhile is unknown).
+   */
   "lamin/registryChanged": { registry: string };
   /** The database connection was lost or came back. */
   "lamin/connectionChanged": { connected: boolean; error?: string };

@@ -74,6 +74,7 @@ export class Sidebar extends Disposable {
     this.track(server.onNotification("lamin/runChanged", () => this.onRunChanged()));
     this.track(
       server.onNotification("lamin/registryChanged", ({ registry }) => {
+        if (registry === "*") return this.refresh();
         if (registry === "Run") this.onRunChanged();
         else if (registry === "Transform") {
           this.transformsChanged.fire();

@@ -1,8 +1,9 @@
 // When the server says it is connected, its change feed already sees commits: another process's write
 // made right after the announcement reaches the window (lamin/registryChanged). Before, the LISTEN
 // connection was opened after the announcement, and such a write's NOTIFY was lost in 27 of 30 starts.
-// Three starts per configuration, each a fresh server on the same database. A direct URL that refuses
-// connections still lets the window connect, and status says the feed sees nothing. The server runs in
+// Three starts per configuration, each a fresh server on the same database. A LISTEN connection that
+// drops and comes back tells the window that anything may have changed (registryChanged "*"). A direct
+// URL that refuses connections still lets the window connect, and status says the feed sees nothing. The server runs in
 // this process; every wait is for a state, the guard only ends a hang.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -66,6 +67,28 @@ describe("the change feed at the server's start", () => {
         }
       }
     });
+
+  test("[postgres] a LISTEN connection that drops and comes back makes every tree refresh", async () => {
+    const served = await started({ kind: "postgres", name: "feed", url });
+    try {
+      const seen = served.client.notifications.length;
+      // the server's one LISTEN connection (ready() said connected only once it listened)
+      const r = await admin.raw<{ rows: Array<{ ended: boolean }> }>(
+        `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+          WHERE datname = current_database() AND query = 'LISTEN lamin_changes' AND pid <> pg_backend_pid()`,
+      );
+      assert.deepEqual(
+        r.rows.map((x) => x.ended),
+        [true],
+      );
+      // what changed while it was gone is unknown: the window hears "*", and status says listen again
+      await registryChanged(served.client, seen, "*", GUARD);
+      const status = await served.client.request("lamin/status", {});
+      assert.equal(status.notifications, "listen");
+    } finally {
+      await served.close();
+    }
+  });
 
   test("a direct URL that refuses connections: connected is said, and status says the feed sees nothing", async () => {
     const refused = new URL(url);

@@ -26,6 +26,7 @@
 // Knobs: BENCH_WINDOWS (default 50; fewer start when the machine's available memory runs low, and the
 // figures say how many ran), BENCH_WINDOWS_SECONDS (default 120), BENCH_WINDOWS_ULABELS (default 100,000).
 // BENCH_WINDOWS_ONLY=<n> runs only one phase of n windows (BENCH_WINDOWS_ONE_ONLY=1: of one window);
+// BENCH_WINDOWS_REPLICA=1 (with it) reads on a streaming replica, as the replica phase does;
 // BENCH_WINDOWS_SERVERS=a.js,b.js (with it) runs that phase once per build's dist/server.js, BENCH_WINDOWS_ROUNDS times (default 1) interleaved,
 // for an A/B of two builds on the same database and load (a build's entry may add node arguments after
 // its path: "dist/server.js --max-semi-space-size=8"); BENCH_WINDOWS_NODE_ARGS adds node arguments to every
@@ -52,6 +53,7 @@ const SECONDS = envInt("BENCH_WINDOWS_SECONDS", 120);
 const ULABELS = envInt("BENCH_WINDOWS_ULABELS", 100_000);
 /** Only one phase of this many windows (an A/B of builds, a profile), or 0: the whole bench. */
 const ONLY = process.env.BENCH_WINDOWS_ONE_ONLY === "1" ? 1 : envInt("BENCH_WINDOWS_ONLY", 0);
+const ONLY_ON_REPLICA = process.env.BENCH_WINDOWS_REPLICA === "1";
 const SERVERS = (process.env.BENCH_WINDOWS_SERVERS ?? "").split(",").filter(Boolean);
 const ROUNDS = envInt("BENCH_WINDOWS_ROUNDS", 1);
 const STATEMENT_LOG = process.env.BENCH_WINDOWS_LOG;
@@ -759,12 +761,20 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
     }
     if (ONLY) {
       const out: BenchFigure[] = [];
+      let readUrl: string | undefined;
+      if (ONLY_ON_REPLICA) {
+        const standby = await startReplica(server, { log });
+        cleanups.push(() => standby.stop());
+        const r = new URL(standby.url);
+        r.pathname = "/lamin_windows_bench";
+        readUrl = r.toString();
+      }
       const builds = SERVERS.length ? SERVERS : [undefined];
       const results = builds.map(() => [] as PhaseResult[]);
       for (let r = 0; r < ROUNDS; r++)
         for (const [b, server] of builds.entries())
           results[b]!.push(
-            await phase(`only${b}r${r}`, ONLY, bouncer.url, admin, all, pids, undefined, server),
+            await phase(`only${b}r${r}`, ONLY, bouncer.url, admin, all, pids, readUrl, server),
           );
       const merged = results.map((rs) => ({
         eventToRow: rs.flatMap((x) => x.eventToRow),
@@ -773,7 +783,7 @@ export async function runWindowsBench(): Promise<BenchFigure[]> {
         rss: rs.flatMap((x) => x.rss),
       }));
       for (const [b, m] of merged.entries()) {
-        const tag = `${ONLY} window${ONLY === 1 ? "" : "s"}, build ${builds[b] ?? "dist/server.js"}, ${ROUNDS} x ${SECONDS} s [postgres]`;
+        const tag = `${ONLY} window${ONLY === 1 ? "" : "s"}${readUrl ? " reading on a replica" : ""}, build ${builds[b] ?? "dist/server.js"}, ${ROUNDS} x ${SECONDS} s [postgres]`;
         const first = merged[0]!;
         out.push(
           ...percentileFigures(

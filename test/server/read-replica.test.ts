@@ -2,7 +2,9 @@
 // primary and hot standby (LAMIN_TEST_REPLICA_URL). Pausing the standby's replay
 // (pg_wal_replay_pause()) makes it lag for real: what it serves then is told apart from the primary's
 // data. The replica is reached through a TCP relay, so a test can make it unreachable for this window
-// alone. Every wait is for a state; the hang guards only end a run in which the state never comes.
+// alone. A second window reaches the primary through PgBouncer, so it learns of changes by polling the
+// change counter rather than by LISTEN. Every wait is for a state; the hang guards only end a run in
+// which the state never comes.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import knexFactory, { type Knex } from "knex";
@@ -10,6 +12,7 @@ import { connect, Instance, ULabel } from "../../db/index";
 import { base62 } from "../../db/uid";
 import type { TrackEvent } from "../../server/protocol";
 import { createPostgresDatabase } from "../helpers/databases";
+import { throughPgbouncer } from "../helpers/pooler";
 import { onReplica, pauseReplay, replicaAdmin, resumeReplay, waitForReplay } from "../helpers/replica";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { at, LspClient, registryChanged } from "./lsp-client";
@@ -150,6 +153,60 @@ describe("reads on a streaming replica", () => {
     assert.equal(await onPrimary("RPLB2"), 1);
     assert.deepEqual(await labels(client, "RPLB2"), []);
     await resumeReplay(standby);
+  });
+
+  test("a window through PgBouncer (changes come by the poll): another's label is delivered once the replica has it, and the window's own run is in its tree while replay is paused", async () => {
+    const pooled = await LspClient.start({
+      database: {
+        kind: "postgres",
+        name: "replicated-pooled",
+        url: throughPgbouncer(direct),
+        readUrl: onReplica(direct),
+      },
+      user: { handle: `replica-pooled-${process.pid}` },
+      trusted: true,
+      sessionId: `replica-pooled-${process.pid}`,
+    });
+    try {
+      await pooled.ready();
+      await replicaState(pooled, true);
+      assert.equal((await pooled.request("lamin/status", {})).notifications, "poll");
+      await pauseReplay(standby);
+      const seen = pooled.notifications.length;
+      await othersLabel("RPLC1");
+      // completions read on the replica, whose replay is paused: the label is not there
+      assert.deepEqual(await labels(pooled, "RPLC1"), []);
+
+      const t = Date.now();
+      const { run } = await pooled.request("lamin/track", {
+        eventId: `replica-pooled-${unique()}`,
+        at: t,
+        type: "cellStarted",
+        notebook: {
+          uri: `file:///work/replica-pooled-${unique()}.ipynb`,
+          key: "replica-pooled.ipynb",
+          source: "x = 2",
+        },
+        cell: { index: 0, executionOrder: 1, startTime: t },
+      } as TrackEvent);
+      assert.ok(run);
+      // the first read after the write and the next (whatever the window has learned by then of the
+      // primary's position after it): both on the primary, the replica has not replayed the run
+      for (let i = 0; i < 2; i++) {
+        const runs = await pooled.request("lamin/runs", { offset: 0, limit: 50 });
+        assert.ok(
+          runs.items.some((r) => r.uid === run.uid),
+          `the Runs tree shows the window's new run (read ${i + 1})`,
+        );
+      }
+
+      await resumeReplay(standby);
+      await registryChanged(pooled, seen, "ULabel", GUARD);
+      assert.deepEqual(await labels(pooled, "RPLC1"), ["RPLC1"]);
+    } finally {
+      await resumeReplay(standby);
+      await pooled.stop();
+    }
   });
 
   test("the window's own new run is in its Runs tree, status bar and describe while replay is paused", async () => {

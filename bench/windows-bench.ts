@@ -26,12 +26,13 @@
 // Knobs: BENCH_WINDOWS (default 50; fewer start when the machine's available memory runs low, and the
 // figures say how many ran), BENCH_WINDOWS_SECONDS (default 120), BENCH_WINDOWS_ULABELS (default 100,000).
 // BENCH_WINDOWS_ONLY=<n> runs only one phase of n windows (BENCH_WINDOWS_ONE_ONLY=1: of one window);
-// BENCH_WINDOWS_REPLICA=1 (with it) reads on a streaming replica, as the replica phase does;
-// BENCH_WINDOWS_SERVERS=a.js,b.js (with it) runs that phase once per build's dist/server.js, BENCH_WINDOWS_ROUNDS times (default 1) interleaved,
-// for an A/B of two builds on the same database and load (a build's entry may add node arguments after
-// its path: "dist/server.js --max-semi-space-size=8"); BENCH_WINDOWS_NODE_ARGS adds node arguments to every
-// server (e.g. --cpu-prof); BENCH_WINDOWS_LOG=<file> copies PostgreSQL's
-// log, with every statement and its duration, there (pooled statements through PgBouncer included).
+// with it, BENCH_WINDOWS_REPLICA=1 reads on a streaming replica, as the replica phase does, and
+// BENCH_WINDOWS_SERVERS=a.js,b.js runs that phase once per build's dist/server.js, BENCH_WINDOWS_ROUNDS
+// times (default 1) interleaved, for an A/B of two builds on the same database and load (a build's entry
+// may add node arguments after its path: "dist/server.js --max-semi-space-size=8").
+// BENCH_WINDOWS_NODE_ARGS adds node arguments to every server (e.g. --cpu-prof); BENCH_WINDOWS_LOG=<file>
+// copies PostgreSQL's log, with every statement and its duration, there (pooled statements through
+// PgBouncer included).
 // Only runs of at least 60 s are merged into the results; shorter ones are printed.
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";

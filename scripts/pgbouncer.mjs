@@ -1,7 +1,8 @@
 // PgBouncer in transaction mode in front of a PostgreSQL server, as managed services run it, for the
 // tests and benchmarks: Debian's `pgbouncer` (installed when missing), on a free loopback port, every
 // database of the server reachable under its own name. Returns its URL, the pid of the process that
-// runs it (PgBouncer or, as root, the runuser above it) and a stop() that ends it and removes its folder. As root it runs as the `postgres` user (it refuses root).
+// runs it (PgBouncer or, as root, the runuser above it) and a stop() that ends it and removes its
+// folder. As root it runs as the `postgres` user (it refuses root).
 import { execFileSync, spawn } from "node:child_process";
 import {
   chmodSync,

@@ -23,12 +23,22 @@ export function replicaAdmin(): Knex {
   return knexFactory({ client: "pg", connection: replicaUrl(), pool: { min: 0, max: 1 } });
 }
 
-/** Resolves once the replica has replayed everything the primary (`primary`: any of its databases) has now. */
-export async function waitForReplay(primary: Knex, replica: Knex): Promise<void> {
+/**
+ * Resolves once the replica has replayed everything the primary (`primary`: any of its databases) has
+ * now. `hangGuardMs` only ends a wait for a replica that stopped streaming (it then fails, saying so).
+ */
+export async function waitForReplay(primary: Knex, replica: Knex, hangGuardMs = 5 * 60_000): Promise<void> {
   const target = (await primary.raw("SELECT pg_current_wal_insert_lsn()::text AS lsn")).rows[0].lsn;
+  const until = Date.now() + hangGuardMs;
   for (;;) {
     const r = await replica.raw("SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn AS done", [target]);
     if (r.rows[0].done) return;
+    if (Date.now() > until) {
+      const receiver = await replica.raw(
+        "SELECT status, flushed_lsn::text AS flushed FROM pg_stat_wal_receiver",
+      );
+      throw new Error(`the replica did not replay ${target}: WAL receiver ${JSON.stringify(receiver.rows)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 20)); // pacing the question only
   }
 }

@@ -3,8 +3,8 @@
 // connection was opened after the announcement, and such a write's NOTIFY was lost in 27 of 30 starts.
 // Three starts per configuration, each a fresh server on the same database. A LISTEN connection that
 // drops and comes back tells the window that anything may have changed (registryChanged "*"). A direct
-// URL that refuses connections still lets the window connect, and status says the feed sees nothing. The server runs in
-// this process; every wait is for a state, the guard only ends a hang.
+// URL that refuses connections still lets the window connect, and status says the feed sees nothing.
+// The server runs in this process; every wait is for a state, the guard only ends a hang.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import knexFactory, { type Knex } from "knex";

@@ -178,7 +178,7 @@ describe("reads on a streaming replica", () => {
       assert.deepEqual(await labels(pooled, "RPLC1"), []);
 
       const t = Date.now();
-      const { run } = await pooled.request("lamin/track", {
+      const event: TrackEvent = {
         eventId: `replica-pooled-${unique()}`,
         at: t,
         type: "cellStarted",
@@ -188,7 +188,8 @@ describe("reads on a streaming replica", () => {
           source: "x = 2",
         },
         cell: { index: 0, executionOrder: 1, startTime: t },
-      } as TrackEvent);
+      };
+      const { run } = await pooled.request("lamin/track", event);
       assert.ok(run);
       // the first read after the write and the next (whatever the window has learned by then of the
       // primary's position after it): both on the primary, the replica has not replayed the run

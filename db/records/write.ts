@@ -223,24 +223,35 @@ export async function updateRecord(
   const values = columnValues(record, model, changed);
   const lockable = fieldOf(model, "is_locked") !== undefined;
   const onlyUnlocking = changed.size === 1 && changed.has("is_locked");
-  if (fieldOf(model, "updated_at") && !changed.has("updated_at"))
-    values.updated_at = instance.knex.raw("STATEMENT_TIMESTAMP()");
-  const rows = await instance.run(async (db) => {
-    const q = db(model.table).update(values).where({ id: record.id }).returning("*");
-    // One statement: a locked row is simply not matched, then we find out why below.
-    if (lockable && !onlyUnlocking) q.andWhere({ is_locked: false });
-    if (!alongside) return q;
-    // the update as the CTE `saved`, the alongside row inserted from it: still one statement
-    const update = q.toSQL();
-    const other = alongsideInsert(alongside).toKnex();
-    const result = await db.raw(
-      `WITH saved AS (${update.sql}), alongside AS (${other.sql}) SELECT * FROM saved`,
-      [...update.bindings, ...other.bindings] as Knex.RawBinding[],
-    );
-    return (result as { rows: Row[] }).rows;
-  });
+  const stamp = fieldOf(model, "updated_at") !== undefined && !changed.has("updated_at");
+  // One statement: a locked row is simply not matched, then we find out why below.
+  const update = updateStatement(model.table, values, record.id, stamp, lockable && !onlyUnlocking);
+  // the update as the CTE `saved`, the alongside row inserted from it: still one statement
+  const statement = alongside
+    ? sql`WITH saved AS (${update}), alongside AS (${alongsideInsert(alongside)}) SELECT * FROM saved`
+    : update;
+  // straight on a pooled connection, as insertRecord's: Knex's builder and runner cost more than the
+  // UPDATE itself (a notebook's run is updated at every cell's end)
+  const rows = await instance.run(() => instance.statements.query(statement.toPositional()));
   if (rows.length === 0) await explainMissedWrite(model, record.id!, instance);
   assignRow(record, model, rows[0]);
+}
+
+/**
+ * `UPDATE <table> SET <columns> [, updated_at = STATEMENT_TIMESTAMP()] WHERE id = <id>
+ * [AND is_locked = false] RETURNING *`. `values` holds catalog columns only (columnValues()).
+ */
+function updateStatement(
+  table: string,
+  values: Row,
+  id: unknown,
+  stamp: boolean,
+  unlockedOnly: boolean,
+): Fragment {
+  const sets = Object.keys(values).map((c) => sql`${sql.ident(c)} = ${values[c]}`);
+  if (stamp) sets.push(sql`"updated_at" = STATEMENT_TIMESTAMP()`);
+  const unlocked = unlockedOnly ? sql` AND "is_locked" = ${false}` : sql``;
+  return sql`UPDATE ${sql.ident(table)} SET ${sql.join(sets)} WHERE "id" = ${id}${unlocked} RETURNING *`;
 }
 
 /** A write matched no row: the record is locked or gone. */

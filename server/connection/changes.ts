@@ -144,6 +144,11 @@ export interface PollFeed extends ChangeFeed {
   now(): void;
 }
 
+const POLL = {
+  text: "SELECT tbl, sum(n)::bigint AS version FROM lamin_vscode_change GROUP BY tbl",
+  values: [],
+};
+
 /**
  * Polls lamin_vscode_change (0005: the triggers append to it in the writing transaction, so a sum
  * moves exactly when that transaction commits) and reports the tables whose sum moved.
@@ -167,10 +172,9 @@ export function pollCounters(
     sentAt = Date.now();
     options.onPoll?.();
     try {
-      const r = await instance.knex.raw(
-        "SELECT tbl, sum(n)::bigint AS version FROM lamin_vscode_change GROUP BY tbl",
-      );
-      for (const row of r.rows as Array<{ tbl: string; version: number | string }>) {
+      // straight on a pooled connection, as the hot paths' statements: without Knex's runner
+      const rows = await instance.statements.query(POLL, { prepare: true });
+      for (const row of rows as Array<{ tbl: string; version: number | string }>) {
         const v = Number(row.version);
         if (!first && seen.get(row.tbl) !== v) onChange({ table: row.tbl });
         seen.set(row.tbl, v);

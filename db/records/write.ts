@@ -120,12 +120,16 @@ function alongsideValues(a: AlongsideRow, id: unknown): Record<string, unknown> 
   return { ...a.values, [a.idColumn]: id };
 }
 
-/** `INSERT INTO <alongside> (...) SELECT <values>, id FROM saved`: the CTE beside a save named `saved`. */
-function alongsideInsert(a: AlongsideRow): Fragment {
+/**
+ * A save (an INSERT or UPDATE ... RETURNING *) with the alongside row inserted from the row it returns:
+ * the save as the CTE `saved`, still one statement, answering the saved row.
+ */
+function withAlongside(save: Fragment, a: AlongsideRow): Fragment {
   const columns = Object.keys(a.values);
-  return sql`INSERT INTO ${sql.ident(a.table)} (${sql.join([...columns, a.idColumn].map(sql.ident))}) SELECT ${sql.join(
+  const insert = sql`INSERT INTO ${sql.ident(a.table)} (${sql.join([...columns, a.idColumn].map(sql.ident))}) SELECT ${sql.join(
     [...columns.map((c) => sql`${a.values[c]}`), sql`id`],
   )} FROM saved`;
+  return sql`WITH saved AS (${save}), alongside AS (${insert}) SELECT * FROM saved`;
 }
 
 export async function insertRecord(
@@ -144,9 +148,10 @@ export async function insertRecord(
     let row: Record<string, unknown>;
     if (alongside) {
       const columns = Object.keys(values);
-      const statement = sql`WITH saved AS (INSERT INTO ${sql.ident(model.table)} (${sql.join(columns.map(sql.ident))}) VALUES (${sql.list(
+      const insert = sql`INSERT INTO ${sql.ident(model.table)} (${sql.join(columns.map(sql.ident))}) VALUES (${sql.list(
         columns.map((c) => values[c]),
-      )}) RETURNING *), alongside AS (${alongsideInsert(alongside)}) SELECT * FROM saved`;
+      )}) RETURNING *`;
+      const statement = withAlongside(insert, alongside);
       [row] = await instance.run(() => instance.statements.query(statement.toPositional()));
     } else {
       row = await instance.run(() => insertReturning(instance.statements, model.table, values));
@@ -226,10 +231,7 @@ export async function updateRecord(
   const stamp = fieldOf(model, "updated_at") !== undefined && !changed.has("updated_at");
   // One statement: a locked row is simply not matched, then we find out why below.
   const update = updateStatement(model.table, values, record.id, stamp, lockable && !onlyUnlocking);
-  // the update as the CTE `saved`, the alongside row inserted from it: still one statement
-  const statement = alongside
-    ? sql`WITH saved AS (${update}), alongside AS (${alongsideInsert(alongside)}) SELECT * FROM saved`
-    : update;
+  const statement = alongside ? withAlongside(update, alongside) : update;
   // straight on a pooled connection, as insertRecord's: Knex's builder and runner cost more than the
   // UPDATE itself (a notebook's run is updated at every cell's end)
   const rows = await instance.run(() => instance.statements.query(statement.toPositional()));
